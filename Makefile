@@ -1,0 +1,46 @@
+# Bootstraps a local virtual environment and runs the project's jobs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := data/demo
+AS_OF  ?= 2026-06-30
+
+.PHONY: demo test test-fast lint format lab bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name recovery-analytics --display-name "Python (recovery_analytics)" >/dev/null
+	touch $(STAMP)
+
+## The main job on the bundled demo portfolio.
+demo: $(STAMP)
+	$(BIN)/recovery-analytics validate --portfolio data/sample --out-dir reports/sample
+	$(BIN)/recovery-analytics aged-balance --portfolio data/sample --as-of $(AS_OF) --out-dir reports/sample
+
+## The whole test suite (what CI runs).
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_foundation.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""The portfolio contract: canonical tables, their typed columns, and validation.
+
+A portfolio is three tables (see ``DESIGN.md``):
+
+``debtors``
+    one row per debtor, keyed by ``debtor_id``.
+``claims``
+    one row per invoice (créance), keyed by ``claim_id``, pointing to a debtor.
+``events``
+    what happened to a claim and when: reminders, calls, promises, payments,
+    disputes, judicial steps.
+
+After validation every table carries the canonical columns below with fixed
+dtypes; extra columns from the source are kept as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = [
+    "CLAIM_COLUMNS",
+    "DEBTOR_COLUMNS",
+    "DEBTOR_TYPES",
+    "EVENT_COLUMNS",
+    "EVENT_TYPES",
+    "INSOLVENCY_STATUSES",
+    "QUARANTINE_COLUMNS",
+    "TABLES",
+    "InputError",
+    "Portfolio",
+]
+
+#: The three tables of a portfolio, in the order they are read and validated.
+TABLES: tuple[str, ...] = ("debtors", "claims", "events")
+
+DEBTOR_TYPES: tuple[str, ...] = ("B2B", "B2C")
+INSOLVENCY_STATUSES: tuple[str, ...] = ("none", "sauvegarde", "redressement", "liquidation")
+
+#: Event types of the contract, in escalation-neutral alphabetical groups.
+EVENT_TYPES: tuple[str, ...] = (
+    "reminder_letter",
+    "reminder_email",
+    "sms",
+    "call_attempt",
+    "call_reached",
+    "promise_to_pay",
+    "visit",
+    "formal_notice",
+    "payment",
+    "credit_note",
+    "dispute_opened",
+    "dispute_resolved",
+    "judicial_filing",
+    "judgment",
+    "enforcement",
+    "write_off",
+)
+
+#: Event types whose ``amount`` is required.
+EVENT_TYPES_WITH_AMOUNT: tuple[str, ...] = ("payment", "credit_note", "promise_to_pay")
+
+# Canonical columns: name -> (dtype after validation, required).
+# dtypes: "str" (pandas string, missing = NA), "float64", "bool",
+# "datetime64[ns]" (dates normalised to midnight, missing = NaT).
+DEBTOR_COLUMNS: dict[str, tuple[str, bool]] = {
+    "debtor_id": ("str", True),
+    "debtor_type": ("str", True),
+    "name": ("str", False),
+    "siren": ("str", False),
+    "naf_code": ("str", False),
+    "department": ("str", False),
+    "phone": ("str", False),
+    "email": ("str", False),
+    "insolvency_status": ("str", False),
+    "insolvency_date": ("datetime64[ns]", False),
+}
+
+CLAIM_COLUMNS: dict[str, tuple[str, bool]] = {
+    "claim_id": ("str", True),
+    "debtor_id": ("str", True),
+    "invoice_date": ("datetime64[ns]", True),
+    "due_date": ("datetime64[ns]", True),
+    "amount": ("float64", True),
+    "currency": ("str", False),
+    "disputed": ("bool", False),
+    "creditor_id": ("str", False),
+}
+
+EVENT_COLUMNS: dict[str, tuple[str, bool]] = {
+    "claim_id": ("str", True),
+    "date": ("datetime64[ns]", True),
+    "type": ("str", True),
+    "amount": ("float64", False),
+    "promise_date": ("datetime64[ns]", False),
+}
+
+#: Columns of the quarantine table: one row per rejected input row.
+QUARANTINE_COLUMNS: tuple[str, ...] = (
+    "table",  # debtors / claims / events
+    "source",  # file name, sheet or SQL table the row came from
+    "line",  # 1-based line in the file (header = line 1), Excel row, or record number
+    "record_id",  # the row's id (claim_id, debtor_id; claim_id for events) if readable
+    "column",  # the offending column ("" for row-level problems)
+    "value",  # the offending value as read
+    "reason",  # a sentence a person can act on
+)
+
+
+class InputError(Exception):
+    """A structural problem with the input that stops the run.
+
+    Examples: a missing required column, an unreadable file, an empty table,
+    an unknown source. The CLI prints the message (no traceback) and exits
+    with status 2. Row-level problems never raise: they go to the quarantine.
+    """
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in QUARANTINE_COLUMNS}).astype(
+        {"line": "Int64"}
+    )
+
+
+@dataclass
+class Portfolio:
+    """A validated portfolio: three typed tables plus what was rejected.
+
+    Attributes
+    ----------
+    debtors, claims, events : pandas.DataFrame
+        Valid rows with the canonical columns and dtypes of this module
+        (extra source columns kept after them).
+    quarantine : pandas.DataFrame
+        Rejected rows, columns :data:`QUARANTINE_COLUMNS`.
+    counts : pandas.DataFrame
+        One row per table: ``table, rows_read, valid, quarantined``; the
+        invariant ``rows_read == valid + quarantined`` always holds.
+    source : str
+        Where the portfolio was read from.
+    extra_features : dict
+        Extra source columns to use as model features, as declared in the
+        mapping: ``{"numeric": [...], "categorical": [...]}`` (each name is a
+        column of ``debtors`` or ``claims``).
+    """
+
+    debtors: pd.DataFrame
+    claims: pd.DataFrame
+    events: pd.DataFrame
+    quarantine: pd.DataFrame = field(default_factory=_empty_quarantine)
+    counts: pd.DataFrame | None = None
+    source: str = ""
+    extra_features: dict[str, list[str]] = field(default_factory=dict)
