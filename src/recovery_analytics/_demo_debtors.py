@@ -1,0 +1,408 @@
+"""Debtors of the demo portfolio: visible attributes and latent payment traits.
+
+Private helper of :mod:`recovery_analytics.demo`. Everything is drawn from one
+``numpy.random.Generator`` passed in, in a fixed order, with vectorised numpy /
+pandas operations (no Python loop over debtors).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__: list[str] = []
+
+# -- reference lists (small, fixed; loops over them do not grow with the portfolio) ------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_SURNAMES = _words(
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
+    "Lefèvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
+    "Rousseau Vincent Muller Faure André Mercier Blanc Guérin Boyer Garnier Chevalier "
+    "François Legrand Gauthier Garcia Perrin Robin Clément Morin Nicolas Henry Roussel "
+    "Mathieu Masson Marchand Duval Denis Dumont Lemaire Noël Meyer Dufour Meunier Brun "
+    "Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard Roche "
+    "Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud "
+    "Dumas Lacroix Olivier Bourgeois Benoît Rey Leclerc Payet Rolland Lecomte Lopez Hoarau "
+    "Grondin Hubert Berger Carpentier Moulin Huet Vasseur Boucher Fleury Royer Klein Poirier"
+)
+_FIRST_F = _words(
+    "Marie Nathalie Isabelle Sylvie Catherine Claire Sophie Valérie Christine Sandrine Julie "
+    "Camille Léa Manon Chloé Emma Inès Céline Aurélie Hélène Élodie Laura Pauline Amandine"
+)
+_FIRST_M = _words(
+    "Jean Philippe Michel Alain Patrick Nicolas Christophe Pierre Laurent Stéphane Julien "
+    "Thomas Lucas Hugo Maxime Antoine Kevin Sébastien Olivier Frédéric David Éric Yannick Théo"
+)
+
+# sector: (weight, quality shift, dispute odds multiplier, amount multiplier, NAF codes,
+#          name templates as "prefix|suffix" around the surname, email domain word)
+_SECTORS: tuple[tuple[float, float, float, float, tuple[str, ...], tuple[str, ...], str], ...] = (
+    (
+        16,
+        -0.35,
+        2.0,
+        1.5,
+        ("41.20A", "41.20B", "43.21A", "43.22A", "43.31Z", "43.99C"),
+        (
+            "SARL | BTP",
+            "| Bâtiment",
+            "Entreprise |",
+            "SAS | Construction",
+            "Plomberie |",
+            "Électricité |",
+            "| et Fils Maçonnerie",
+        ),
+        "btp",
+    ),
+    (
+        10,
+        -0.10,
+        1.0,
+        0.9,
+        ("47.11B", "47.11D", "47.11F", "47.71Z", "47.52A"),
+        ("Épicerie |", "Supérette |", "| Distribution", "Boutique |", "Quincaillerie |"),
+        "commerce",
+    ),
+    (
+        6,
+        -0.05,
+        0.7,
+        0.5,
+        ("10.71C", "10.71D"),
+        ("Boulangerie |", "Pâtisserie |", "Au Fournil de |"),
+        "boulangerie",
+    ),
+    (
+        9,
+        -0.45,
+        1.0,
+        0.6,
+        ("56.10A", "56.10C", "56.30Z"),
+        ("Restaurant Chez |", "Brasserie |", "Le Bistrot |", "Café |"),
+        "restauration",
+    ),
+    (
+        7,
+        -0.25,
+        1.3,
+        1.3,
+        ("49.41A", "49.41B", "52.29A"),
+        ("Transports |", "| Logistique", "SAS | Express"),
+        "transports",
+    ),
+    (
+        7,
+        0.15,
+        1.2,
+        1.3,
+        ("62.01Z", "62.02A"),
+        ("| Informatique", "| Conseil SAS", "Digital |"),
+        "informatique",
+    ),
+    (
+        6,
+        0.40,
+        0.6,
+        0.8,
+        ("86.21Z", "86.23Z", "47.73Z"),
+        ("Cabinet du Dr |", "Centre médical |", "Pharmacie |"),
+        "sante",
+    ),
+    (6, -0.15, 1.0, 0.9, ("45.20A",), ("Garage |", "| Automobiles"), "garage"),
+    (4, -0.20, 0.8, 0.4, ("96.02A",), ("Salon | Coiffure", "Coiffure |"), "coiffure"),
+    (5, 0.00, 0.8, 1.1, ("01.11Z", "01.21Z"), ("EARL |", "GAEC |", "Domaine |"), "agri"),
+    (4, -0.30, 0.9, 0.8, ("55.10Z",), ("Hôtel |", "Hôtel du Parc |"), "hotel"),
+    (5, -0.20, 1.0, 0.8, ("81.21Z",), ("| Propreté", "SARL | Nettoyage"), "proprete"),
+    (5, 0.20, 1.1, 1.2, ("70.22Z",), ("Cabinet | Conseil", "| Associés"), "conseil"),
+    (4, 0.00, 1.2, 1.0, ("68.31Z",), ("Agence | Immobilier", "| Immobilier"), "immo"),
+    (4, 0.10, 1.2, 1.6, ("25.62B",), ("| Mécanique", "Usinage |"), "industrie"),
+    (2, 0.05, 1.0, 1.4, ("46.90Z",), ("| Négoce", "SAS | Diffusion"), "negoce"),
+)
+
+# département -> (weight, landline prefix, mobile prefix)
+_DEPTS: dict[str, tuple[float, str, str]] = {
+    "75": (8.0, "01", "06"),
+    "92": (5.0, "01", "06"),
+    "93": (4.0, "01", "06"),
+    "94": (3.5, "01", "06"),
+    "77": (3.0, "01", "06"),
+    "78": (3.0, "01", "06"),
+    "91": (3.0, "01", "06"),
+    "95": (3.0, "01", "06"),
+    "69": (5.0, "04", "06"),
+    "13": (5.0, "04", "06"),
+    "06": (3.0, "04", "06"),
+    "34": (3.0, "04", "06"),
+    "38": (2.5, "04", "06"),
+    "83": (2.0, "04", "06"),
+    "42": (1.5, "04", "06"),
+    "74": (1.6, "04", "06"),
+    "63": (1.3, "04", "06"),
+    "30": (1.5, "04", "06"),
+    "84": (1.1, "04", "06"),
+    "2A": (0.5, "04", "06"),
+    "2B": (0.4, "04", "06"),
+    "33": (4.0, "05", "06"),
+    "31": (3.5, "05", "06"),
+    "64": (1.3, "05", "06"),
+    "17": (1.0, "05", "06"),
+    "87": (0.7, "05", "06"),
+    "86": (0.9, "05", "06"),
+    "59": (5.0, "03", "06"),
+    "62": (3.0, "03", "06"),
+    "67": (3.0, "03", "06"),
+    "68": (1.5, "03", "06"),
+    "57": (2.0, "03", "06"),
+    "54": (1.4, "03", "06"),
+    "51": (1.0, "03", "06"),
+    "21": (1.0, "03", "06"),
+    "60": (1.5, "03", "06"),
+    "80": (1.0, "03", "06"),
+    "44": (3.0, "02", "06"),
+    "35": (2.5, "02", "06"),
+    "29": (1.8, "02", "06"),
+    "76": (2.5, "02", "06"),
+    "14": (1.3, "02", "06"),
+    "49": (1.6, "02", "06"),
+    "56": (1.4, "02", "06"),
+    "37": (1.2, "02", "06"),
+    "45": (1.3, "02", "06"),
+    "72": (1.1, "02", "06"),
+    "971": (0.8, "0590", "0690"),
+    "972": (0.7, "0596", "0696"),
+    "974": (1.5, "0262", "0692"),
+    "973": (0.3, "0594", "0694"),
+}
+
+_SEGMENTS = ("grand compte", "PME", "TPE", "particulier")
+#: mean number of invoices per debtor over the history, by segment
+SEGMENT_CLAIMS = np.array([30.0, 10.0, 4.0, 2.5])
+_B2B_SEGMENT_P = np.array([0.06, 0.34, 0.60])
+B2B_SHARE = 0.6
+_SEGMENT_QUALITY = np.array([0.5, 0.2, -0.2, -0.1])
+_B2C_DOMAINS = (
+    "gmail.com",
+    "orange.fr",
+    "free.fr",
+    "hotmail.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "yahoo.fr",
+)
+_B2B_MAILBOX = ("contact", "compta", "comptabilite", "facturation", "direction", "accueil")
+
+INSOLVENCY = ("none", "sauvegarde", "redressement", "liquidation")
+
+
+def _slug(word: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return ascii_.lower().replace(" ", "-")
+
+
+def _strs(values) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=object), dtype="str")
+
+
+def _siren(rng: np.random.Generator, n: int) -> pd.Series:
+    """Nine-digit SIREN numbers whose last digit is the Luhn check digit."""
+    body = rng.integers(0, 10, size=(n, 8))
+    body[:, 0] = rng.integers(3, 10, size=n)  # real SIREN rarely start with 0-2
+    weighted = body.copy()
+    doubled = weighted[:, 1::2] * 2  # from the right, positions 2, 4, 6, 8 are doubled
+    weighted[:, 1::2] = doubled - 9 * (doubled > 9)
+    check = (10 - weighted.sum(axis=1) % 10) % 10
+    number = body @ (10 ** np.arange(8, 0, -1)) + check
+    return pd.Series(number.astype(str), dtype="str")
+
+
+def _phones(rng, n, landline, mobile, use_mobile) -> tuple[pd.Series, np.ndarray]:
+    """French phone numbers in the formats found in real files; 0 ok, 1 missing, 2 malformed."""
+    prefix = np.where(use_mobile, mobile, landline)
+    mobile7 = use_mobile & (mobile == "06") & (rng.random(n) < 0.3)
+    prefix = np.where(mobile7, "07", prefix)
+    rest = rng.integers(0, 10**8, size=n).astype(str)
+    digits = (_strs(prefix) + _strs(rest).str.zfill(8)).str[:10]
+    pairs = [digits.str[i : i + 2] for i in range(0, 10, 2)]
+    spaced = pairs[0] + " " + pairs[1] + " " + pairs[2] + " " + pairs[3] + " " + pairs[4]
+    dotted = pairs[0] + "." + pairs[1] + "." + pairs[2] + "." + pairs[3] + "." + pairs[4]
+    intl = "+33 " + digits.str[1:2] + " " + pairs[1] + " " + pairs[2] + " " + pairs[3] + " "
+    intl = intl + pairs[4]
+    fmt = rng.choice(4, size=n, p=[0.6, 0.2, 0.12, 0.08])
+    phone = spaced.where(fmt == 0, digits.where(fmt == 1, intl.where(fmt == 2, dotted)))
+    status = rng.choice(3, size=n, p=[0.88, 0.10, 0.02])
+    bad_kind = rng.random(n) < 0.5
+    malformed = (spaced.str[:11]).where(bad_kind, "00 00 00 00 00")
+    phone = phone.where(status != 2, malformed).where(status != 1, pd.NA)
+    return phone, status
+
+
+@dataclass
+class DebtorDraw:
+    """The debtors table plus the latent traits the simulation needs (one entry per debtor)."""
+
+    table: pd.DataFrame
+    is_b2b: np.ndarray
+    segment: np.ndarray  # index into _SEGMENTS
+    sector: np.ndarray  # index into _SECTORS, -1 for B2C
+    quality: np.ndarray  # latent credit quality (higher = better payer)
+    chronic: np.ndarray  # chronic late payer
+    noise: np.ndarray  # (n, 4) debtor-specific noise for reach / resp / keep / formal notice
+    distress_start: np.ndarray  # day (relative to as_of) a deterioration starts, inf if none
+    insolvency_day: np.ndarray  # day of the BODACC publication, inf if none (<= 0 if any)
+    insolvency_code: np.ndarray  # index into INSOLVENCY
+    phone_status: np.ndarray  # 0 ok, 1 missing, 2 malformed
+    mobile: np.ndarray  # the phone is a mobile (SMS possible)
+    has_email: np.ndarray
+    terms: np.ndarray  # payment terms in days
+    creditor: np.ndarray  # index of the creditor (agency client)
+    n_claims: np.ndarray
+    dispute_mult: np.ndarray
+    amount_mult: np.ndarray
+
+
+def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorDraw:
+    """Draw ``n`` debtors with visible attributes and latent behaviour."""
+    is_b2b = rng.random(n) < B2B_SHARE
+    segment = np.where(is_b2b, rng.choice(3, size=n, p=_B2B_SEGMENT_P), 3)
+    w = np.array([s[0] for s in _SECTORS])
+    sector = np.where(is_b2b, rng.choice(len(_SECTORS), size=n, p=w / w.sum()), -1)
+    sec = np.maximum(sector, 0)
+    sector_q = np.array([s[1] for s in _SECTORS])[sec] * is_b2b
+    quality = rng.standard_normal(n) + sector_q + _SEGMENT_QUALITY[segment]
+    chronic = rng.random(n) < 1 / (1 + np.exp(2.0 + 0.8 * quality))
+    noise = rng.standard_normal((n, 4))
+
+    # distress: a deterioration that starts at some date; half of the distressed B2B
+    # debtors end in a collective procedure published in the BODACC.
+    p_distress = 1 / (1 + np.exp(2.6 + 0.9 * quality)) * np.where(is_b2b, 1.0, 0.6)
+    distressed = rng.random(n) < p_distress
+    start = rng.uniform(-history_days - 200, -60, size=n)
+    distress_start = np.where(distressed, start, np.inf)
+    ins_day = np.floor(start + rng.uniform(120, 540, size=n))
+    insolvent = distressed & is_b2b & (rng.random(n) < 0.6) & (ins_day <= 0)
+    insolvent &= ins_day > -history_days + 30
+    insolvency_day = np.where(insolvent, ins_day, np.inf)
+    code = np.where(insolvent, rng.choice([1, 2, 3], size=n, p=[0.1, 0.3, 0.6]), 0)
+
+    depts = list(_DEPTS)
+    dw = np.array([_DEPTS[d][0] for d in depts])
+    dept = rng.choice(len(depts), size=n, p=dw / dw.sum())
+    landline = np.array([_DEPTS[d][1] for d in depts])[dept]
+    mobile_pfx = np.array([_DEPTS[d][2] for d in depts])[dept]
+    mobile = rng.random(n) < np.where(is_b2b, 0.3, 0.85)
+    phone, phone_status = _phones(rng, n, landline, mobile_pfx, mobile)
+
+    surname_i = rng.integers(0, len(_SURNAMES), size=n)
+    female = rng.random(n) < 0.5
+    first_f = rng.integers(0, len(_FIRST_F), size=n)
+    first_m = rng.integers(0, len(_FIRST_M), size=n)
+    surnames = np.array(_SURNAMES, dtype=object)[surname_i]
+    first = np.where(
+        female, np.array(_FIRST_F, dtype=object)[first_f], np.array(_FIRST_M, dtype=object)[first_m]
+    )
+    first_slug = np.where(
+        female,
+        np.array([_slug(x) for x in _FIRST_F], dtype=object)[first_f],
+        np.array([_slug(x) for x in _FIRST_M], dtype=object)[first_m],
+    )
+    sur_slug = np.array([_slug(x) for x in _SURNAMES], dtype=object)[surname_i]
+    # B2B: a sector template around the surname; B2C: civility, first name, surname
+    templates = [(k, t) for k, s in enumerate(_SECTORS) for t in s[5]]
+    t_sector = np.array([k for k, _ in templates])
+    t_pick = rng.random(n)
+    counts = np.bincount(t_sector, minlength=len(_SECTORS))
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    t_idx = offsets[sec] + np.minimum((t_pick * counts[sec]).astype(int), counts[sec] - 1)
+    prefix = np.array([t.split("|")[0] for _, t in templates], dtype=object)[t_idx]
+    suffix = np.array([t.split("|")[1] for _, t in templates], dtype=object)[t_idx]
+    b2b_name = _strs(prefix) + _strs(surnames) + _strs(suffix)
+    civ = np.where(female, "Mme ", "M. ")
+    b2c_name = _strs(civ) + _strs(first) + " " + _strs(surnames)
+    name = b2b_name.str.strip().where(is_b2b, b2c_name)
+
+    sector_word = np.array([s[6] for s in _SECTORS], dtype=object)[sec]
+    box = np.array(_B2B_MAILBOX, dtype=object)[rng.integers(0, len(_B2B_MAILBOX), size=n)]
+    b2b_mail = _strs(box) + "@" + _strs(sur_slug) + "-" + _strs(sector_word) + ".fr"
+    num = rng.integers(0, 100, size=n)
+    num_s = _strs(np.where(rng.random(n) < 0.4, num.astype(str), ""))
+    dom = np.array(_B2C_DOMAINS, dtype=object)[rng.integers(0, len(_B2C_DOMAINS), size=n)]
+    b2c_mail = _strs(first_slug) + "." + _strs(sur_slug) + num_s + "@" + _strs(dom)
+    has_email = rng.random(n) < np.where(is_b2b, 0.85, 0.7)
+    email = b2b_mail.where(is_b2b, b2c_mail).where(has_email, pd.NA)
+
+    naf_pick = rng.random(n)
+    naf_all = [(k, c) for k, s in enumerate(_SECTORS) for c in s[4]]
+    n_counts = np.bincount([k for k, _ in naf_all], minlength=len(_SECTORS))
+    n_off = np.concatenate([[0], np.cumsum(n_counts)[:-1]])
+    n_idx = n_off[sec] + np.minimum((naf_pick * n_counts[sec]).astype(int), n_counts[sec] - 1)
+    naf = _strs(np.array([c for _, c in naf_all], dtype=object)[n_idx]).where(is_b2b, pd.NA)
+
+    siren = _siren(rng, n).where(is_b2b, pd.NA)
+    # bureau score 1..10 (10 = best): informative about quality and distress, but noisy
+    drop = np.where(np.isfinite(distress_start), 1.0, 0.0)
+    raw = 5.5 + 1.6 * (0.7 * quality + 0.7 * rng.standard_normal(n)) - drop
+    score = np.clip(np.rint(raw), 1, 10)
+    score = np.where(rng.random(n) < np.where(is_b2b, 0.1, 0.25), np.nan, score)
+
+    terms = np.where(
+        is_b2b,
+        rng.choice([0, 30, 45, 60], size=n, p=[0.05, 0.40, 0.30, 0.25]),
+        rng.choice([0, 30, 45], size=n, p=[0.55, 0.40, 0.05]),
+    )
+    creditor = rng.choice(5, size=n, p=[0.35, 0.25, 0.18, 0.14, 0.08])
+    mean = SEGMENT_CLAIMS[segment]
+    activity = rng.gamma(2.0, 0.5, size=n)
+    n_claims = 1 + rng.poisson((mean - 1) * activity)
+
+    width = max(6, len(str(n)))
+    ids = pd.Series(np.arange(1, n + 1).astype(str), dtype="str").str.zfill(width)
+    table = pd.DataFrame(
+        {
+            "debtor_id": "D" + ids,
+            "debtor_type": _strs(np.where(is_b2b, "B2B", "B2C")),
+            "name": name,
+            "siren": siren,
+            "naf_code": naf,
+            "department": _strs(np.array(depts, dtype=object)[dept]),
+            "phone": phone,
+            "email": email,
+            "insolvency_status": _strs(np.array(INSOLVENCY, dtype=object)[code]),
+            "segment": _strs(np.array(_SEGMENTS, dtype=object)[segment]),
+            "bureau_score": score.astype("float64"),
+        }
+    )
+    return DebtorDraw(
+        table=table,
+        is_b2b=is_b2b,
+        segment=segment,
+        sector=sector,
+        quality=quality,
+        chronic=chronic,
+        noise=noise,
+        distress_start=distress_start,
+        insolvency_day=insolvency_day,
+        insolvency_code=code,
+        phone_status=phone_status,
+        mobile=mobile,
+        has_email=has_email,
+        terms=terms,
+        creditor=creditor,
+        n_claims=n_claims,
+        dispute_mult=np.where(is_b2b, np.array([s[2] for s in _SECTORS])[sec], 0.6),
+        amount_mult=np.where(is_b2b, np.array([s[3] for s in _SECTORS])[sec], 1.0),
+    )
+
+
+def mean_claims_per_debtor() -> float:
+    """Expected number of invoices per debtor (before insolvency truncation)."""
+    b2b = float(_B2B_SEGMENT_P @ SEGMENT_CLAIMS[:3])
+    return B2B_SHARE * b2b + (1 - B2B_SHARE) * float(SEGMENT_CLAIMS[3])

@@ -1,0 +1,499 @@
+"""The French cost schedule as data, and the money rules that read it.
+
+The schedule (``schedule_fr.toml``, shipped with the package) holds every
+figure the judicial economics use, each with its unit, source and validity
+dates; :func:`load_schedule` reads it, merges a user's partial file or a dict
+of overrides over it and validates the result. The functions below are the
+pure, vectorised money rules: proportional tariffs (A444-31, A444-32, droit
+d'engagement des poursuites), the cost of a commissaire de justice act with
+the A444-46 multiplier, the B2B indemnity and late interest by half-year.
+
+Tariff functions return euros **HT** (before VAT); see ``docs/judicial.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recovery_analytics.schema import InputError
+
+__all__ = [
+    "CostSchedule",
+    "a444_31_fee",
+    "a444_32_fee",
+    "act_cost",
+    "droit_engagement_fee",
+    "indemnity_b2b",
+    "interest_rate_table",
+    "late_interest",
+    "load_schedule",
+    "signification_cost",
+]
+
+_DEFAULT_FILE = "schedule_fr.toml"
+# Descriptive keys a user file may add to any figure.
+_META = frozenset({"source", "note", "unit", "uncertain", "valid_from", "valid_to"})
+
+
+@dataclass(frozen=True, eq=False)
+class CostSchedule:
+    """A validated cost schedule.
+
+    Attributes
+    ----------
+    data : dict
+        The nested tables of the TOML file (after merging any overrides).
+    source : str
+        Where it came from (``"default"``, a file name, ``"+overrides"``).
+
+    Examples
+    --------
+    >>> s = load_schedule()
+    >>> s.value("routes.agency.fee_share")
+    0.15
+    """
+
+    data: dict
+    source: str = "default"
+
+    def item(self, key: str) -> Any:
+        """The table or value at a dotted ``key`` (``KeyError`` if absent)."""
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"cost schedule has no key {key!r}")
+            node = node[part]
+        return node
+
+    def value(self, key: str) -> Any:
+        """The ``value`` of the figure at ``key`` (the item itself if it has none)."""
+        node = self.item(key)
+        return node["value"] if isinstance(node, dict) and "value" in node else node
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> CostSchedule:
+        """A new schedule with ``overrides`` (dotted keys or nested dicts) merged in."""
+        data = copy.deepcopy(self.data)
+        _merge(data, _nest(overrides, "overrides"), "", "overrides")
+        _validate(data, "overrides")
+        return CostSchedule(data, f"{self.source}+overrides")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every figure as a tidy table.
+
+        Columns ``key, value, unit, source, valid_from, valid_to, uncertain``
+        (bands and rate periods are shown as their text).
+        """
+        rows = [
+            {
+                "key": key,
+                "value": node.get(
+                    "value", node.get("bands", node.get("periods", node.get("points")))
+                ),
+                "unit": node.get("unit", ""),
+                "source": node.get("source", ""),
+                "valid_from": node.get("valid_from"),
+                "valid_to": node.get("valid_to"),
+                "uncertain": bool(node.get("uncertain", False)),
+            }
+            for key, node in _figures(self.data, "")
+        ]
+        out = pd.DataFrame(rows)
+        out["value"] = out["value"].astype(str)
+        return out
+
+    def outdated(self, as_of: Any) -> list[str]:
+        """Keys of figures whose ``valid_to`` is before ``as_of``."""
+        day = pd.Timestamp(as_of).date()
+        return [
+            k
+            for k, node in _figures(self.data, "")
+            if isinstance(node.get("valid_to"), dt.date) and node["valid_to"] < day
+        ]
+
+
+# ---------------------------------------------------------------------------
+# loading and validation
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict:
+    text = resources.files("recovery_analytics.costs").joinpath(_DEFAULT_FILE).read_text("utf-8")
+    data = tomllib.loads(text)
+    _validate(data, _DEFAULT_FILE)
+    return data
+
+
+def load_schedule(
+    path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> CostSchedule:
+    """Load the shipped schedule, merge a partial user file and overrides over it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML file holding only the keys to change (``--costs FILE``). A
+        figure may be a plain value or a table with ``value``; lists (rate
+        periods, bands) replace the default list.
+    overrides : dict, optional
+        Dotted keys (``{"routes.agency.fee_share": 0.2}``) or nested dicts,
+        merged last.
+
+    Returns
+    -------
+    CostSchedule
+
+    Raises
+    ------
+    InputError
+        Unreadable or invalid TOML, an unknown key, a value of the wrong type
+        or out of range; the message names the file and the key.
+
+    Examples
+    --------
+    >>> load_schedule(overrides={"routes.injonction_de_payer.lawyer_fee_eur": 200}).value(
+    ...     "routes.injonction_de_payer.lawyer_fee_eur")
+    200
+    """
+    data = copy.deepcopy(_default_data())
+    source = "default"
+    if path is not None:
+        path = Path(path)
+        try:
+            user = tomllib.loads(path.read_text("utf-8"))
+        except OSError as exc:
+            raise InputError(f"{path.name}: cannot read the cost schedule ({exc})") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path.name}: not a valid TOML file ({exc})") from exc
+        _merge(data, user, "", path.name)
+        _validate(data, path.name)
+        source = path.name
+    schedule = CostSchedule(data, source)
+    return schedule.with_overrides(overrides) if overrides else schedule
+
+
+def _nest(flat: Mapping[str, Any], where: str) -> dict:
+    out: dict = {}
+    for key, val in flat.items():
+        parts = str(key).split(".")
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise InputError(f"{where}: {key} conflicts with another override")
+        node[parts[-1]] = _nest(val, where) if isinstance(val, Mapping) else val
+    return out
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "a boolean (true/false)"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, str):
+        return "a text"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dt.date):
+        return "a date"
+    return "a table"
+
+
+def _merge(base: dict, over: Mapping, prefix: str, where: str) -> None:
+    for key, new in over.items():
+        path = prefix.rstrip(".") if key == "value" else f"{prefix}{key}"
+        if key not in base:
+            if key in _META and any(k in base for k in ("value", "bands", "periods", "points")):
+                base[key] = new
+                continue
+            raise InputError(f"{where}: unknown key {path}")
+        old = base[key]
+        if isinstance(old, dict) and "value" in old and not isinstance(new, Mapping):
+            new = {"value": new}  # shorthand: a plain value for a figure
+        if isinstance(old, dict):
+            if not isinstance(new, Mapping):
+                raise InputError(f"{where}: {path} must be a table, got {new!r}")
+            _merge(old, new, f"{path}.", where)
+        elif _kind(old) != _kind(new):
+            raise InputError(f"{where}: {path} must be {_kind(old)}, got {new!r}")
+        else:
+            base[key] = new
+
+
+def _figures(data: dict, prefix: str):
+    for key, node in data.items():
+        if not isinstance(node, dict):
+            continue
+        path = f"{prefix}{key}"
+        if any(k in node for k in ("value", "bands", "periods", "points")):
+            yield path, node
+        yield from _figures(node, f"{path}.")
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and not math.isnan(v)
+
+
+def _validate(data: dict, where: str) -> None:
+    """Semantic checks of a merged schedule; raise InputError naming the key."""
+    for key, node in _figures(data, ""):
+        unit = str(node.get("unit", ""))
+        if "value" in node:
+            v = node["value"]
+            if "choices" in node and v not in node["choices"]:
+                raise InputError(
+                    f"{where}: {key}.value must be one of {node['choices']}, got {v!r}"
+                )
+            if unit in ("probability", "share") and not (_is_num(v) and 0 <= v <= 1):
+                raise InputError(f"{where}: {key} must be a number between 0 and 1, got {v!r}")
+            if _is_num(v) and v < 0:
+                raise InputError(f"{where}: {key} must not be negative, got {v!r}")
+        if "bands" in node:
+            bands = node["bands"]
+            ok = (
+                isinstance(bands, list)
+                and bands
+                and all(
+                    isinstance(b, list) and len(b) == 2 and all(_is_num(x) and x >= 0 for x in b)
+                    for b in bands
+                )
+            )
+            uppers = [b[0] for b in bands] if ok else []
+            if not ok or any(b <= a for a, b in itertools.pairwise(uppers)):
+                raise InputError(
+                    f"{where}: {key}.bands must be a list of [upper_bound, rate] pairs of "
+                    f"non-negative numbers with increasing bounds, got {bands!r}"
+                )
+            if uppers[-1] != math.inf:
+                raise InputError(f"{where}: {key}.bands must end with an upper bound of inf")
+        if "periods" in node:
+            periods = node["periods"]
+            if not isinstance(periods, list) or not periods:
+                raise InputError(f"{where}: {key}.periods must be a non-empty list")
+            for i, p in enumerate(periods):
+                if not isinstance(p, dict) or not isinstance(p.get("valid_from"), dt.date):
+                    raise InputError(f"{where}: {key}.periods[{i}].valid_from must be a date")
+                if not (_is_num(p.get("value")) and 0 <= p["value"] < 1):
+                    raise InputError(
+                        f"{where}: {key}.periods[{i}].value must be a rate between 0 and 1, "
+                        f"got {p.get('value')!r}"
+                    )
+            starts = [p["valid_from"] for p in periods]
+            if starts != sorted(set(starts)):
+                raise InputError(f"{where}: {key}.periods must be sorted by valid_from")
+        if "points" in node:
+            pts = node["points"]
+            ok = (
+                isinstance(pts, list)
+                and pts
+                and all(
+                    isinstance(p, list)
+                    and len(p) == 2
+                    and _is_num(p[0])
+                    and _is_num(p[1])
+                    and 0 <= p[1] <= 1
+                    for p in pts
+                )
+            )
+            if not ok or any(b[0] <= a[0] for a, b in itertools.pairwise(pts)):
+                raise InputError(
+                    f"{where}: {key}.points must be [x, probability] pairs with increasing x"
+                )
+
+
+def _schedule(schedule: CostSchedule | None) -> CostSchedule:
+    return schedule if schedule is not None else load_schedule()
+
+
+# ---------------------------------------------------------------------------
+# tariffs
+
+
+def _banded(amount: Any, table: dict) -> np.ndarray:
+    a = np.asarray(amount, dtype="float64")
+    bands = table["bands"]
+    if table.get("kind") == "step":
+        uppers = np.array([b[0] for b in bands])
+        values = np.array([b[1] for b in bands])
+        return values[np.minimum(np.searchsorted(uppers, a, side="left"), len(values) - 1)]
+    fee = np.zeros_like(a)
+    lower = 0.0
+    for upper, rate in bands:
+        fee += rate * np.clip(a - lower, 0.0, upper - lower)
+        lower = upper
+    floor = table.get("floor_eur", {}).get("value", 0.0)
+    cap = table.get("cap_eur", {}).get("value", math.inf)
+    fee = np.where(a > 0, np.maximum(fee, floor), 0.0)
+    return np.minimum(fee, cap)
+
+
+def a444_31_fee(amount: Any, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Recovery fee paid by the **debtor** (art. A444-31), euros HT.
+
+    Examples
+    --------
+    >>> float(a444_31_fee(4000.0).round(2))  # 125*9.77% + 485*6.35% + 915*3.41% + 2475*0.29%
+    81.39
+    """
+    return _banded(amount, _schedule(schedule).item("tariffs.a444_31"))
+
+
+def a444_32_fee(amount: Any, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Recovery fee kept by the **creditor** on sums a CJ recovers (art. A444-32), euros HT.
+
+    Examples
+    --------
+    >>> float(a444_32_fee(4000.0).round(2))  # 14.66 + 52.14 + 93.88 + 96.77
+    257.45
+    """
+    return _banded(amount, _schedule(schedule).item("tariffs.a444_32"))
+
+
+def droit_engagement_fee(amount: Any, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Droit d'engagement des poursuites on the amount enforced, euros HT.
+
+    Examples
+    --------
+    >>> float(droit_engagement_fee(50.0))
+    4.29
+    """
+    return _banded(amount, _schedule(schedule).item("tariffs.droit_engagement_poursuites"))
+
+
+def act_cost(amount: Any, act: str, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Cost of one CJ act, euros HT: base emolument x A444-46 multiplier + transport.
+
+    ``act`` is a key of ``tariffs.cj_acts`` without ``_eur``: ``signification``,
+    ``assignation`` or ``commandement_de_payer``. Débours are not included.
+
+    Examples
+    --------
+    >>> float(act_cost(1000.0, "assignation"))  # 18.28 x 1 + 9.40
+    27.68
+    """
+    s = _schedule(schedule)
+    base = s.value(f"tariffs.cj_acts.{act}_eur")
+    mult = _banded(amount, s.item("tariffs.a444_46_multiplier"))
+    return base * mult + s.value("tariffs.cj_acts.transport_eur")
+
+
+def signification_cost(amount: Any, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Cost of serving a decision or an IP, euros HT (A444-46 multiplier + transport).
+
+    Examples
+    --------
+    >>> float(signification_cost(4000.0))  # 25.79 x 2 + 9.40
+    60.98
+    """
+    return act_cost(amount, "signification", schedule)
+
+
+def indemnity_b2b(n_invoices: Any, schedule: CostSchedule | None = None) -> np.ndarray:
+    """B2B indemnité forfaitaire: 40 EUR per late invoice (D441-5 C. com.).
+
+    Examples
+    --------
+    >>> float(indemnity_b2b(3))
+    120.0
+    """
+    return np.asarray(n_invoices, dtype="float64") * _schedule(schedule).value(
+        "rates.b2b_indemnity_eur"
+    )
+
+
+# ---------------------------------------------------------------------------
+# interest
+
+
+def interest_rate_table(schedule: CostSchedule | None = None) -> pd.DataFrame:
+    """The annual rates by period: one row per period start of any rate list.
+
+    Columns ``valid_from, ecb_refi, taux_legal_particuliers,
+    taux_legal_autres_cas, b2b_rate, b2c_rate`` where ``b2b_rate = max(refi +
+    10 points, 3 x taux légal autres cas)`` and ``b2c_rate`` is the taux légal of
+    the configured creditor category.
+
+    Examples
+    --------
+    >>> interest_rate_table()["b2b_rate"].round(4).tolist()
+    [0.1315, 0.1215, 0.1215]
+    """
+    s = _schedule(schedule)
+    names = ("ecb_refi", "taux_legal_particuliers", "taux_legal_autres_cas")
+    lists = {n: s.item(f"rates.{n}")["periods"] for n in names}
+    starts = sorted({p["valid_from"] for ps in lists.values() for p in ps})
+    out = pd.DataFrame({"valid_from": pd.to_datetime(starts).astype("datetime64[ns]")})
+    for n, ps in lists.items():
+        froms = np.array([np.datetime64(p["valid_from"], "D") for p in ps])
+        vals = np.array([p["value"] for p in ps])
+        idx = np.searchsorted(froms, out["valid_from"].to_numpy("datetime64[D]"), side="right") - 1
+        out[n] = vals[np.clip(idx, 0, len(vals) - 1)]  # before the first period: nearest
+    out["b2b_rate"] = np.maximum(
+        out["ecb_refi"] + s.value("rates.b2b_margin_points"),
+        s.value("rates.b2b_floor_multiple") * out["taux_legal_autres_cas"],
+    )
+    out["b2c_rate"] = out[f"taux_legal_{s.value('rates.b2c_rate_category')}"]
+    return out
+
+
+def _days(x: Any) -> tuple[np.ndarray, np.ndarray]:
+    d = np.atleast_1d(np.asarray(x, dtype="datetime64[D]"))
+    return d.astype("int64").astype("float64"), np.isnat(d)
+
+
+def late_interest(
+    principal: Any,
+    start: Any,
+    end: Any,
+    debtor_type: Any,
+    schedule: CostSchedule | None = None,
+) -> np.ndarray:
+    """Late interest in euros on ``principal`` from ``start`` to ``end``, by half-year rates.
+
+    B2B claims bear the ECB refi rate + 10 points (floor 3 x taux légal
+    autres cas); other claims the taux légal of ``rates.b2c_rate_category``.
+    Each day after ``start`` up to ``end`` bears the rate of the period it
+    falls in, on a ``general.day_count``-day year. Dates outside the rate
+    table use the nearest period's rate. Vectorised; NaT gives NaN, an end
+    before the start gives 0.
+
+    Examples
+    --------
+    >>> # 30 days of H1 2025 at 13.15 % + 61 days of H2 2025 at 12.15 %
+    >>> float(late_interest(10_000.0, "2025-06-01", "2025-08-31", "B2B").round(2)[0])
+    311.14
+    """
+    b2b = np.asarray(debtor_type, dtype=object) == "B2B"
+    return _interest(principal, start, end, b2b, _schedule(schedule))
+
+
+def _interest(principal: Any, start: Any, end: Any, b2b: Any, s: CostSchedule) -> np.ndarray:
+    table = interest_rate_table(s)
+    bounds = table["valid_from"].to_numpy("datetime64[D]").astype("int64").astype("float64")
+    t0, nat0 = _days(start)
+    t1, nat1 = _days(end)
+    shape = np.broadcast_shapes(t0.shape, t1.shape, np.shape(principal), np.shape(b2b))
+    total = np.zeros(shape)
+    for col, mask in (("b2b_rate", b2b), ("b2c_rate", np.logical_not(b2b))):
+        rates = table[col].to_numpy()
+        cum = np.concatenate([[0.0], np.cumsum(rates[:-1] * np.diff(bounds))])
+
+        def integral(t: np.ndarray, rates=rates, cum=cum) -> np.ndarray:
+            k = np.clip(np.searchsorted(bounds, t, side="right") - 1, 0, len(rates) - 1)
+            return cum[k] + rates[k] * (t - bounds[k])
+
+        total = np.where(mask, integral(t1) - integral(t0), total)
+    out = np.asarray(principal, dtype="float64") * np.maximum(total, 0.0)
+    return np.where(nat0 | nat1, np.nan, out / s.value("general.day_count"))

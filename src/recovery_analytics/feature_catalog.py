@@ -1,0 +1,503 @@
+"""The amicable model's features: names, plain-language labels, reason phrasing.
+
+Every feature the amicable model may use is listed in :data:`FEATURES`, with a
+French and an English plain-language name and the templates used to turn its
+value into a short sentence a collector can read out ("2 promesses non
+tenues", "aucun contact depuis 60 jours"). :func:`feature_frame` builds the
+model matrix from a claim state (``features.portfolio_state``), vectorised.
+
+Reason templates are keyed by the kind of value: ``nan`` (unknown / never),
+``zero``, ``one``, ``many`` (and optionally ``neg`` for negative values, with
+the absolute value) for numbers (``{n}`` is replaced by the rounded value;
+``levels`` lists one sentence per integer value instead) and ``value`` for
+categories (``{v}`` is replaced by the category, after the optional ``labels``
+mapping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from recovery_analytics.schema import InputError
+
+__all__ = [
+    "FEATURES",
+    "OPTIONAL_FEATURES",
+    "Feature",
+    "available_features",
+    "feature_frame",
+    "feature_table",
+    "naf_section",
+    "phrase",
+]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One model feature.
+
+    Attributes
+    ----------
+    name : str
+        Column name in the model matrix.
+    kind : {"numeric", "categorical"}
+    name_fr, name_en : str
+        Plain-language names (documentation, model card, plots).
+    templates : dict
+        ``{"fr": {...}, "en": {...}}`` reason templates (see module docstring).
+    source : str
+        State column(s) the feature is computed from (documentation and the
+        missing-column error message).
+    labels : dict
+        Optional category -> display label, per language.
+    scale : float
+        Display multiplier in reasons (100 for shares shown as percentages).
+    """
+
+    name: str
+    kind: str
+    name_fr: str
+    name_en: str
+    templates: dict[str, dict[str, str]]
+    source: str = ""
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    scale: float = 1.0
+
+
+def _num(name, name_fr, name_en, fr, en, source=None, scale=1.0):
+    return Feature(
+        name, "numeric", name_fr, name_en, {"fr": fr, "en": en}, source or name, {}, scale
+    )
+
+
+def _cat(name, name_fr, name_en, fr, en, source=None, labels=None):
+    return Feature(
+        name, "categorical", name_fr, name_en, {"fr": fr, "en": en}, source or name, labels or {}
+    )
+
+
+def _counts(fr_zero, fr_one, fr_many, en_zero, en_one, en_many, nan_fr=None, nan_en=None):
+    fr = {"zero": fr_zero, "one": fr_one, "many": fr_many, "nan": nan_fr or fr_zero}
+    en = {"zero": en_zero, "one": en_one, "many": en_many, "nan": nan_en or en_zero}
+    return fr, en
+
+
+_SECTIONS_FR = {
+    "A": "agriculture",
+    "B": "industries extractives",
+    "C": "industrie",
+    "D": "énergie",
+    "E": "eau et déchets",
+    "F": "construction",
+    "G": "commerce",
+    "H": "transports",
+    "I": "hébergement-restauration",
+    "J": "information-communication",
+    "K": "finance-assurance",
+    "L": "immobilier",
+    "M": "activités spécialisées",
+    "N": "services administratifs",
+    "O": "administration publique",
+    "P": "enseignement",
+    "Q": "santé",
+    "R": "arts et loisirs",
+    "S": "autres services",
+    "T": "ménages employeurs",
+    "U": "extra-territorial",
+}
+_SECTIONS_EN = {
+    "A": "agriculture",
+    "B": "mining",
+    "C": "manufacturing",
+    "D": "energy",
+    "E": "water and waste",
+    "F": "construction",
+    "G": "trade",
+    "H": "transport",
+    "I": "hotels and restaurants",
+    "J": "information and communication",
+    "K": "finance and insurance",
+    "L": "real estate",
+    "M": "professional services",
+    "N": "administrative services",
+    "O": "public administration",
+    "P": "education",
+    "Q": "health",
+    "R": "arts and leisure",
+    "S": "other services",
+    "T": "households",
+    "U": "extra-territorial",
+}
+
+#: All features the model knows, in matrix order.
+FEATURES: tuple[Feature, ...] = (
+    _num("amount", "montant de la facture", "invoice amount",
+         *_counts("facture de 0 €", "facture de {n} €", "facture de {n} €",
+                  "invoice of 0 EUR", "invoice of {n} EUR", "invoice of {n} EUR")),
+    _num("outstanding_eur", "reste dû", "amount outstanding",
+         *_counts("rien à payer", "reste {n} € à payer", "reste {n} € à payer",
+                  "nothing due", "{n} EUR still due", "{n} EUR still due")),
+    _num("outstanding_share", "part restant due (%)", "share still due (%)",
+         *_counts("facture soldée", "{n} % de la facture encore dû",
+                  "{n} % de la facture encore dû",
+                  "invoice settled", "{n}% of the invoice still due",
+                  "{n}% of the invoice still due"),
+         source="outstanding_eur, amount"),
+    _num("days_past_due", "jours de retard", "days past due",
+         {"zero": "échue aujourd'hui", "one": "en retard de {n} jour",
+          "many": "en retard de {n} jours", "nan": "échéance inconnue",
+          "neg": "pas encore échue (dans {n} jours)"},
+         {"zero": "due today", "one": "{n} day overdue", "many": "{n} days overdue",
+          "nan": "unknown due date", "neg": "not yet due (in {n} days)"}),
+    _num("payment_terms_days", "délai de paiement accordé", "payment terms",
+         *_counts("paiement comptant", "délai de paiement de {n} jour",
+                  "délai de paiement de {n} jours", "cash payment terms",
+                  "payment terms of {n} day", "payment terms of {n} days")),
+    _num("stage_rank", "étape de relance atteinte", "escalation stage reached",
+         {"levels": ["aucune relance encore", "au stade des relances écrites",
+                     "déjà relancé par téléphone", "visite déjà faite",
+                     "mise en demeure envoyée", "procédure judiciaire engagée",
+                     "jugement obtenu", "en exécution forcée"]},
+         {"levels": ["not chased yet", "at the written-reminder stage", "already chased by phone",
+                     "already visited", "formal notice sent", "court action started",
+                     "judgment obtained", "under enforcement"]}),
+    _num("n_reminders", "relances écrites", "written reminders",
+         *_counts("aucune relance écrite", "1 relance écrite", "{n} relances écrites",
+                  "no written reminder", "1 written reminder", "{n} written reminders")),
+    _num("n_call_attempts", "appels passés", "calls made",
+         *_counts("jamais appelé", "1 appel passé", "{n} appels passés",
+                  "never called", "1 call made", "{n} calls made")),
+    _num("n_calls_reached", "appels aboutis", "calls answered",
+         *_counts("jamais joint au téléphone", "joint 1 fois au téléphone",
+                  "joint {n} fois au téléphone", "never reached by phone",
+                  "reached once by phone", "reached {n} times by phone")),
+    _num("n_promises", "promesses de paiement", "promises to pay",
+         *_counts("aucune promesse de paiement", "1 promesse de paiement",
+                  "{n} promesses de paiement", "no promise to pay", "1 promise to pay",
+                  "{n} promises to pay")),
+    _num("n_promises_kept", "promesses tenues", "promises kept",
+         *_counts("aucune promesse tenue", "1 promesse tenue", "{n} promesses tenues",
+                  "no promise kept", "1 promise kept", "{n} promises kept")),
+    _num("n_promises_broken", "promesses non tenues", "broken promises",
+         *_counts("aucune promesse non tenue", "1 promesse non tenue", "{n} promesses non tenues",
+                  "no broken promise", "1 broken promise", "{n} broken promises")),
+    _num("promise_pending", "promesse en cours", "promise pending",
+         *_counts("pas de promesse en cours", "promesse de paiement en cours",
+                  "promesse de paiement en cours", "no promise pending", "a promise is pending",
+                  "a promise is pending")),
+    _num("promised_eur_pending", "montant promis en attente", "amount promised, pending",
+         *_counts("rien de promis en attente", "{n} € promis en attente",
+                  "{n} € promis en attente", "nothing promised pending",
+                  "{n} EUR promised, pending", "{n} EUR promised, pending")),
+    _num("days_since_last_action", "jours depuis la dernière relance", "days since last action",
+         *_counts("relancé aujourd'hui", "relancé il y a 1 jour", "aucune relance depuis {n} jours",
+                  "chased today", "chased 1 day ago", "no action for {n} days",
+                  nan_fr="jamais relancé", nan_en="never chased")),
+    _num("days_since_last_contact", "jours depuis le dernier contact",
+         "days since last contact",
+         *_counts("contact aujourd'hui", "contact il y a 1 jour", "aucun contact depuis {n} jours",
+                  "contact today", "contact 1 day ago", "no contact for {n} days",
+                  nan_fr="jamais eu de contact", nan_en="never in contact")),
+    _num("days_since_last_payment", "jours depuis le dernier paiement",
+         "days since last payment",
+         *_counts("a payé aujourd'hui", "a payé il y a 1 jour", "dernier paiement il y a {n} jours",
+                  "paid today", "paid 1 day ago", "last payment {n} days ago",
+                  nan_fr="aucun paiement reçu", nan_en="no payment received"),
+         source="last_payment_date"),
+    _num("n_payments", "paiements reçus", "payments received",
+         *_counts("aucun paiement reçu", "1 paiement partiel reçu", "{n} paiements partiels reçus",
+                  "no payment received", "1 part payment received",
+                  "{n} part payments received")),
+    _num("open_dispute", "litige ouvert", "open dispute",
+         *_counts("pas de litige", "litige ouvert", "litige ouvert",
+                  "no dispute", "dispute open", "dispute open")),
+    _num("dispute_age_days", "ancienneté du litige", "age of the dispute",
+         *_counts("litige ouvert aujourd'hui", "litige ouvert depuis 1 jour",
+                  "litige ouvert depuis {n} jours", "dispute opened today",
+                  "dispute open for 1 day", "dispute open for {n} days",
+                  nan_fr="pas de litige daté", nan_en="no dated dispute")),
+    _num("n_formal_notices", "mises en demeure", "formal notices",
+         *_counts("pas de mise en demeure", "1 mise en demeure envoyée",
+                  "{n} mises en demeure envoyées", "no formal notice", "1 formal notice sent",
+                  "{n} formal notices sent")),
+    _num("debtor_open_exposure_eur", "encours total du débiteur", "debtor's total exposure",
+         *_counts("aucun autre encours", "encours total du débiteur {n} €",
+                  "encours total du débiteur {n} €", "no other exposure",
+                  "debtor owes {n} EUR in total", "debtor owes {n} EUR in total")),
+    _num("debtor_open_claims", "factures ouvertes du débiteur", "debtor's open invoices",
+         *_counts("aucune facture ouverte", "1 seule facture ouverte", "{n} factures ouvertes",
+                  "no open invoice", "a single open invoice", "{n} open invoices")),
+    _num("debtor_hist_claims", "factures passées du débiteur", "debtor's past invoices",
+         *_counts("nouveau client, pas d'historique", "1 facture réglée par le passé",
+                  "{n} factures réglées par le passé", "new customer, no history",
+                  "1 invoice settled in the past", "{n} invoices settled in the past")),
+    _num("debtor_hist_share_late", "part des factures payées en retard",
+         "share of invoices paid late",
+         *_counts("a toujours payé à l'heure", "{n} % des factures payées en retard",
+                  "{n} % des factures payées en retard", "always paid on time",
+                  "{n}% of invoices paid late", "{n}% of invoices paid late",
+                  nan_fr="pas d'historique de paiement", nan_en="no payment history"),
+         scale=100.0),
+    _num("debtor_hist_median_days_late", "retard habituel du débiteur",
+         "debtor's usual delay",
+         *_counts("paie d'habitude à l'échéance", "paie d'habitude à 1 jour",
+                  "paie d'habitude à {n} jours", "usually pays on the due date",
+                  "usually pays 1 day late", "usually pays {n} days late",
+                  nan_fr="pas d'historique de paiement", nan_en="no payment history")),
+    _num("debtor_hist_mean_days_late", "retard moyen du débiteur", "debtor's average delay",
+         *_counts("paie en moyenne à l'échéance", "paie en moyenne à 1 jour",
+                  "paie en moyenne à {n} jours", "pays on the due date on average",
+                  "pays 1 day late on average", "pays {n} days late on average",
+                  nan_fr="pas d'historique de paiement", nan_en="no payment history")),
+    _num("debtor_hist_promises_kept_ratio", "part des promesses tenues par le passé",
+         "share of past promises kept",
+         *_counts("n'a jamais tenu ses promesses", "{n} % des promesses passées tenues",
+                  "{n} % des promesses passées tenues", "never kept a promise",
+                  "{n}% of past promises kept", "{n}% of past promises kept",
+                  nan_fr="pas d'historique de promesse", nan_en="no promise history"),
+         scale=100.0),
+    _num("debtor_hist_written_off", "factures du débiteur passées en perte",
+         "debtor's invoices written off",
+         *_counts("aucune facture passée en perte", "1 facture déjà passée en perte",
+                  "{n} factures déjà passées en perte", "no invoice written off",
+                  "1 invoice already written off", "{n} invoices already written off")),
+    _num("debtor_hist_share_partial", "part des factures payées en plusieurs fois",
+         "share of invoices paid in instalments",
+         *_counts("paie d'habitude en une fois", "{n} % des factures payées en plusieurs fois",
+                  "{n} % des factures payées en plusieurs fois", "usually pays in one go",
+                  "{n}% of invoices paid in instalments", "{n}% of invoices paid in instalments",
+                  nan_fr="pas d'historique de paiement", nan_en="no payment history"),
+         scale=100.0),
+    _cat("debtor_type", "type de débiteur", "debtor type",
+         {"value": "{v}"}, {"value": "{v}"},
+         labels={"fr": {"B2B": "client professionnel", "B2C": "client particulier"},
+                 "en": {"B2B": "business customer", "B2C": "consumer"}}),
+    _cat("sector", "secteur d'activité", "sector",
+         {"value": "secteur : {v}", "nan": "secteur inconnu"},
+         {"value": "sector: {v}", "nan": "unknown sector"},
+         source="naf_code", labels={"fr": _SECTIONS_FR, "en": _SECTIONS_EN}),
+    _cat("department", "département", "département",
+         {"value": "département {v}", "nan": "département inconnu"},
+         {"value": "département {v}", "nan": "unknown département"}),
+    _cat("insolvency_status", "procédure collective", "insolvency proceedings",
+         {"value": "procédure collective : {v}"}, {"value": "insolvency: {v}"},
+         labels={"fr": {"none": "aucune", "sauvegarde": "sauvegarde",
+                        "redressement": "redressement judiciaire",
+                        "liquidation": "liquidation judiciaire"},
+                 "en": {"none": "none", "sauvegarde": "safeguard",
+                        "redressement": "receivership", "liquidation": "liquidation"}}),
+)  # fmt: skip
+
+_BY_NAME = {f.name: f for f in FEATURES}
+
+#: Features used only when their source column is in the state (debtor
+#: history, sector, département): a ledger without them still trains.
+OPTIONAL_FEATURES: frozenset[str] = frozenset(
+    {
+        "debtor_hist_claims",
+        "debtor_hist_share_late",
+        "debtor_hist_median_days_late",
+        "debtor_hist_share_partial",
+        "debtor_hist_mean_days_late",
+        "debtor_hist_promises_kept_ratio",
+        "debtor_hist_written_off",
+        "sector",
+        "department",
+    }
+)
+
+# NAF rev. 2 division (2 digits) -> section letter.
+_NAF_RANGES = (
+    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
+    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
+    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
+    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+)  # fmt: skip
+_DIVISION_TO_SECTION = np.full(100, None, dtype=object)
+for _letter, _lo, _hi in _NAF_RANGES:
+    _DIVISION_TO_SECTION[_lo : _hi + 1] = _letter
+
+
+def naf_section(naf_code: pd.Series) -> pd.Series:
+    """NAF rev. 2 section letter (A-U) from a NAF/APE code, vectorised.
+
+    Parameters
+    ----------
+    naf_code : pandas.Series
+        Codes such as ``"47.11Z"``, ``"4711Z"`` or ``"62"``; missing or
+        unreadable codes give NA.
+
+    Returns
+    -------
+    pandas.Series of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> naf_section(pd.Series(["47.11Z", "6201Z", None, "xx"])).tolist()
+    ['G', 'J', nan, nan]
+    """
+    digits = naf_code.astype("str").str.replace(r"[^0-9]", "", regex=True).str.slice(0, 2)
+    division = pd.to_numeric(digits.where(digits.str.len() == 2), errors="coerce")
+    valid = division.notna().to_numpy()
+    out = np.full(len(naf_code), np.nan, dtype=object)
+    out[valid] = _DIVISION_TO_SECTION[division.to_numpy()[valid].astype(int)]
+    out[pd.isna(out)] = np.nan
+    return pd.Series(out, index=naf_code.index, dtype="str")
+
+
+def _days_since(state: pd.DataFrame, column: str) -> pd.Series:
+    return (state["as_of"] - state[column]).dt.days.astype("float64")
+
+
+def _derived(state: pd.DataFrame, name: str) -> pd.Series:
+    """Compute one catalog feature from the state columns."""
+    if name == "outstanding_share":
+        return 100.0 * state["outstanding_eur"] / state["amount"].where(state["amount"] > 0)
+    if name == "days_since_last_payment":
+        return _days_since(state, "last_payment_date")
+    if name == "sector":
+        return naf_section(state["naf_code"])
+    col = state[name]
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype("float64")
+    return col
+
+
+def _source_columns(feature: Feature) -> list[str]:
+    return [s.strip() for s in feature.source.split(",")]
+
+
+def available_features(state: pd.DataFrame) -> list[str]:
+    """Catalog features computable from ``state`` (optional ones only if present).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> "sector" in available_features(pd.DataFrame(columns=["naf_code"]))
+    True
+    """
+    return [
+        f.name
+        for f in FEATURES
+        if f.name not in OPTIONAL_FEATURES or set(_source_columns(f)) <= set(state.columns)
+    ]
+
+
+def feature_frame(
+    state: pd.DataFrame,
+    numeric: list[str],
+    categorical: list[str],
+) -> pd.DataFrame:
+    """The model matrix: one float column per numeric feature, ``str`` per categorical.
+
+    Parameters
+    ----------
+    state : pandas.DataFrame
+        Claim state (``features.portfolio_state``), possibly with extra columns.
+    numeric, categorical : list of str
+        Feature names: catalog features or extra state columns
+        (``portfolio.extra_features``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``state``; numeric columns float64 (booleans as 0/1),
+        categorical columns as ``str`` (missing = NA).
+
+    Raises
+    ------
+    InputError
+        When a column a feature needs is not in the state, naming it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> st = pd.DataFrame({"amount": [100.0], "outstanding_eur": [25.0]})
+    >>> feature_frame(st, ["outstanding_share"], []).iloc[0, 0]
+    np.float64(25.0)
+    """
+    out = {}
+    for name in [*numeric, *categorical]:
+        feat = _BY_NAME.get(name)
+        needed = _source_columns(feat) if feat is not None else [name]
+        missing = [c for c in needed if c not in state.columns]
+        if missing:
+            raise InputError(
+                f"feature {name!r} needs column(s) {', '.join(map(repr, missing))}, "
+                "which the claim state does not have"
+            )
+        values = _derived(state, name) if feat is not None else state[name]
+        if name in categorical:
+            values = values.astype("str")
+        else:
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        out[name] = values
+    return pd.DataFrame(out, index=state.index)
+
+
+def feature_table(names: list[str] | None = None) -> pd.DataFrame:
+    """Documentation table of the features: name, kind, French and English names.
+
+    Examples
+    --------
+    >>> feature_table(["n_promises_broken"]).loc[0, "name_fr"]
+    'promesses non tenues'
+    """
+    feats = [_BY_NAME[n] for n in names if n in _BY_NAME] if names else list(FEATURES)
+    return pd.DataFrame(
+        {
+            "feature": [f.name for f in feats],
+            "kind": [f.kind for f in feats],
+            "name_fr": [f.name_fr for f in feats],
+            "name_en": [f.name_en for f in feats],
+            "source": [f.source for f in feats],
+        }
+    )
+
+
+def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
+    """Plain-language sentence for each value of one feature, vectorised.
+
+    Features not in the catalog (extra columns) read ``"<name> : <value>"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> phrase("n_promises_broken", pd.Series([0.0, 1.0, 2.0])).tolist()
+    ['aucune promesse non tenue', '1 promesse non tenue', '2 promesses non tenues']
+    >>> phrase("days_since_last_contact", pd.Series([float("nan"), 60.0]), "en").tolist()
+    ['never in contact', 'no contact for 60 days']
+    """
+    feat = _BY_NAME.get(name)
+    sep = " : " if lang == "fr" else ": "
+    if feat is None:
+        return name + sep + values.astype("str").fillna("?")
+    tpl = feat.templates[lang]
+    if feat.kind == "categorical":
+        labels = feat.labels.get(lang, {})
+        shown = values.astype("str").map(lambda v: labels.get(v, v), na_action="ignore")
+        head, _, tail = tpl["value"].partition("{v}")
+        nan_text = tpl.get("nan", head + "?" + tail)
+        return (head + shown + tail).fillna(nan_text).astype("str")
+    v = pd.to_numeric(values, errors="coerce").astype("float64") * feat.scale
+    rounded = v.round(0)
+    if "levels" in tpl:
+        idx = rounded.clip(0, len(tpl["levels"]) - 1).fillna(0).astype(int)
+        return pd.Series(
+            np.asarray(tpl["levels"], dtype=object)[idx], index=values.index, dtype="str"
+        )
+    n_text = rounded.map(lambda x: f"{x:,.0f}".replace(",", "\u202f" if lang == "fr" else ","))
+    neg = (rounded < 0) & ("neg" in tpl)
+    n_text = n_text.where(~neg, rounded.abs().map(lambda x: f"{x:,.0f}"))
+    kind = np.select(
+        [v.isna(), neg, rounded == 0, rounded == 1],
+        ["nan", "neg", "zero", "one"],
+        default="many",
+    )
+    template = pd.Series(kind, index=values.index).map(tpl)
+    out = [t.replace("{n}", n) for t, n in zip(template, n_text, strict=True)]
+    return pd.Series(out, index=values.index, dtype="str")

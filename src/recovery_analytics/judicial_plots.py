@@ -1,0 +1,134 @@
+"""Plots of the judicial economics: break-even curves and the tornado chart.
+
+Both take the tidy tables of :mod:`recovery_analytics.judicial` and return the
+matplotlib ``Axes``; saving is the caller's job. Euros are written the French
+way ("12 345 €").
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+__all__ = ["format_eur", "plot_break_even", "plot_tornado"]
+
+_LABELS = {
+    "fr": {
+        "be_title": "Montant minimal pour qu'une procédure rapporte plus que l'amiable",
+        "be_x": "Probabilité de recouvrement amiable",
+        "be_y": "Montant dû minimal (échelle log)",
+        "to_title": "Gain total attendu du portefeuille selon chaque hypothèse (± {pct} %)",
+        "to_x": "Gain attendu des recommandations vs amiable",
+        "low": "hypothèse -{pct} %",
+        "high": "hypothèse +{pct} %",
+    },
+    "en": {
+        "be_title": "Smallest amount owed for which a court route beats amicable recovery",
+        "be_x": "Probability of amicable recovery",
+        "be_y": "Smallest amount owed (log scale)",
+        "to_title": "Portfolio expected gain as each assumption moves (± {pct} %)",
+        "to_x": "Expected gain of the recommendations vs amicable",
+        "low": "assumption -{pct} %",
+        "high": "assumption +{pct} %",
+    },
+}
+
+
+def format_eur(x: float, decimals: int = 0) -> str:
+    """Euros the French way: space as thousands separator, comma decimals, "€" after.
+
+    Examples
+    --------
+    >>> format_eur(12345.0)
+    '12 345 €'
+    >>> format_eur(-1234.5, decimals=2)
+    '-1 234,50 €'
+    """
+    if not np.isfinite(x):
+        return "∞ €" if x > 0 else "-∞ €"
+    text = f"{x:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return f"{text} €"
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 5))
+    return ax
+
+
+def plot_break_even(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") -> Axes:
+    """Break-even amount of each route (and debtor type) against ``p_amicable``.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Output of :func:`~recovery_analytics.judicial.break_even_curves`
+        (``route, debtor_type, p_amicable, break_even_eur``); routes that
+        never win (``inf``) are left out of their line.
+    ax : Axes, optional
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"route": "injonction_de_payer", "debtor_type": "B2B",
+    ...                    "p_amicable": [0.2, 0.5], "break_even_eur": [400.0, 900.0]})
+    >>> plot_break_even(df).get_yscale()
+    'log'
+    """
+    t = _LABELS[lang]
+    ax = _axes(ax)
+    for (route, dtype), part in df.groupby(["route", "debtor_type"], sort=True):
+        part = part[np.isfinite(part["break_even_eur"])].sort_values("p_amicable")
+        ax.plot(part["p_amicable"], part["break_even_eur"], marker="o", label=f"{route} ({dtype})")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}".replace("%", " %")))
+    ax.set_title(t["be_title"])
+    ax.set_xlabel(t["be_x"])
+    ax.set_ylabel(t["be_y"])
+    ax.grid(True, which="major", alpha=0.3)
+    if len(df):
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") -> Axes:
+    """Tornado chart of :func:`~recovery_analytics.judicial.sensitivity`.
+
+    One horizontal bar per parameter from the portfolio gain with the
+    parameter lowered to the gain with it raised, around the base gain;
+    largest swing on top.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"parameter": ["a", "b"], "rel_range": 0.2, "low_value": [0.8, 8.0],
+    ...     "high_value": [1.2, 12.0], "base_value": [1.0, 10.0],
+    ...     "gain_low_eur": [900.0, 1000.0], "gain_base_eur": [1000.0, 1000.0],
+    ...     "gain_high_eur": [1150.0, 1010.0], "swing_eur": [250.0, 10.0]})
+    >>> len(plot_tornado(df).patches)
+    4
+    """
+    t = _LABELS[lang]
+    ax = _axes(ax)
+    d = df.sort_values("swing_eur", ascending=True, kind="stable")
+    base = float(d["gain_base_eur"].iloc[0]) if len(d) else 0.0
+    y = np.arange(len(d))
+    low, high = d["gain_low_eur"].to_numpy(), d["gain_high_eur"].to_numpy()
+    pct = round(100 * float(d["rel_range"].iloc[0])) if "rel_range" in d and len(d) else None
+    pct = "?" if pct is None else pct
+    ax.barh(y, low - base, left=base, color="#c0504d", label=t["low"].format(pct=pct))
+    ax.barh(y, high - base, left=base, color="#4f81bd", label=t["high"].format(pct=pct))
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(y, d["parameter"].tolist())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
+    ax.set_title(t["to_title"].format(pct=pct))
+    ax.set_xlabel(f"{t['to_x']} (base {format_eur(base)})")
+    ax.legend(fontsize="small", loc="lower right")
+    return ax

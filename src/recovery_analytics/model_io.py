@@ -1,0 +1,169 @@
+"""Save and load an :class:`~recovery_analytics.amicable.AmicableModel` without pickle.
+
+A model directory holds plain, inspectable files:
+
+``classifier.txt``, ``regressor.txt``
+    LightGBM's text model format.
+``model.json``
+    schema version, parameters, feature names and dtypes, training
+    categories, calibration parameters (isotonic thresholds or Platt a, b),
+    horizon, training window, package versions and the sha256 checksum of
+    each model file (verified on load).
+``model_card.json``, ``model_card.md``
+    the model card, when given.
+
+Nothing is executed on load: a tampered or truncated file fails the checksum
+with a clear :class:`~recovery_analytics.schema.InputError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.schema import InputError
+
+__all__ = ["MODEL_SCHEMA_VERSION", "check_compatible", "load_model", "save_model"]
+
+#: Version of the model directory layout and of the state columns it expects.
+MODEL_SCHEMA_VERSION = 1
+_FILES = {"classifier_": "classifier.txt", "regressor_": "regressor.txt"}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def save_model(model: AmicableModel, directory: str | Path, card: dict | None = None) -> Path:
+    """Write a fitted model (and its card) to ``directory``.
+
+    Parameters
+    ----------
+    model : AmicableModel
+        A fitted model.
+    directory : str or Path
+        Created if needed; existing model files are overwritten.
+    card : dict, optional
+        Model card (:func:`recovery_analytics.evaluate.model_card`), written as
+        ``model_card.json`` and ``model_card.md``.
+
+    Returns
+    -------
+    Path
+        The directory.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    from recovery_analytics.evaluate import _versions, card_markdown
+
+    check_is_fitted(model)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    checksums = {}
+    for attr, name in _FILES.items():
+        data = getattr(model, attr).model_to_string().encode("utf-8")
+        (out / name).write_bytes(data)
+        checksums[name] = _sha256(data)
+    meta = {
+        "schema_version": MODEL_SCHEMA_VERSION,
+        "model": "AmicableModel",
+        "params": {k: _jsonable(v) for k, v in model.get_params().items()},
+        "numeric_features": list(model.numeric_features_),
+        "categorical_features": list(model.categorical_features_),
+        "dtypes": {
+            **dict.fromkeys(model.numeric_features_, "float64"),
+            **dict.fromkeys(model.categorical_features_, "category"),
+        },
+        "categories": model.categories_,
+        "calibration": model.calibration_,
+        "window": model.window_,
+        "horizon_days": getattr(model, "horizon_days_", None),
+        "versions": _versions(),
+        "checksums": checksums,
+    }
+    (out / "model.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
+    if card is not None:
+        text = json.dumps(card, indent=2, ensure_ascii=False, default=str)
+        (out / "model_card.json").write_text(text, "utf-8")
+        (out / "model_card.md").write_text(card_markdown(card), "utf-8")
+    return out
+
+
+def load_model(directory: str | Path) -> AmicableModel:
+    """Load a model saved by :func:`save_model`, verifying checksums and schema.
+
+    Raises
+    ------
+    InputError
+        Missing directory or file, a different schema version, or a model
+        file whose checksum does not match (modified or truncated).
+    """
+    src = Path(directory)
+    meta_path = src / "model.json"
+    if not meta_path.is_file():
+        raise InputError(f"{src}: not a model directory (model.json is missing)")
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{meta_path}: unreadable model metadata ({exc.msg})") from None
+    version = meta.get("schema_version")
+    if version != MODEL_SCHEMA_VERSION:
+        raise InputError(
+            f"{src}: model schema version {version} is not supported by this version of "
+            f"recovery_analytics (expects {MODEL_SCHEMA_VERSION}); retrain the model"
+        )
+    params = dict(meta["params"])
+    for key in ("extra_numeric", "extra_categorical"):
+        params[key] = tuple(params.get(key, ()))
+    model = AmicableModel(**params)
+    for attr, name in _FILES.items():
+        path = src / name
+        if not path.is_file():
+            raise InputError(f"{src}: model file {name} is missing")
+        data = path.read_bytes()
+        if _sha256(data) != meta["checksums"].get(name):
+            raise InputError(
+                f"{path}: checksum mismatch, the model file was modified or is incomplete"
+            )
+        setattr(model, attr, lgb.Booster(model_str=data.decode("utf-8")))
+    model.numeric_features_ = list(meta["numeric_features"])
+    model.categorical_features_ = list(meta["categorical_features"])
+    model.feature_names_ = [*model.numeric_features_, *model.categorical_features_]
+    model.n_features_in_ = len(model.feature_names_)
+    model.categories_ = {k: list(v) for k, v in meta["categories"].items()}
+    model.calibration_ = meta["calibration"]
+    model.window_ = meta["window"]
+    model.classes_ = np.array([0, 1])
+    if meta.get("horizon_days") is not None:
+        model.horizon_days_ = int(meta["horizon_days"])
+    if model.classifier_.feature_name() != model.feature_names_:
+        raise InputError(f"{src}: model.json and classifier.txt disagree on the features")
+    return model
+
+
+def check_compatible(model: AmicableModel, state: pd.DataFrame) -> None:
+    """Raise a clear :class:`InputError` if ``state`` cannot be scored by ``model``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = AmicableModel()
+    >>> m.numeric_features_, m.categorical_features_ = ["days_past_due"], []
+    >>> check_compatible(m, pd.DataFrame({"days_past_due": [3]}))
+    """
+    from recovery_analytics.feature_catalog import feature_frame
+
+    feature_frame(state.iloc[:0], model.numeric_features_, model.categorical_features_)

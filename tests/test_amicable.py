@@ -1,0 +1,246 @@
+"""AmicableModel: estimator contract, calibration, determinism, unseen categories, scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from recovery_analytics.amicable import (
+    SCORE_COLUMNS,
+    AmicableModel,
+    apply_calibration,
+    fit_calibration,
+    score_portfolio,
+    train_model,
+)
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.features import portfolio_state
+from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.snapshots import attach_attributes, training_snapshots
+
+FAST = {"n_estimators": 40, "learning_rate": 0.1, "num_threads": 1, "early_stopping_rounds": 10}
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return generate_demo(300, seed=7)
+
+
+@pytest.fixture(scope="module")
+def snaps(portfolio):
+    return training_snapshots(portfolio)
+
+
+@pytest.fixture(scope="module")
+def model(portfolio, snaps):
+    extra = portfolio.extra_features
+    return AmicableModel(
+        **FAST,
+        extra_numeric=tuple(extra.get("numeric", ())),
+        extra_categorical=tuple(extra.get("categorical", ())),
+    ).fit(snaps)
+
+
+@pytest.fixture(scope="module")
+def state(portfolio):
+    st = portfolio_state(portfolio, portfolio.events["date"].max())
+    return attach_attributes(st[st["is_open"]].reset_index(drop=True), portfolio)
+
+
+# -- estimator contract ----------------------------------------------------------------
+# sklearn's parametrize_with_checks feeds numpy arrays with arbitrary columns; this
+# estimator is fitted on a DataFrame of snapshots whose label columns are part of X
+# (like lifelines), so we check the contract's rules one by one instead.
+
+
+def test_init_only_stores_params_and_clone_works():
+    est = AmicableModel(n_estimators=7, extra_numeric=("bureau_score",))
+    assert est.get_params()["n_estimators"] == 7
+    assert not [k for k in vars(est) if k.endswith("_")]
+    twin = clone(est)
+    assert twin.get_params() == est.get_params() and twin is not est
+    assert est.set_params(num_leaves=15) is est and est.num_leaves == 15
+
+
+def test_predict_before_fit_raises(state):
+    with pytest.raises(NotFittedError):
+        AmicableModel().predict_p(state)
+
+
+def test_fit_returns_self_and_learned_attributes(snaps):
+    est = AmicableModel(**FAST)
+    assert est.fit(snaps) is est
+    for attr in ("classifier_", "regressor_", "calibration_", "categories_", "window_"):
+        assert hasattr(est, attr)
+    assert est.n_features_in_ == len(est.feature_names_)
+    assert est.window_["train_end"] < est.window_["calibration_start"]  # later slice
+    assert "extra_numeric" not in vars(est) or est.extra_numeric == ()
+
+
+# -- predictions ---------------------------------------------------------------------
+
+
+def test_probabilities_fractions_and_euros_are_bounded(model, state):
+    proba = model.predict_proba(state)
+    assert proba.shape == (len(state), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    frac = model.predict_fraction(state)
+    assert ((frac >= 0) & (frac <= 1)).all()
+    out = model.score_frame(state)
+    assert (out["expected_recovery_eur"] <= state["outstanding_eur"] + 1e-9).all()
+    np.testing.assert_allclose(out["p_amicable"], proba[:, 1])
+    assert set(model.predict(state)) <= {0, 1}
+
+
+def test_model_ranks_better_than_chance(model, snaps):
+    from sklearn.metrics import roc_auc_score
+
+    later = snaps[snaps["as_of"] >= pd.Timestamp(model.window_["calibration_start"])]
+    assert roc_auc_score(later["recovered"], model.predict_p(later)) > 0.7
+
+
+def test_same_data_and_seed_give_identical_predictions(snaps, model, state):
+    again = AmicableModel(**clone(model).get_params()).fit(snaps)
+    np.testing.assert_array_equal(again.predict_p(state), model.predict_p(state))
+    np.testing.assert_array_equal(again.predict_fraction(state), model.predict_fraction(state))
+
+
+def test_shuffling_rows_changes_nothing(snaps, model, state):
+    shuffled = snaps.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    refit = clone(model).fit(shuffled)
+    np.testing.assert_array_equal(refit.predict_p(state), model.predict_p(state))
+    perm = state.sample(frac=1.0, random_state=4)
+    by_claim = pd.Series(model.predict_p(perm), index=perm["claim_id"].to_numpy())
+    expected = pd.Series(model.predict_p(state), index=state["claim_id"].to_numpy())
+    pd.testing.assert_series_equal(by_claim.sort_index(), expected.sort_index())
+
+
+# -- calibration --------------------------------------------------------------------
+
+
+def test_calibration_keeps_or_improves_brier_on_the_later_slice(model, snaps):
+    later = snaps[snaps["as_of"] >= pd.Timestamp(model.window_["calibration_start"])]
+    y = later["recovered"].to_numpy(dtype=float)
+    raw = model.classifier_.predict(model.transform_features(later))
+    cal = model.predict_p(later)
+    assert np.mean((cal - y) ** 2) <= np.mean((raw - y) ** 2) + 1e-12
+    assert model.calibration_["brier_calibrated"] == pytest.approx(np.mean((cal - y) ** 2))
+
+
+def test_isotonic_parameters_are_plain_thresholds():
+    raw = np.array([0.1, 0.2, 0.3, 0.4])
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    cal = fit_calibration(raw, y, np.arange(4), method="isotonic")
+    # pool-adjacent-violators: (1, 0) pooled to 0.5 -> 0, .5, .5, 1
+    assert cal["x"] == [0.1, 0.2, 0.3, 0.4] or cal["x"] == [0.1, 0.2, 0.3, 0.4][::1]
+    np.testing.assert_allclose(apply_calibration(raw, cal), [0.0, 0.5, 0.5, 1.0])
+    assert cal["brier_calibrated"] == pytest.approx(0.125)  # 2 rows off by 0.5
+
+
+def test_platt_recovers_a_known_sigmoid():
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(0.02, 0.98, size=20_000)
+    logit = np.log(raw / (1 - raw))
+    y = (rng.uniform(size=raw.size) < 1 / (1 + np.exp(-(0.5 * logit - 1.0)))).astype(float)
+    cal = fit_calibration(raw, y, np.arange(raw.size), method="platt")
+    assert cal["a"] == pytest.approx(0.5, abs=0.05)
+    assert cal["b"] == pytest.approx(-1.0, abs=0.06)
+    assert cal["brier_calibrated"] < cal["brier_raw"]
+
+
+def test_auto_calibration_uses_platt_on_small_slices():
+    rng = np.random.default_rng(1)
+    raw = rng.uniform(size=200)
+    y = (rng.uniform(size=200) < raw).astype(float)
+    assert fit_calibration(raw, y, np.arange(200))["method"] in ("platt", "none")
+
+
+# -- unseen categories, missing features --------------------------------------------
+
+
+def test_unseen_category_is_scored_as_unknown_and_reported(model, state):
+    assert "department" in model.categorical_features_
+    odd = state.copy()
+    odd.loc[0, "department"] = "ZZ"
+    unknown = state.copy()
+    unknown.loc[0, "department"] = pd.NA
+    p_odd, p_unknown = model.predict_p(odd), model.predict_p(unknown)
+    np.testing.assert_array_equal(p_odd, p_unknown)
+    assert model.score_frame(odd)["n_unseen_categories"].tolist()[:2] == [1, 0]
+    report = model.unseen_categories(odd)
+    assert report.to_dict(orient="records") == [{"feature": "department", "value": "ZZ", "rows": 1}]
+    assert model.unseen_categories(state).empty
+
+
+def test_missing_feature_column_names_the_feature(model, state):
+    with pytest.raises(InputError, match="days_past_due"):
+        model.predict_p(state.drop(columns=["days_past_due"]))
+
+
+# -- train_model / score_portfolio ---------------------------------------------------
+
+
+def test_score_portfolio_columns_and_reasons_only_where_asked(portfolio, model):
+    as_of = portfolio.events["date"].max()
+    out = score_portfolio(portfolio, model, as_of, with_reasons=5)
+    assert list(out.columns) == list(SCORE_COLUMNS)
+    st = portfolio_state(portfolio, as_of)
+    assert sorted(out["claim_id"]) == sorted(st.loc[st["is_open"], "claim_id"])
+    assert out["reason_1"].notna().sum() == 5
+    top5 = out.nlargest(5, "expected_recovery_eur")["claim_id"]
+    assert out.set_index("claim_id").loc[top5, "reason_1"].notna().all()
+    assert out["reason_1"].dropna().str.match(r"^[+−] \S").all()
+    assert out.attrs["unseen_categories"] == []
+    none = score_portfolio(portfolio, model, as_of)
+    assert none["reason_1"].isna().all()
+    np.testing.assert_allclose(none["p_amicable"], out["p_amicable"])
+
+
+def test_small_ledger_with_payments_only_trains_and_scores():
+    """A small firm's ledger: a few hundred invoices, payments only, no reminders."""
+    rng = np.random.default_rng(5)
+    n = 1500
+    inv = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 540, n), unit="D")
+    claims = pd.DataFrame(
+        {
+            "claim_id": [f"F{i:05d}" for i in range(n)],
+            "debtor_id": [f"D{i:03d}" for i in rng.integers(0, 120, n)],
+            "invoice_date": inv,
+            "due_date": inv + pd.Timedelta(days=30),
+            "amount": rng.lognormal(7, 1, n).round(2),
+        }
+    ).astype({"claim_id": "str", "debtor_id": "str", "invoice_date": "datetime64[ns]"})
+    claims["due_date"] = claims["due_date"].astype("datetime64[ns]")
+    debtors = pd.DataFrame(
+        {"debtor_id": [f"D{i:03d}" for i in range(120)], "debtor_type": "B2B"}
+    ).astype("str")
+    slow = rng.uniform(size=120)[claims["debtor_id"].str[1:].astype(int)]
+    delay = rng.exponential(20 + 200 * slow)
+    paid = delay < 400
+    events = pd.DataFrame(
+        {
+            "claim_id": claims.loc[paid, "claim_id"],
+            "date": (claims.loc[paid, "due_date"] + pd.to_timedelta(delay[paid].round(), unit="D")),
+            "type": "payment",
+            "amount": claims.loc[paid, "amount"],
+        }
+    ).astype({"claim_id": "str", "type": "str", "date": "datetime64[ns]"})
+    events = events[events["date"] <= pd.Timestamp("2025-09-30")].reset_index(drop=True)
+    pf = Portfolio(debtors=debtors, claims=claims, events=events)
+    model, card = train_model(pf, horizon_days=60, every_days=21, **FAST)
+    assert card["metrics"]["rows"] > 0 and 0 <= card["metrics"]["roc_auc"] <= 1
+    assert "held-out" in card["summary"]
+    assert model.horizon_days_ == 60
+    out = score_portfolio(pf, model, "2025-09-30", with_reasons=3)
+    assert len(out) > 0 and out["p_amicable"].between(0, 1).all()
+    assert out["reason_1"].notna().sum() == 3
+
+
+def test_train_model_on_too_little_data_says_what_is_missing():
+    pf = generate_demo(20, seed=1, history_days=60)
+    with pytest.raises(InputError, match="training needs"):
+        train_model(pf, **FAST)

@@ -1,0 +1,193 @@
+"""Training snapshots: schedule, hand-worked labels, no leakage, too-little-data errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.feature_catalog import available_features, feature_frame
+from recovery_analytics.features import portfolio_states
+from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.snapshots import (
+    LABEL_COLUMNS,
+    attach_attributes,
+    label_snapshots,
+    snapshot_dates,
+    training_snapshots,
+)
+
+D = pd.Timestamp
+
+
+def _events(rows):
+    ev = pd.DataFrame(rows, columns=["claim_id", "date", "type", "amount"])
+    ev["date"] = pd.to_datetime(ev["date"])
+    ev["amount"] = ev["amount"].astype("float64")
+    ev["promise_date"] = pd.Series(pd.NaT, index=ev.index, dtype="datetime64[ns]")
+    return ev.astype({"claim_id": "str", "type": "str"})
+
+
+def _portfolio(n_claims=40, paid_every=2, start="2025-01-01", days=400, events=None):
+    """A small firm's ledger: B2B invoices, payments only (no reminders logged)."""
+    ids = [f"C{i:03d}" for i in range(n_claims)]
+    inv = pd.date_range(start, periods=n_claims, freq=f"{days // n_claims}D")
+    claims = pd.DataFrame(
+        {
+            "claim_id": ids,
+            "debtor_id": [f"D{i % 7}" for i in range(n_claims)],
+            "invoice_date": inv,
+            "due_date": inv + pd.Timedelta(days=30),
+            "amount": np.linspace(100, 5000, n_claims).round(2),
+        }
+    ).astype({"claim_id": "str", "debtor_id": "str"})
+    debtors = pd.DataFrame(
+        {"debtor_id": [f"D{i}" for i in range(7)], "debtor_type": ["B2B"] * 7}
+    ).astype("str")
+    if events is None:
+        # every other claim paid 40 days after its due date, the rest never paid
+        paid = claims.iloc[::paid_every]
+        events = _events(
+            {
+                "claim_id": paid["claim_id"],
+                "date": paid["due_date"] + pd.Timedelta(days=40),
+                "type": "payment",
+                "amount": paid["amount"],
+            }
+        )
+    return Portfolio(debtors=debtors, claims=claims, events=events)
+
+
+def test_snapshot_dates_anchor_on_last_usable_date():
+    ev = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-12-31"])})
+    dates = snapshot_dates(ev, horizon_days=90, every_days=14)
+    # last usable = 2025-12-31 - 90 days = 2025-10-02; then back by 14 days
+    assert dates[-1] == D("2025-10-02")
+    assert dates[-2] == D("2025-09-18")
+    assert dates[0] >= D("2025-01-01") and dates[0] - pd.Timedelta(days=14) < D("2025-01-01")
+    assert (pd.Series(dates).diff().dropna() == pd.Timedelta(days=14)).all()
+    assert dates.dtype == "datetime64[ns]"
+    limited = snapshot_dates(
+        ev, horizon_days=90, every_days=14, start="2025-09-01", end="2025-10-01"
+    )
+    assert limited.tolist() == [D("2025-09-03"), D("2025-09-17"), D("2025-10-01")]
+
+
+def test_labels_worked_by_hand():
+    as_of = D("2025-03-31")
+    states = pd.DataFrame(
+        {
+            "claim_id": ["paid", "tol", "judicial", "credit", "writeoff", "late", "partial"],
+            "as_of": [as_of] * 7,
+            "outstanding_eur": [1000.0, 1000.0, 800.0, 500.0, 200.0, 300.0, 400.0],
+        }
+    )
+    events = _events(
+        [
+            ("paid", "2025-03-31", "payment", 5000.0),  # on as_of: not in the window
+            ("paid", "2025-04-10", "payment", 600.0),
+            ("paid", "2025-06-29", "payment", 400.0),  # day 90: in the window
+            ("tol", "2025-05-01", "payment", 991.0),  # 9 EUR left <= 1 % of 1000
+            ("judicial", "2025-04-05", "payment", 100.0),
+            ("judicial", "2025-05-01", "judicial_filing", np.nan),
+            ("judicial", "2025-05-02", "payment", 700.0),  # after filing: not amicable
+            ("credit", "2025-04-15", "credit_note", 500.0),
+            ("writeoff", "2025-04-15", "payment", 50.0),
+            ("writeoff", "2025-05-15", "write_off", np.nan),
+            ("late", "2025-06-30", "payment", 300.0),  # day 91: outside
+            ("partial", "2025-04-20", "payment", 100.0),
+        ]
+    )
+    out = label_snapshots(states, events, horizon_days=90).set_index("claim_id")
+    assert set(LABEL_COLUMNS) <= set(out.columns)
+    assert out.loc["paid", "label_end"] == D("2025-06-29")
+    expected = {
+        # claim: (recovered, recovered_eur, recovered_fraction)
+        "paid": (True, 1000.0, 1.0),
+        "tol": (True, 991.0, 0.991),
+        "judicial": (False, 100.0, 0.125),
+        "credit": (True, 0.0, 0.0),
+        "writeoff": (False, 50.0, 0.25),
+        "late": (False, 0.0, 0.0),
+        "partial": (False, 100.0, 0.25),
+    }
+    for claim, (rec, eur, frac) in expected.items():
+        assert out.loc[claim, "recovered"] == rec, claim
+        assert out.loc[claim, "recovered_eur"] == pytest.approx(eur), claim
+        assert out.loc[claim, "recovered_fraction"] == pytest.approx(frac), claim
+    assert out.loc["judicial", "judicial_in_window"]
+    assert not out.loc["paid", "judicial_in_window"]
+
+
+def test_labels_do_not_depend_on_row_order():
+    pf = _portfolio()
+    snaps = training_snapshots(pf, horizon_days=60, every_days=30)
+    shuffled = snaps.sample(frac=1.0, random_state=1)
+    relabelled = label_snapshots(
+        shuffled.drop(columns=list(LABEL_COLUMNS)), pf.events.sample(frac=1.0, random_state=2), 60
+    ).sort_index()
+    pd.testing.assert_frame_equal(relabelled[list(LABEL_COLUMNS)], snaps[list(LABEL_COLUMNS)])
+
+
+def test_snapshots_are_open_overdue_claims_before_the_horizon():
+    pf = _portfolio()
+    snaps = training_snapshots(pf, horizon_days=60, every_days=30)
+    assert (snaps["days_past_due"] > 0).all()
+    assert (snaps["outstanding_eur"] > 0.01).all() and snaps["is_open"].all()
+    assert snaps["as_of"].max() <= pf.events["date"].max() - pd.Timedelta(days=60)
+    assert snaps[["as_of", "claim_id"]].duplicated().sum() == 0
+    # a small ledger with payments only: activity counts are simply zero
+    assert (snaps[["n_reminders", "n_call_attempts", "n_promises"]] == 0).all().all()
+    assert snaps["recovered"].any() and not snaps["recovered"].all()
+
+
+def test_no_feature_can_see_past_its_as_of():
+    pf = generate_demo(150, seed=3)
+    snaps = training_snapshots(pf)
+    as_of = np.sort(snaps["as_of"].unique())[len(snaps["as_of"].unique()) // 2]
+    rows = snaps[snaps["as_of"] == as_of].reset_index(drop=True)
+    # the same date computed from a portfolio that stops at as_of
+    cut = Portfolio(
+        debtors=pf.debtors,
+        claims=pf.claims,
+        events=pf.events[pf.events["date"] <= as_of].reset_index(drop=True),
+        extra_features=pf.extra_features,
+    )
+    state = portfolio_states(cut, [as_of])
+    state = attach_attributes(state, cut).set_index("claim_id").loc[rows["claim_id"]]
+    state = state.reset_index()
+    feature_cols = [c for c in rows.columns if c not in LABEL_COLUMNS]
+    pd.testing.assert_frame_equal(rows[feature_cols], state[feature_cols], check_dtype=False)
+    names = available_features(rows)
+    num = [
+        n for n in names if n not in ("debtor_type", "sector", "department", "insolvency_status")
+    ]
+    cat = [n for n in names if n not in num]
+    pd.testing.assert_frame_equal(feature_frame(rows, num, cat), feature_frame(state, num, cat))
+    # the labels, on the other hand, do read later events (the test can fail)
+    assert rows["recovered"].any()
+
+
+def test_error_when_there_are_no_events():
+    pf = _portfolio(events=_events([]))
+    with pytest.raises(InputError, match=r"no events.*payment"):
+        training_snapshots(pf)
+
+
+def test_error_when_there_is_no_payment():
+    ev = _events([("C001", "2025-03-01", "reminder_letter", np.nan)])
+    with pytest.raises(InputError, match="no payment"):
+        training_snapshots(_portfolio(events=ev))
+
+
+def test_error_when_history_is_too_short():
+    pf = _portfolio(n_claims=10, days=60)
+    with pytest.raises(InputError, match=r"snapshot date.*at least 4.*at least 132 days"):
+        training_snapshots(pf, horizon_days=90, every_days=14)
+
+
+def test_error_when_a_single_class():
+    pf = _portfolio(paid_every=1)  # every claim paid 40 days after due: all recovered
+    with pytest.raises(InputError, match=r"all .* rows are recovered"):
+        training_snapshots(pf, horizon_days=90, every_days=14)
