@@ -253,7 +253,7 @@ def test_headline_table_formats_the_french_way():
         kinds={"CEI": "pct", "DSO": "days"},
     )
     assert t.columns.tolist() == ["figure", "value"]
-    assert _plain(t["value"]) == ["1 234 568 €", "12 345", "61,5 %", "54 days", "ok"]
+    assert _plain(t["value"]) == ["1 234 568 €", "12 345", "61,5 %", "54 jours", "ok"]
     assert _plain(headline_table({"Missing": None}, kinds={"Missing": "eur"})["value"]) == ["–"]
     with pytest.raises(ValueError, match="unknown kind"):
         headline_table({"x": 1}, kinds={"x": "furlongs"})

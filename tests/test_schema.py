@@ -55,7 +55,11 @@ def test_clean_portfolio_is_typed_and_complete():
     p = validate_portfolio(debtors(), claims(), events())
     assert p.quarantine.empty
     assert p.counts["quarantined"].tolist() == [0, 0, 0]
-    for df, spec in ((p.debtors, DEBTOR_COLUMNS), (p.claims, CLAIM_COLUMNS), (p.events, EVENT_COLUMNS)):
+    for df, spec in (
+        (p.debtors, DEBTOR_COLUMNS),
+        (p.claims, CLAIM_COLUMNS),
+        (p.events, EVENT_COLUMNS),
+    ):
         assert list(df.columns[: len(spec)]) == list(spec)
         assert [str(df[c].dtype) for c in spec] == [d for d, _ in spec.values()]
     assert p.debtors["debtor_type"].tolist() == ["B2B", "B2C", "B2B"]
@@ -64,7 +68,12 @@ def test_clean_portfolio_is_typed_and_complete():
     assert p.claims["currency"].tolist() == ["EUR"] * 3
     assert p.claims["disputed"].tolist() == [True, False, False]
     # events sorted by (date, claim_id); aliases resolved
-    assert p.events["type"].tolist() == ["formal_notice", "payment", "promise_to_pay", "reminder_letter"]
+    assert p.events["type"].tolist() == [
+        "formal_notice",
+        "payment",
+        "promise_to_pay",
+        "reminder_letter",
+    ]
     assert p.events["claim_id"].tolist() == ["F3", "F1", "F2", "F1"]
     assert p.events["promise_date"].iloc[2] == pd.Timestamp("2026-04-30")
     assert list(QUARANTINE_COLUMNS) == list(p.quarantine.columns[: len(QUARANTINE_COLUMNS)])
@@ -77,22 +86,39 @@ def test_events_sort_is_stable_for_ties():
     assert p.events["type"].tolist() == ["call_attempt", "call_reached", "sms"]
 
 
+GOOD = {"claim_id": "X", "debtor_id": "D1", "invoice_date": "01/03/2026"}
+GOOD |= {"due_date": "31/03/2026", "amount": "10", "currency": "", "disputed": ""}
+
+
 @pytest.mark.parametrize(
-    ("row", "column", "reason"),
+    ("change", "column", "reason"),
     [
-        (("X", "D1", "01/03/2026", "31/03/2026", "-120,50", "", ""), "amount", "amount '-120,50' is negative"),
-        (("X", "D1", "01/03/2026", "31/03/2026", "0,00", "", ""), "amount", "amount '0,00' is zero"),
-        (("X", "D1", "01/03/2026", "31/03/2026", "douze euros", "", ""), "amount", "amount 'douze euros' is not a number"),
-        (("X", "D1", "01/03/2026", "31/02/2026", "10", "", ""), "due_date", "due_date '31/02/2026' is not a valid date (expected dd/mm/yyyy or yyyy-mm-dd)"),
-        (("X", "D1", "28/08/2024", "01/01/2023", "10", "", ""), "due_date", "due_date '01/01/2023' is before invoice_date '28/08/2024'"),
-        (("X", "NOPE", "01/03/2026", "31/03/2026", "10", "", ""), "debtor_id", "debtor NOPE does not exist in debtors"),
-        (("X", "D1", "", "31/03/2026", "10", "", ""), "invoice_date", "invoice_date is empty (required)"),
-        (("X", "D1", "01/03/2026", "31/03/2026", "10", "USD", ""), "currency", "currency 'USD' is not EUR and has no conversion rate"),
-        (("X", "D1", "01/03/2026", "31/03/2026", "10 $", "EUR", ""), "currency", "amount is written in USD but currency is 'EUR'"),
-        (("X", "D1", "01/03/2026", "31/03/2026", "10", "", "peut-être"), "disputed", "disputed 'peut-être' is not a yes/no value"),
+        ({"amount": "-120,50"}, "amount", "amount '-120,50' is negative"),
+        ({"amount": "0,00"}, "amount", "amount '0,00' is zero"),
+        ({"amount": "douze euros"}, "amount", "amount 'douze euros' is not a number"),
+        (
+            {"due_date": "31/02/2026"},
+            "due_date",
+            "due_date '31/02/2026' is not a valid date (expected dd/mm/yyyy or yyyy-mm-dd)",
+        ),
+        (
+            {"invoice_date": "28/08/2024", "due_date": "01/01/2023"},
+            "due_date",
+            "due_date '01/01/2023' is before invoice_date '28/08/2024'",
+        ),
+        ({"debtor_id": "NOPE"}, "debtor_id", "debtor NOPE does not exist in debtors"),
+        ({"invoice_date": ""}, "invoice_date", "invoice_date is empty (required)"),
+        ({"currency": "USD"}, "currency", "currency 'USD' is not EUR and has no conversion rate"),
+        (
+            {"amount": "10 $", "currency": "EUR"},
+            "currency",
+            "amount is written in USD but currency is 'EUR'",
+        ),
+        ({"disputed": "peut-être"}, "disputed", "disputed 'peut-être' is not a yes/no value"),
     ],
-)  # fmt: skip
-def test_bad_claim_rows_are_quarantined_with_reason(row, column, reason):
+)
+def test_bad_claim_rows_are_quarantined_with_reason(change, column, reason):
+    row = tuple((GOOD | change).values())
     p = validate_portfolio(debtors(), claims([*claims().itertuples(index=False), row]), None)
     q = p.quarantine
     assert len(q) == 1
@@ -104,7 +130,10 @@ def test_bad_claim_rows_are_quarantined_with_reason(row, column, reason):
 
 
 def test_duplicate_keeps_first_and_names_its_line():
-    rows = [*claims().itertuples(index=False), ("F2", "D1", "01/03/2026", "31/03/2026", "9", "", "")]
+    rows = [
+        *claims().itertuples(index=False),
+        ("F2", "D1", "01/03/2026", "31/03/2026", "9", "", ""),
+    ]
     p = validate_portfolio(debtors(), claims(rows))
     assert p.claims.set_index("claim_id").loc["F2", "amount"] == 100.0
     assert reasons(p) == {"F2": "duplicate claim_id F2, first seen on line 2"}
@@ -115,12 +144,18 @@ def test_duplicate_keeps_first_and_names_its_line():
     [
         (("F9", "01/04/2026", "payment", "10", ""), "claim F9 does not exist in claims"),
         (("F1", "01/04/2026", "telepathy", "", ""), "event type 'telepathy' is unknown"),
-        (("F1", "01/04/2026", "promise_to_pay", "10", ""), "promise_to_pay event without a promise_date"),
+        (
+            ("F1", "01/04/2026", "promise_to_pay", "10", ""),
+            "promise_to_pay event without a promise_date",
+        ),
         (("F1", "01/04/2026", "payment", "", ""), "payment event without an amount"),
-        (("F1", "01/04/2026", "credit_note", "-5", ""), "credit_note amount '-5' must be greater than 0"),
+        (
+            ("F1", "01/04/2026", "credit_note", "-5", ""),
+            "credit_note amount '-5' must be greater than 0",
+        ),
         (("F1", "32/04/2026", "sms", "", ""), "date '32/04/2026' is not a valid date"),
     ],
-)  # fmt: skip
+)
 def test_bad_event_rows_are_quarantined_with_reason(row, reason):
     p = validate_portfolio(debtors(), claims(), events([*events().itertuples(index=False), row]))
     q = p.quarantine
@@ -143,7 +178,10 @@ def test_cascade_from_debtor_to_claims_to_events():
 
 
 def test_currency_conversion_with_rates_keeps_original():
-    rows = [*claims().itertuples(index=False), ("F4", "D1", "01/03/2026", "31/03/2026", "200", "usd", "")]
+    rows = [
+        *claims().itertuples(index=False),
+        ("F4", "D1", "01/03/2026", "31/03/2026", "200", "usd", ""),
+    ]
     ev = events([("F4", "01/04/2026", "payment", "50", "")])
     p = validate_portfolio(debtors(), claims(rows), ev, currency_rates={"USD": 0.9})
     f4 = p.claims.set_index("claim_id").loc["F4"]
@@ -167,7 +205,10 @@ def test_typed_input_and_missing_optional_columns():
     )
     p = validate_portfolio(d, c)
     assert p.quarantine.empty
-    assert p.claims["invoice_date"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-02")]
+    assert p.claims["invoice_date"].tolist() == [
+        pd.Timestamp("2026-03-01"),
+        pd.Timestamp("2026-03-02"),
+    ]
     assert p.claims["due_date"].dtype == "datetime64[ns]"
     assert p.claims["creditor_id"].isna().all() and p.claims["currency"].tolist() == ["EUR", "EUR"]
     assert p.debtors["insolvency_status"].tolist() == ["none", "none"]
@@ -195,13 +236,20 @@ def test_shuffled_rows_give_same_valid_set_and_quarantine():
     assert len(base.quarantine) == 8
 
     def canon(p):
-        keys = {"debtors": "debtor_id", "claims": "claim_id", "events": ["claim_id", "date", "type"]}
+        keys = {
+            "debtors": "debtor_id",
+            "claims": "claim_id",
+            "events": ["claim_id", "date", "type"],
+        }
         tables = [getattr(p, t).sort_values(k).reset_index(drop=True) for t, k in keys.items()]
         q = p.quarantine.drop(columns="line").sort_values(["table", "record_id", "reason"])
         return tables, q.reset_index(drop=True)
 
     for _ in range(5):
-        shuffled = [df.sample(frac=1, random_state=rng).reset_index(drop=True) for df in (d, claims(c_rows), events(e_rows))]
+        shuffled = [
+            df.sample(frac=1, random_state=rng).reset_index(drop=True)
+            for df in (d, claims(c_rows), events(e_rows))
+        ]
         got = validate_portfolio(*shuffled)
         (t1, q1), (t2, q2) = canon(base), canon(got)
         for a, b in zip(t1, t2, strict=True):

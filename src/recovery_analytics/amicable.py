@@ -379,7 +379,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
         cols = [frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in self.numeric_features_]
         for c in self.categorical_features_:
-            codes = pd.Categorical(frame[c], categories=self.categories_[c]).codes
+            codes = pd.Index(self.categories_[c], dtype="str").get_indexer(frame[c])
             cols.append(np.where(codes < 0, np.nan, codes).astype("float64"))
         return np.column_stack(cols) if cols else np.empty((len(frame), 0))
 
@@ -398,6 +398,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
 
     def predict_p(self, state: pd.DataFrame) -> np.ndarray:
         """Calibrated ``p_amicable`` of each row of a claim state, in [0, 1]."""
+        check_is_fitted(self)
         raw = self.classifier_.predict(self.transform_features(state)) if len(state) else []
         return apply_calibration(np.asarray(raw), self.calibration_)
 
@@ -407,6 +408,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
 
     def predict_fraction(self, state: pd.DataFrame) -> np.ndarray:
         """Expected share of the outstanding recovered within the horizon, in [0, 1]."""
+        check_is_fitted(self)
         if not len(state):
             return np.empty(0)
         return np.clip(self.regressor_.predict(self.transform_features(state)), 0.0, 1.0)

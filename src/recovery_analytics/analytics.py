@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.reports import _format_eur, _format_pct
+from recovery_analytics.reports import _format_pct
 from recovery_analytics.schema import Portfolio
 
 __all__ = [
@@ -41,13 +41,19 @@ def _resolve_as_of(portfolio: Portfolio, as_of) -> pd.Timestamp:
     return pd.Timestamp(max(d for d in dates if pd.notna(d)))
 
 
-def _events_upto(portfolio: Portfolio, as_of: pd.Timestamp, claim_ids: pd.Series) -> pd.DataFrame:
+def _claim_events(portfolio: Portfolio, claims: pd.DataFrame, as_of: pd.Timestamp) -> dict:
+    """Events dated <= as_of of the given claims, as arrays; ``code`` indexes ``claims`` rows."""
     ev = portfolio.events
-    ev = ev.loc[
-        (ev["date"] <= as_of) & ev["claim_id"].isin(claim_ids), ["claim_id", "date", "type"]
-    ]
-    amount = portfolio.events.loc[ev.index, "amount"].fillna(0.0)
-    return ev.assign(amount=amount.where(ev["type"].isin(_REDUCING), 0.0))
+    code = pd.Index(claims["claim_id"]).get_indexer(ev["claim_id"])
+    keep = (code >= 0) & (ev["date"] <= as_of).to_numpy()
+    kind = ev["type"].to_numpy()[keep]
+    amount = ev["amount"].fillna(0.0).to_numpy()[keep]
+    return {
+        "code": code[keep],
+        "date": ev["date"].to_numpy()[keep],
+        "type": kind,
+        "amount": np.where(np.isin(kind, _REDUCING), amount, 0.0),  # only these reduce a claim
+    }
 
 
 # --------------------------------------------------------------------------- DSO / CEI
@@ -118,54 +124,46 @@ def dso_cei(portfolio: Portfolio, freq: str = "MS", *, as_of=None) -> pd.DataFra
         return pd.DataFrame(columns=columns)
     ends_np = ends.to_numpy()
 
-    def period(dates: pd.Series) -> np.ndarray:
-        return np.searchsorted(ends_np, dates.to_numpy(), side="left")
+    def period(dates: np.ndarray) -> np.ndarray:
+        return np.searchsorted(ends_np, dates, side="left")
 
-    inv_idx = pd.Series(period(claims["invoice_date"]), index=claims["claim_id"].to_numpy())
-    due_idx = pd.Series(
-        np.searchsorted(ends_np, claims["due_date"].to_numpy(), side="right"),
-        index=inv_idx.index,
-    )
-    amount = pd.Series(claims["amount"].to_numpy(), index=inv_idx.index)
-    ev = _events_upto(portfolio, as_of, claims["claim_id"])
-    ev_idx = np.maximum(period(ev["date"]), inv_idx.loc[ev["claim_id"]].to_numpy())
-    ev = ev.assign(idx=ev_idx)
-    wo = ev.loc[ev["type"] == "write_off"].groupby("claim_id")["idx"].min()
-    wo_idx = pd.Series(np.iinfo(np.int64).max, index=inv_idx.index)
-    wo_idx.loc[wo.index] = wo.to_numpy()
+    inv_idx = period(claims["invoice_date"].to_numpy())
+    due_idx = np.searchsorted(ends_np, claims["due_date"].to_numpy(), side="right")
+    amount = claims["amount"].to_numpy()
+    ev = _claim_events(portfolio, claims, as_of)
+    ev_idx = np.maximum(period(ev["date"]), inv_idx[ev["code"]])
+    is_wo = ev["type"] == "write_off"
+    wo_idx = np.full(len(claims), np.iinfo(np.int64).max)
+    np.minimum.at(wo_idx, ev["code"][is_wo], ev_idx[is_wo])
 
-    # change points of each claim's outstanding: invoice, reductions, write-off
-    points = pd.concat(
-        [
-            pd.DataFrame({"claim_id": inv_idx.index, "idx": inv_idx.to_numpy(), "amount": 0.0}),
-            ev[["claim_id", "idx", "amount"]],
-            pd.DataFrame({"claim_id": wo.index, "idx": wo.to_numpy(), "amount": 0.0}),
-        ],
-        ignore_index=True,
-    )
-    points = points.groupby(["claim_id", "idx"], as_index=False)["amount"].sum()
-    points = points.sort_values(["claim_id", "idx"], kind="stable")
-    reduced = points.groupby("claim_id")["amount"].cumsum().to_numpy()
-    key = points["claim_id"].to_numpy()
-    out = np.clip(amount.loc[key].to_numpy() - reduced, 0.0, None)
-    out = np.where((points["idx"].to_numpy() >= wo_idx.loc[key].to_numpy()) | (out <= 0.01), 0, out)
-    prev = pd.Series(out).groupby(key).shift(1, fill_value=0.0).to_numpy()
-    delta, idx = out - prev, points["idx"].to_numpy()
+    # change points of each claim's outstanding: its invoice, reductions, write-off
+    keep = is_wo | (ev["amount"] != 0)
+    key = np.concatenate([np.arange(len(claims)), ev["code"][keep]])
+    idx = np.concatenate([inv_idx, ev_idx[keep]])
+    reduction = np.concatenate([np.zeros(len(claims)), ev["amount"][keep]])
+    order = np.lexsort((idx, key))
+    key, idx, reduction = key[order], idx[order], reduction[order]
+    reduced = pd.Series(reduction).groupby(key).cumsum().to_numpy()
+    out = np.clip(amount[key] - reduced, 0.0, None)
+    out = np.where((idx >= wo_idx[key]) | (out <= 0.01), 0.0, out)
+    prev = np.concatenate([[0.0], out[:-1]])
+    prev[np.concatenate([[True], key[1:] != key[:-1]])] = 0.0
+    delta = out - prev  # deltas at one (claim, period) telescope to its last state
 
     def accumulate(at: np.ndarray, weights: np.ndarray) -> np.ndarray:
         keep = at < n
         return np.cumsum(np.bincount(at[keep], weights=weights[keep], minlength=n))
 
     ar_end = accumulate(idx, delta)
-    ar_overdue = accumulate(np.maximum(idx, due_idx.loc[key].to_numpy()), delta)
+    ar_overdue = accumulate(np.maximum(idx, due_idx[key]), delta)
     ar_end = np.where(np.abs(ar_end) < 1e-6, 0.0, ar_end)
+    ar_overdue = np.where(np.abs(ar_overdue) < 1e-6, 0.0, ar_overdue)
     ar_begin = np.concatenate([[0.0], ar_end[:-1]])
-    inv_i = inv_idx.to_numpy()
-    invoiced = np.bincount(inv_i[inv_i < n], weights=amount.to_numpy()[inv_i < n], minlength=n)
+    invoiced = np.bincount(inv_idx[inv_idx < n], weights=amount[inv_idx < n], minlength=n)
 
     def flows(kind: str) -> np.ndarray:
-        e = ev.loc[(ev["type"] == kind) & (ev["idx"] < n)]
-        return np.bincount(e["idx"].to_numpy(), weights=e["amount"].to_numpy(), minlength=n)
+        sel = (ev["type"] == kind) & (ev_idx < n)
+        return np.bincount(ev_idx[sel], weights=ev["amount"][sel], minlength=n)
 
     days = ((ends - starts).days + 1).to_numpy()
     ar_current = ar_end - ar_overdue
@@ -262,21 +260,22 @@ def recovery_curves(
     as_of = _resolve_as_of(portfolio, as_of)
     by = [by] if isinstance(by, str) else list(by or [])
     claims = _with_debtor_columns(portfolio, by)
-    claims = claims.loc[claims["invoice_date"] <= as_of]
-    ev = _events_upto(portfolio, as_of, claims["claim_id"])
-    due = claims.set_index("claim_id")["due_date"]
-    ev = ev.assign(dpd=(ev["date"] - due.loc[ev["claim_id"]].to_numpy()).dt.days)
+    claims = claims.loc[claims["invoice_date"] <= as_of].reset_index(drop=True)
+    ev = _claim_events(portfolio, claims, as_of)
+    code, n = ev["code"], len(claims)
+    dpd = (ev["date"] - claims["due_date"].to_numpy()[code]) // np.timedelta64(1, "D")
+    is_payment, is_wo = ev["type"] == "payment", ev["type"] == "write_off"
+    amount, due = claims["amount"].to_numpy(), claims["due_date"]
     parts = []
     for a in sorted(set(from_days)):
-        before = ev.loc[ev["dpd"] <= a]
-        reduced = before.groupby("claim_id")["amount"].sum()
-        written_off = set(before.loc[before["type"] == "write_off", "claim_id"])
-        base = (claims["amount"] - claims["claim_id"].map(reduced).fillna(0.0)).clip(lower=0.0)
-        base = base.where(~claims["claim_id"].isin(written_off), 0.0)
+        before = dpd <= a
+        reduced = np.bincount(code[before], weights=ev["amount"][before], minlength=n)
+        written_off = np.bincount(code[before & is_wo], minlength=n) > 0
+        base = np.where(written_off, 0.0, np.clip(amount - reduced, 0.0, None))
         for h in sorted(x for x in set(horizons) if x > a):
-            window = ev.loc[(ev["type"] == "payment") & (ev["dpd"] > a) & (ev["dpd"] <= h)]
-            paid = claims["claim_id"].map(window.groupby("claim_id")["amount"].sum()).fillna(0.0)
-            mask = (base > 0.01) & (claims["due_date"] + pd.Timedelta(days=h) <= as_of)
+            window = is_payment & (dpd > a) & (dpd <= h)
+            paid = np.bincount(code[window], weights=ev["amount"][window], minlength=n)
+            mask = (base > 0.01) & (due + pd.Timedelta(days=h) <= as_of).to_numpy()
             part = claims.loc[mask, by].assign(
                 from_days=a, days_past_due=h, base=base[mask], paid=np.minimum(paid, base)[mask]
             )
@@ -445,12 +444,6 @@ def quarantine_summary(portfolio: Portfolio) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figures
 
 
-def _euro_axis(axis) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(lambda v, _: _format_eur(v)))
-
-
 def _pct_axis(axis) -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -461,6 +454,14 @@ def plot_pareto(table: pd.DataFrame, ax=None):
     """Pareto curve: share of outstanding held by the largest debtors.
 
     ``table`` is :func:`concentration` with ``top=None``. Returns the Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> state = pd.DataFrame({"debtor_id": ["a", "b"], "debtor_type": ["B2B", "B2C"],
+    ...     "outstanding_eur": [300.0, 100.0], "days_past_due": [10, 40], "is_open": [True, True]})
+    >>> plot_pareto(concentration(state, top=None)).get_title()
+    "Concentration de l'encours ouvert sur 2 débiteurs"
     """
     import matplotlib.pyplot as plt
 
@@ -468,13 +469,13 @@ def plot_pareto(table: pd.DataFrame, ax=None):
     x = np.concatenate([[0.0], table["debtor_share"].to_numpy()])
     y = np.concatenate([[0.0], table["cumulative_share"].to_numpy()])
     ax.plot(x, y, color="#1f4e79", lw=2)
-    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="equal exposure")
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="encours également réparti")
     if len(table):
         k = max(int(np.ceil(0.2 * len(table))), 1)
         held = table["cumulative_share"].iloc[k - 1]
         ax.axvline(k / len(table), color="#c55a11", ls="--", lw=1)
         ax.annotate(
-            f"top {_format_pct(k / len(table), 0)} of debtors hold {_format_pct(held, 0)}",
+            f"{k} débiteurs ({_format_pct(k / len(table), 0)}) portent {_format_pct(held, 0)}",
             xy=(k / len(table), held),
             xytext=(8, -16),
             textcoords="offset points",
@@ -484,9 +485,9 @@ def plot_pareto(table: pd.DataFrame, ax=None):
     ax.set(
         xlim=(0, 1),
         ylim=(0, 1.02),
-        xlabel="share of debtors (largest first)",
-        ylabel="share of open outstanding",
-        title=f"Concentration of open outstanding over {len(table)} debtors",
+        xlabel="part des débiteurs (les plus gros d'abord)",
+        ylabel="part de l'encours ouvert",
+        title=f"Concentration de l'encours ouvert sur {len(table)} débiteurs",
     )
     ax.legend(loc="lower right", frameon=False)
     return ax
@@ -497,21 +498,29 @@ def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None
 
     ``curves`` is :func:`recovery_curves`; ``group`` is ``"from_days"`` or a
     segment column. Returns the Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curves = pd.DataFrame({"from_days": [0, 0], "days_past_due": [30, 60],
+    ...     "recovery_rate": [0.4, 0.6]})
+    >>> len(plot_recovery_curves(curves).get_lines())
+    1
     """
     import matplotlib.pyplot as plt
 
     ax = ax or plt.subplots(figsize=(7, 4))[1]
     for value, part in curves.groupby(group, sort=True, dropna=False):
-        label = f"outstanding at {value} days past due" if group == "from_days" else str(value)
+        label = f"encours à {value} jours de retard" if group == "from_days" else str(value)
         part = part.sort_values("days_past_due")
         x = np.concatenate([[part["from_days"].iloc[0]], part["days_past_due"]])
         ax.plot(x, np.concatenate([[0.0], part["recovery_rate"]]), marker="o", label=label)
     _pct_axis(ax.yaxis)
     ax.set(
-        xlabel="days past due",
-        ylabel="share of the outstanding amount paid",
+        xlabel="jours de retard",
+        ylabel="part de l'encours payée",
         ylim=(0, None),
-        title="Recovery curves: share paid by days past due",
+        title="Courbes de recouvrement : part de l'encours payée selon le retard",
     )
     if ax.get_lines():
         ax.legend(frameon=False, fontsize="small")
@@ -519,7 +528,7 @@ def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None
         ax.text(
             0.5,
             0.5,
-            "no claim with a complete window yet",
+            "aucune créance observée assez longtemps",
             transform=ax.transAxes,
             ha="center",
             color="grey",
@@ -531,6 +540,14 @@ def plot_dso_cei(table: pd.DataFrame, axes=None):
     """DSO (days) and CEI (%) per period on two stacked Axes sharing the dates.
 
     ``table`` is :func:`dso_cei`. Returns the array of two Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"period_start": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+    ...     "dso_days": [31.0, 46.1], "cei": [float("nan"), 0.38]})
+    >>> len(plot_dso_cei(table))
+    2
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -539,10 +556,10 @@ def plot_dso_cei(table: pd.DataFrame, axes=None):
         axes = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)[1]
     x = table["period_start"]  # a point per period, labelled by the period it closes
     axes[0].plot(x, table["dso_days"], marker="o", color="#1f4e79")
-    axes[0].set(ylabel="days", title="Days sales outstanding (countback) at the end of each period")
+    axes[0].set(ylabel="jours", title="DSO (méthode par épuisement du CA) en fin de période")
     axes[1].plot(x, table["cei"], marker="o", color="#548235")
     _pct_axis(axes[1].yaxis)
-    axes[1].set(ylabel="CEI", title="Collection effectiveness index per period")
+    axes[1].set(ylabel="CEI", title="Efficacité du recouvrement (CEI) par période")
     locator = mdates.AutoDateLocator()
     axes[1].xaxis.set_major_locator(locator)
     axes[1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

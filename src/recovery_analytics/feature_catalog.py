@@ -6,7 +6,8 @@ value into a short sentence a collector can read out ("2 promesses non
 tenues", "aucun contact depuis 60 jours"). :func:`feature_frame` builds the
 model matrix from a claim state (``features.portfolio_state``), vectorised.
 
-Reason templates are keyed by the kind of value: ``nan`` (unknown / never),
+Reason templates are keyed by the kind of value: ``nan`` (unknown / never;
+default "<name> : inconnu"),
 ``zero``, ``one``, ``many`` (and optionally ``neg`` for negative values, with
 the absolute value) for numbers (``{n}`` is replaced by the rounded value;
 ``levels`` lists one sentence per integer value instead) and ``value`` for
@@ -80,8 +81,10 @@ def _cat(name, name_fr, name_en, fr, en, source=None, labels=None):
 
 
 def _counts(fr_zero, fr_one, fr_many, en_zero, en_one, en_many, nan_fr=None, nan_en=None):
-    fr = {"zero": fr_zero, "one": fr_one, "many": fr_many, "nan": nan_fr or fr_zero}
-    en = {"zero": en_zero, "one": en_one, "many": en_many, "nan": nan_en or en_zero}
+    fr = {"zero": fr_zero, "one": fr_one, "many": fr_many}
+    en = {"zero": en_zero, "one": en_one, "many": en_many}
+    if nan_fr is not None:
+        fr["nan"], en["nan"] = nan_fr, nan_en
     return fr, en
 
 
@@ -498,6 +501,7 @@ def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
         ["nan", "neg", "zero", "one"],
         default="many",
     )
-    template = pd.Series(kind, index=values.index).map(tpl)
+    unknown = f"{feat.name_fr} : inconnu" if lang == "fr" else f"{feat.name_en}: unknown"
+    template = pd.Series(kind, index=values.index).map({"nan": unknown, **tpl})
     out = [t.replace("{n}", n) for t, n in zip(template, n_text, strict=True)]
     return pd.Series(out, index=values.index, dtype="str")

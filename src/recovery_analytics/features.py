@@ -342,8 +342,6 @@ def _state_at(ix: _Index, a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "last_acknowledgement_date": _dates(last_ack),
             "insolvency_status": status.where(ins_counts, "none").astype("str"),
             "insolvency_date": _dates(np.where(ins_known, ins_day, _NAT)),
-            "naf_code": c["naf_code"],
-            "department": c["department"],
         }
     )
     dcode = ix.debtor_code[codes]
@@ -353,6 +351,8 @@ def _state_at(ix: _Index, a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     state["debtor_open_claims"] = np.bincount(dcode, weights=is_open, minlength=nd)[dcode].astype(
         np.int64
     )
+    state["naf_code"] = c["naf_code"]
+    state["department"] = c["department"]
     history = _history(ix, codes, a, is_open, written_off, kept, broken)
     for col in _HISTORY_COLUMNS:
         state[col] = history[col].to_numpy()[dcode]

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from recovery_analytics.plots import format_eur as _format_eur
 from recovery_analytics.schema import InputError
 
 if TYPE_CHECKING:
@@ -340,7 +341,7 @@ def run_notebook(
 
 
 def _running_cell(notebook: Path, output_path: Path) -> tuple[int | None, str]:
-    """The cell papermill marked as running when the kernel died or timed out."""
+    """The cell that was running when the kernel died or the timeout hit."""
     import nbformat
 
     try:
@@ -348,11 +349,12 @@ def _running_cell(notebook: Path, output_path: Path) -> tuple[int | None, str]:
         ids = [c.get("id") for c in nbformat.read(notebook, as_version=4).cells]
     except Exception:
         return None, ""
-    for cell in executed.cells:
-        if cell.metadata.get("papermill", {}).get("status") == "running" and cell.get("id") in ids:
-            first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
-            return ids.index(cell.get("id")) + 1, first[:80]
-    return None, ""
+    started = [c for c in executed.cells if c.metadata.get("papermill", {}).get("start_time")]
+    if not started or started[-1].get("id") not in ids:
+        return None, ""
+    cell = started[-1]  # the last cell that started is the one that never finished
+    first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip()), "")
+    return ids.index(cell.get("id")) + 1, first[:80]
 
 
 def _cell_error(notebook: Path, output_path: Path, exc: Any) -> NotebookError:
@@ -539,22 +541,6 @@ def _group_thousands(text: str) -> str:
     return text.replace(",", _NNBSP)
 
 
-def _format_eur(value: float | None, decimals: int = 0) -> str:
-    """Euros the French way: ``12 345 €`` (narrow no-break thousands separator).
-
-    Examples
-    --------
-    >>> _format_eur(12345.4).replace("\\u202f", " ").replace("\\u00a0", " ")
-    '12 345 €'
-    >>> _format_eur(-1234.5, decimals=2).replace("\\u202f", " ").replace("\\u00a0", " ")
-    '-1 234,50 €'
-    """
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{float(value):,.{decimals}f}".replace(".", "\x00")
-    return _group_thousands(text).replace("\x00", ",") + _NBSP + "€"
-
-
 def _format_count(value: float | None) -> str:
     """A count with French thousands separators: ``12 345``.
 
@@ -612,7 +598,7 @@ def headline_table(
         "eur": _format_eur,
         "count": _format_count,
         "pct": _format_pct,
-        "days": lambda v: "–" if pd.isna(v) else f"{_format_count(v)}{_NBSP}days",
+        "days": lambda v: "–" if pd.isna(v) else f"{_format_count(v)}{_NBSP}jours",
         "text": str,
     }
     rows = []

@@ -39,6 +39,7 @@ __all__ = [
     "TABLES",
     "InputError",
     "Portfolio",
+    "check_columns",
     "empty_table",
     "validate_portfolio",
 ]
@@ -319,7 +320,7 @@ class _Flags:
 
     def result(self) -> pd.DataFrame:
         """The frame with its ``_q*`` columns updated."""
-        out = self.frame.copy()
+        out = self.frame.copy(deep=False)
         parts = pd.concat(self.parts, ignore_index=True) if self.parts else None
         for col in _Q:
             base = out[col] if col in out else pd.Series(np.nan, index=out.index, dtype="str")
@@ -584,8 +585,10 @@ def _finalize(
         ids = df[key]
         dup = pd.Series(False, index=df.index)
         if table != "events":
-            dup = ids.notna() & ids.duplicated(keep="first")
-            first_line = df.loc[ids.notna() & ~dup].set_index(key)["_line"]
+            codes = pd.Series(pd.factorize(ids)[0], index=df.index)
+            dup = (codes >= 0) & codes.duplicated(keep="first")
+            first = ((codes >= 0) & ~dup).to_numpy()
+            first_line = pd.Series(df["_line"].to_numpy()[first], index=ids[first])
             flags.add(
                 dup,
                 key,
@@ -617,8 +620,8 @@ def _finalize(
             )
         df = flags.result()
         bad = df["_qreason"].notna()
-        firsts = df.loc[bad & ~dup & ids.notna()]
-        rejected[table] = firsts.set_index(key)["_qreason"]
+        firsts = (bad & ~dup & ids.notna()).to_numpy()
+        rejected[table] = pd.Series(df["_qreason"].to_numpy()[firsts], index=ids[firsts])
         q = df.loc[bad]
         quarantine.append(
             pd.DataFrame(
@@ -634,7 +637,7 @@ def _finalize(
                 }
             )
         )
-        good = df.loc[~bad].drop(columns=list(_INTERNAL))
+        good = (df.loc[~bad] if bad.any() else df).drop(columns=list(_INTERNAL))
         good = good.astype({c: d for c, (d, _) in COLUMNS[table].items()})
         if table == "events":
             good = _convert_events(good, valid["claims"], currency_rates)

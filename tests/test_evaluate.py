@@ -1,0 +1,156 @@
+"""Evaluation: hand-worked metrics, captured euros, baselines, time split, model card."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.evaluate import (
+    captured_at_capacity,
+    captured_curve,
+    card_markdown,
+    evaluate,
+    expected_calibration_error,
+    model_card,
+    reliability_table,
+    strategy_scores,
+    time_split,
+)
+from recovery_analytics.schema import InputError
+from recovery_analytics.snapshots import training_snapshots
+
+D = pd.Timestamp
+
+
+def test_reliability_table_and_ece_by_hand():
+    y = np.array([0, 0, 1, 1, 1, 0])
+    p = np.array([0.05, 0.15, 0.15, 0.85, 0.95, 0.95])
+    t = reliability_table(y, p, n_bins=2)
+    # bin [0, .5): p .05 .15 .15 -> mean .1167, 1 of 3 recovered; bin [.5, 1]: .85 .95 .95
+    assert t["n"].tolist() == [3.0, 3.0]
+    assert t["mean_predicted"].tolist() == pytest.approx([0.35 / 3, 2.75 / 3])
+    assert t["observed_rate"].tolist() == pytest.approx([1 / 3, 2 / 3])
+    ece = (3 * abs(1 / 3 - 0.35 / 3) + 3 * abs(2 / 3 - 2.75 / 3)) / 6
+    assert expected_calibration_error(y, p, n_bins=2) == pytest.approx(ece)
+    ten = reliability_table(y, p)
+    assert (
+        len(ten) == 10 and ten["n"].sum() == 6 and ten.loc[9, "n"] == 2
+    )  # p = 1 goes in the last bin
+    assert reliability_table(np.array([1]), np.array([1.0]))["n"].iloc[-1] == 1
+
+
+def test_captured_euros_by_hand_with_two_dates_and_ties():
+    scores = pd.DataFrame(
+        {
+            "as_of": [D("2025-01-01")] * 4 + [D("2025-02-01")] * 3,
+            "claim_id": ["a", "b", "c", "d", "a", "b", "c"],
+            "recovered_eur": [0.0, 50.0, 10.0, 40.0, 5.0, 0.0, 30.0],
+            "mine": [4.0, 3.0, 3.0, 1.0, 1.0, 1.0, 0.0],
+        }
+    )
+    scores["perfect_hindsight"] = scores["recovered_eur"]
+    out = captured_at_capacity(scores, 0.5, ["mine", "perfect_hindsight"]).set_index("strategy")
+    # date 1: ceil(.5*4)=2 claims: a (4) then b (3, tie with c broken by claim_id) -> 0 + 50
+    # date 2: ceil(.5*3)=2 claims: a, b (tie at 1 broken by id) -> 5 + 0
+    assert out.loc["mine", "claims_worked"] == 4
+    assert out.loc["mine", "captured_eur"] == 55.0
+    assert out.loc["perfect_hindsight", "captured_eur"] == 90.0 + 35.0
+    assert out.loc["mine", "captured_share"] == pytest.approx(55 / 135)
+    assert out.loc["mine", "share_of_perfect"] == pytest.approx(55 / 125)
+    # shuffling the rows changes nothing
+    again = captured_at_capacity(scores.sample(frac=1, random_state=0), 0.5, ["mine"])
+    assert again["captured_eur"].iloc[0] == 55.0
+    curve = captured_curve(scores, [0.25, 0.5, 1.0], ["mine"])
+    assert curve["captured_eur"].tolist() == [5.0 + 0.0, 55.0, 135.0]  # 1 claim per date at 25 %
+
+
+def test_time_split_is_by_date_with_an_embargo():
+    dates = pd.date_range("2025-01-01", periods=8, freq="14D")
+    snaps = pd.DataFrame({"as_of": np.repeat(dates, 2), "claim_id": ["a", "b"] * 8}).assign(
+        label_end=lambda d: d["as_of"] + pd.Timedelta(days=30)
+    )
+    train, test = time_split(snaps, test_fraction=0.25)
+    assert sorted(test["as_of"].unique()) == list(dates[-2:])
+    first_test = dates[-2]
+    assert (train["label_end"] <= first_test).all()
+    # 30-day labels: the two dates just before the holdout are embargoed
+    assert sorted(train["as_of"].unique()) == list(dates[:4])
+    no_gap, _ = time_split(snaps, 0.25, embargo=False)
+    assert no_gap["as_of"].nunique() == 6
+    with pytest.raises(InputError, match="2 or more dates"):
+        time_split(snaps[snaps["as_of"] == dates[0]])
+
+
+def test_fastest_payer_baseline_fills_missing_history_with_the_date_median():
+    class Dummy:
+        def score_frame(self, s):
+            return pd.DataFrame({"p_amicable": 0.5, "expected_recovery_eur": 1.0}, index=s.index)
+
+    snaps = pd.DataFrame(
+        {
+            "as_of": [D("2025-01-01")] * 3,
+            "claim_id": ["a", "b", "c"],
+            "recovered": [True, False, True],
+            "recovered_eur": [10.0, 0.0, 5.0],
+            "outstanding_eur": [10.0, 20.0, 5.0],
+            "days_past_due": [5, 50, 10],
+            "debtor_hist_mean_days_late": [2.0, np.nan, 30.0],
+        }
+    )
+    s = strategy_scores(Dummy(), snaps)
+    assert s["fastest_payer_first"].tolist() == [-2.0, -16.0, -30.0]
+    assert s["oldest_first"].tolist() == [5.0, 50.0, 10.0]
+    assert s["largest_first"].tolist() == [10.0, 20.0, 5.0]
+    assert s["model_p_x_outstanding"].tolist() == [5.0, 10.0, 2.5]
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    pf = generate_demo(300, seed=11)
+    snaps = training_snapshots(pf)
+    train, test = time_split(snaps)
+    model = AmicableModel(n_estimators=40, learning_rate=0.1, num_threads=1).fit(train)
+    return model, train, test, evaluate(model, test)
+
+
+def test_evaluate_metrics_agree_with_sklearn(evaluation):
+    model, _, test, ev = evaluation
+    m = ev["metrics"]
+    p = model.predict_p(test)
+    y = test["recovered"].to_numpy(dtype=float)
+    assert m["roc_auc"] == pytest.approx(roc_auc_score(y, p))
+    assert m["brier"] == pytest.approx(np.mean((p - y) ** 2))
+    assert m["base_rate"] == pytest.approx(y.mean())
+    assert m["rows"] == len(test) and m["dates"] == test["as_of"].nunique()
+    assert 0 <= m["ece"] <= 1 and m["lift_top_decile"] > 1
+    strat = ev["strategies"].set_index("strategy")
+    assert set(strat.index) >= {"oldest_first", "largest_first", "fastest_payer_first"}
+    # nothing beats hindsight, and the hindsight captures all euros at full capacity
+    assert (strat["captured_eur"] <= strat.loc["perfect_hindsight", "captured_eur"] + 1e-6).all()
+    full = ev["curve"][ev["curve"]["capacity"] == 1.0]
+    assert full["captured_eur"].to_numpy() == pytest.approx(test["recovered_eur"].sum())
+    assert len(ev["reliability"]) == 10
+
+
+def test_model_card_is_json_and_markdown(evaluation):
+    model, train, test, ev = evaluation
+    card = model_card(model, train, test, ev, horizon_days=90, every_days=14)
+    text = json.dumps(card, default=str)
+    assert json.loads(text)["evaluation_test"]["rows"] == len(test)
+    assert card["evaluation_train"]["last_as_of"] < card["evaluation_test"]["first_as_of"]
+    assert {f["feature"] for f in card["features"]} == set(model.feature_names_)
+    assert "lightgbm" in card["versions"]
+    md = card_markdown(card)
+    for section in (
+        "## Metrics",
+        "## Euros captured at 10% capacity",
+        "## Features",
+        "oldest_first",
+    ):
+        assert section in md

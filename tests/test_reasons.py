@@ -1,0 +1,115 @@
+"""Reasons: sentences from the catalog, ordered and signed by SHAP contributions."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.feature_catalog import FEATURES, feature_table, phrase
+from recovery_analytics.reasons import top_reasons, wide_reasons
+from recovery_analytics.snapshots import training_snapshots
+
+
+def _template_regex(feature, lang):
+    """All sentences a catalog feature can produce, as one regex."""
+    tpl = feature.templates[lang]
+    texts = list(tpl.get("levels", [])) + [v for k, v in tpl.items() if k != "levels"]
+    labels = list(feature.labels.get(lang, {}).values())
+    texts.append(f"{feature.name_fr} : inconnu" if lang == "fr" else f"{feature.name_en}: unknown")
+    parts = []
+    for t in texts:
+        esc = re.escape(t).replace(r"\{n\}", r"-?[\d\u202f,]+").replace(r"\{v\}", r".+")
+        parts.append(esc)
+    return re.compile("^(" + "|".join(parts + [re.escape(x) for x in labels]) + ")$")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_catalog_feature_phrases_all_kinds_of_values(lang):
+    for f in FEATURES:
+        values = (
+            pd.Series(["B2B", "G", None], dtype="str")
+            if f.kind == "categorical"
+            else pd.Series([np.nan, -3.0, 0.0, 1.0, 0.456, 2.0, 45.4, 12345.0])
+        )
+        out = phrase(f.name, values, lang)
+        assert out.notna().all() and (out.str.len() > 0).all(), f.name
+        assert not out.str.contains("{", regex=False).any(), f.name
+        assert out.str.match(_template_regex(f, lang)).all(), (f.name, out.tolist())
+
+
+def test_examples_a_collector_can_read_out():
+    assert phrase("n_promises_broken", pd.Series([2.0])).iloc[0] == "2 promesses non tenues"
+    assert phrase("debtor_hist_median_days_late", pd.Series([45.0])).iloc[0] == (
+        "paie d'habitude à 45 jours"
+    )
+    assert phrase("dispute_age_days", pd.Series([40.0])).iloc[0] == "litige ouvert depuis 40 jours"
+    assert phrase("days_since_last_contact", pd.Series([60.0])).iloc[0] == (
+        "aucun contact depuis 60 jours"
+    )
+    assert phrase("debtor_hist_share_late", pd.Series([0.25]), "en").iloc[0] == (
+        "25% of invoices paid late"
+    )
+    assert phrase("sector", pd.Series(["F"], dtype="str")).iloc[0] == "secteur : construction"
+
+
+def test_feature_table_has_both_languages():
+    t = feature_table()
+    assert len(t) == len(FEATURES)
+    assert t["name_fr"].str.len().gt(0).all() and t["name_en"].str.len().gt(0).all()
+
+
+def test_top_reasons_order_sign_and_zero_contributions():
+    frame = pd.DataFrame(
+        {
+            "n_promises_broken": [2.0, 0.0],
+            "days_past_due": [45.0, 10.0],
+            "open_dispute": [1.0, 0.0],
+        }
+    )
+    contrib = np.array([[-0.8, 0.1, -0.3], [0.0, 0.2, 0.0]])
+    out = top_reasons(contrib, frame, pd.Series(["C1", "C2"]), list(frame.columns), top=3)
+    c1 = out[out["claim_id"] == "C1"]
+    assert c1["reason"].tolist() == [
+        "2 promesses non tenues",
+        "litige ouvert",
+        "en retard de 45 jours",
+    ]
+    assert c1["effect"].tolist() == ["−", "−", "+"]
+    assert c1["rank"].tolist() == [1, 2, 3]
+    # C2: only one feature contributes; zero contributions are never reasons
+    assert out[out["claim_id"] == "C2"]["reason"].tolist() == ["en retard de 10 jours"]
+    wide = wide_reasons(out)
+    assert wide.loc["C1"].tolist() == [
+        "− 2 promesses non tenues",
+        "− litige ouvert",
+        "+ en retard de 45 jours",
+    ]
+    assert wide.loc["C2", "reason_1"] == "+ en retard de 10 jours"
+    assert pd.isna(wide.loc["C2", "reason_2"])
+
+
+def test_explain_uses_contributions_that_add_up_to_the_raw_score():
+    pf = generate_demo(200, seed=5)
+    snaps = training_snapshots(pf)
+    model = AmicableModel(n_estimators=30, learning_rate=0.1, num_threads=1).fit(snaps)
+    rows = snaps.tail(8)
+    x = model.transform_features(rows)
+    contrib = model.classifier_.predict(x, pred_contrib=True)
+    margin = model.classifier_.predict(x, raw_score=True)
+    np.testing.assert_allclose(contrib.sum(axis=1), margin, rtol=1e-6, atol=1e-9)
+    for lang in ("fr", "en"):
+        out = model.explain(rows, top=3, lang=lang)
+        assert set(out["claim_id"]) <= set(rows["claim_id"])
+        assert out.groupby("claim_id").size().max() <= 3
+        by_name = {f.name: f for f in FEATURES}
+        for _, r in out.iterrows():
+            assert _template_regex(by_name[r["feature"]], lang).match(r["reason"]), r["reason"]
+        # rank 1 is the feature with the largest absolute contribution
+        first = out[out["rank"] == 1].set_index("claim_id")["contribution"].abs()
+        biggest = pd.Series(np.abs(contrib[:, :-1]).max(axis=1), index=rows["claim_id"].to_numpy())
+        np.testing.assert_allclose(first.sort_index(), biggest.loc[first.index].sort_index())
