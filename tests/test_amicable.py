@@ -251,3 +251,18 @@ def test_train_model_on_too_little_data_says_what_is_missing():
     pf = generate_demo(20, seed=1, history_days=60)
     with pytest.raises(InputError, match="training needs"):
         train_model(pf, **FAST)
+
+
+@pytest.mark.slow
+def test_demo_targets_model_beats_every_baseline():
+    """Issue targets on the demo's held-out period (see docs/model.md for the figures)."""
+    pf = generate_demo(2000, seed=0)
+    _, card = train_model(pf, num_threads=1)
+    m = card["metrics"]
+    strat = {s["strategy"]: s for s in card["strategies"]}
+    baselines = ("oldest_first", "largest_first", "fastest_payer_first")
+    best_eur = max(strat[b]["captured_eur"] for b in baselines)
+    assert strat["model_expected_eur"]["captured_eur"] > best_eur
+    assert m["roc_auc"] > max(strat[b]["roc_auc"] for b in baselines)
+    # calibration under the demo's drift: ~0.04-0.06 (target 0.03 not met, see docs)
+    assert m["ece"] < 0.1

@@ -113,3 +113,20 @@ def test_explain_uses_contributions_that_add_up_to_the_raw_score():
         first = out[out["rank"] == 1].set_index("claim_id")["contribution"].abs()
         biggest = pd.Series(np.abs(contrib[:, :-1]).max(axis=1), index=rows["claim_id"].to_numpy())
         np.testing.assert_allclose(first.sort_index(), biggest.loc[first.index].sort_index())
+
+
+def test_values_that_tell_a_collector_nothing_are_not_reasons():
+    frame = pd.DataFrame(
+        {
+            "insolvency_status": pd.Series(["none", "liquidation"], dtype="str"),
+            "department": pd.Series(["75", "75"], dtype="str"),
+            "days_past_due": [30.0, 30.0],
+        }
+    )
+    contrib = np.array([[0.9, 0.8, 0.1], [-0.9, 0.8, 0.1]])
+    out = top_reasons(contrib, frame, pd.Series(["A", "B"]), list(frame.columns), top=3)
+    assert out[out["claim_id"] == "A"]["feature"].tolist() == ["days_past_due"]
+    assert out[out["claim_id"] == "B"]["reason"].tolist() == [
+        "procédure collective : liquidation judiciaire",
+        "en retard de 30 jours",
+    ]

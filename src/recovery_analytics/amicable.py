@@ -422,7 +422,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             Same index as ``state``: ``claim_id, p_amicable, p_raw,
             expected_fraction, expected_recovery_eur, n_unseen_categories``.
         """
-        frame = self._features(state)
+        return self._score(state, self._features(state))
+
+    def _score(self, state: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         x = self._matrix(frame)
         raw = self.classifier_.predict(x) if len(x) else np.empty(0)
         frac = np.clip(self.regressor_.predict(x), 0, 1) if len(x) else np.empty(0)
@@ -449,7 +451,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         pandas.DataFrame
             ``feature, value, rows``, sorted; empty when every category is known.
         """
-        frame = self._features(state)
+        return self._unseen(self._features(state))
+
+    def _unseen(self, frame: pd.DataFrame) -> pd.DataFrame:
         parts = []
         for c in self.categorical_features_:
             vals = frame[c][frame[c].notna() & ~frame[c].isin(self.categories_[c])]
@@ -602,7 +606,8 @@ def score_portfolio(
         state = portfolio_state(portfolio, as_of)
         state = attach_attributes(state[state["is_open"]].reset_index(drop=True), portfolio)
         bar.update()
-        scored = model.score_frame(state)
+        frame = model._features(state)
+        scored = model._score(state, frame)
         out = state[["claim_id", "debtor_id", "as_of", "outstanding_eur", "days_past_due"]].copy()
         out["stage"] = state["stage"]
         out["p_amicable"] = scored["p_amicable"]
@@ -620,5 +625,5 @@ def score_portfolio(
             for col in REASON_COLUMNS:
                 out.loc[pick, col] = wide[col].reindex(rows).to_numpy()
         bar.update()
-    out.attrs["unseen_categories"] = model.unseen_categories(state).to_dict(orient="records")
+    out.attrs["unseen_categories"] = model._unseen(frame).to_dict(orient="records")
     return out[list(SCORE_COLUMNS)]

@@ -509,7 +509,10 @@ def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None
     """
     import matplotlib.pyplot as plt
 
+    from recovery_analytics.plots import _COLUMN_NAMES_FR  # one naming of columns in titles
+
     ax = ax or plt.subplots(figsize=(7, 4))[1]
+    by = "" if group == "from_days" else f" par {_COLUMN_NAMES_FR.get(group, group)}"
     for value, part in curves.groupby(group, sort=True, dropna=False):
         label = f"encours à {value} jours de retard" if group == "from_days" else str(value)
         part = part.sort_values("days_past_due")
@@ -520,7 +523,7 @@ def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None
         xlabel="jours de retard",
         ylabel="part de l'encours payée",
         ylim=(0, None),
-        title="Courbes de recouvrement : part de l'encours payée selon le retard",
+        title=f"Courbes de recouvrement{by} : part de l'encours payée selon le retard",
     )
     if ax.get_lines():
         ax.legend(frameon=False, fontsize="small")

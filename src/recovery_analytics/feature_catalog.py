@@ -27,10 +27,12 @@ from recovery_analytics.schema import InputError
 __all__ = [
     "FEATURES",
     "OPTIONAL_FEATURES",
+    "QUIET_VALUES",
     "Feature",
     "available_features",
     "feature_frame",
     "feature_table",
+    "is_quiet",
     "naf_section",
     "phrase",
 ]
@@ -311,6 +313,36 @@ OPTIONAL_FEATURES: frozenset[str] = frozenset(
         "department",
     }
 )
+
+#: Values that say nothing a collector can use: never shown as reasons
+#: ("*" = the feature is never a reason, "nan" = missing values).
+QUIET_VALUES: dict[str, tuple] = {
+    "insolvency_status": ("none",),
+    "department": ("*",),
+    "open_dispute": (0.0,),
+    "promise_pending": (0.0,),
+    "promised_eur_pending": (0.0,),
+    "dispute_age_days": ("nan",),
+    "debtor_hist_written_off": (0.0,),
+}
+
+
+def is_quiet(name: str, values: pd.Series) -> pd.Series:
+    """True where a feature value is not worth a reason (see :data:`QUIET_VALUES`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_quiet("insolvency_status", pd.Series(["none", "liquidation"])).tolist()
+    [True, False]
+    """
+    quiet = QUIET_VALUES.get(name, ())
+    if "*" in quiet:
+        return pd.Series(True, index=values.index)
+    out = values.isna() if "nan" in quiet else pd.Series(False, index=values.index)
+    listed = [v for v in quiet if v != "nan"]
+    return out | values.isin(listed) if listed else out
+
 
 # NAF rev. 2 division (2 digits) -> section letter.
 _NAF_RANGES = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.feature_catalog import phrase
+from recovery_analytics.feature_catalog import is_quiet, phrase
 
 __all__ = ["REASON_COLUMNS", "top_reasons", "wide_reasons"]
 
@@ -55,8 +55,11 @@ def top_reasons(
         ``claim_id, rank, feature, value, contribution, effect, reason``:
         ``rank`` 1..top by decreasing absolute contribution (ties broken by
         feature order); ``effect`` is ``+`` (pushes recovery up) or ``−``;
-        ``reason`` the plain sentence. Features with a zero contribution are
-        never reasons, so a row can have fewer than ``top``.
+        ``reason`` the plain sentence. Features with a zero contribution, and
+        values that tell a collector nothing
+        (:data:`~recovery_analytics.feature_catalog.QUIET_VALUES`, e.g. "no
+        insolvency", the département) are never reasons, so a row can have
+        fewer than ``top``.
 
     Examples
     --------
@@ -70,7 +73,10 @@ def top_reasons(
     contrib = np.asarray(contrib, dtype="float64")
     n, f = contrib.shape
     top = min(top, f)
-    order = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :top]
+    strength = np.abs(contrib)
+    for j, name in enumerate(feature_names):
+        strength[is_quiet(name, frame[name]).to_numpy(dtype=bool), j] = -1.0
+    order = np.argsort(-strength, axis=1, kind="stable")[:, :top]
     rows = np.repeat(np.arange(n), top)
     cols = order.ravel()
     values = contrib[rows, cols]
@@ -93,7 +99,7 @@ def top_reasons(
             "reason": reason,
         }
     ).astype({"claim_id": "str", "feature": "str", "value": "str", "reason": "str"})
-    out = out[out["contribution"] != 0]
+    out = out[strength[rows, cols] > 0]
     return out.reset_index(drop=True)
 
 

@@ -87,7 +87,7 @@ def _comments_by_line(source: str) -> dict[int, str]:
     return out
 
 
-def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
+def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     """The parameters declared in a notebook's ``parameters`` cell.
 
     Same shape as :func:`papermill.inspect_notebook` (``name``,
@@ -134,7 +134,7 @@ def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, dict[str, str
     except SyntaxError as exc:
         raise InputError(f"{path.name}: the parameters cell is not valid Python: {exc}") from exc
     comments = _comments_by_line(source)
-    params: dict[str, dict[str, str]] = {}
+    params: dict[str, dict[str, Any]] = {}
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names, annotation = [node.target.id], ast.unparse(node.annotation)
@@ -623,7 +623,7 @@ def format_table(
     table: pd.DataFrame,
     *,
     eur: Sequence[str] | None = None,
-    pct: Sequence[str] = (),
+    pct: Sequence[str] | None = None,
     counts: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A copy of a table with numbers formatted for people (for display only).
@@ -636,8 +636,9 @@ def format_table(
     table : pandas.DataFrame
     eur : sequence of str, optional
         Amount columns; default: the columns whose name ends in ``_eur``.
-    pct : sequence of str
-        Share columns (values in [0, 1]).
+    pct : sequence of str, optional
+        Share columns (values in [0, 1]); default: the columns named
+        ``share*``, ``*_share``, ``*_rate`` or ``cei``.
     counts : sequence of str
         Integer columns to group by thousands.
 
@@ -646,12 +647,16 @@ def format_table(
     >>> import pandas as pd
     >>> t = pd.DataFrame({"outstanding_eur": [1234.5], "share": [0.25],
     ...                   "due_date": pd.to_datetime(["2026-06-30"])})
-    >>> out = format_table(t, pct=["share"])
+    >>> out = format_table(t)
     >>> [v.replace("\\u202f", " ").replace("\\u00a0", " ") for v in out.iloc[0]]
     ['1 234 €', '25,0 %', '30/06/2026']
     """
     out = table.copy()
-    eur = [c for c in out.columns if str(c).endswith("_eur")] if eur is None else list(eur)
+    names = [str(c) for c in out.columns]
+    eur = [c for c in names if c.endswith("_eur")] if eur is None else list(eur)
+    if pct is None:
+        pct = [c for c in names if c.startswith("share") or c.endswith(("_share", "_rate"))]
+        pct += [c for c in names if c == "cei"]
     for col in eur:
         out[col] = out[col].map(_format_eur).astype("str")
     for col in pct:

@@ -164,8 +164,12 @@ def label_snapshots(
     judicial = (filing <= out["label_end"]).to_numpy()
     written = (write_off <= out["label_end"]).to_numpy()
     day = pd.Timedelta(days=1)
-    keys = out[["claim_id", "as_of"]].astype({"claim_id": "str"}).assign(
-        cash_end=out["label_end"].where(~judicial, filing - day), label_end=out["label_end"]
+    keys = (
+        out[["claim_id", "as_of"]]
+        .astype({"claim_id": "str"})
+        .assign(
+            cash_end=out["label_end"].where(~judicial, filing - day), label_end=out["label_end"]
+        )
     )
     outstanding = out["outstanding_eur"].to_numpy(dtype="float64")
     paid = _cum_at(keys, money, "cash_end", "cum_paid") - _cum_at(keys, money, "as_of", "cum_paid")

@@ -1,0 +1,102 @@
+"""The command line: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from recovery_analytics.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_lists_the_commands(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo-data", "validate", "aged-balance"):
+        assert command in result.output
+
+
+def test_demo_data_same_seed_gives_byte_identical_files(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        result = runner.invoke(main, ["demo-data", "--out", str(tmp_path / name), "--debtors", "60"])
+        assert result.exit_code == 0, result.output
+    for table in ("debtors", "claims", "events"):
+        first = (tmp_path / "a" / f"{table}.csv").read_bytes()
+        assert first == (tmp_path / "b" / f"{table}.csv").read_bytes()
+        assert len(first) > 100
+    other = tmp_path / "c"
+    runner.invoke(main, ["demo-data", "--out", str(other), "--debtors", "60", "--seed", "1"])
+    assert (other / "claims.csv").read_bytes() != (tmp_path / "a" / "claims.csv").read_bytes()
+
+
+def test_validate_erp_export_writes_every_bad_row(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        main, ["validate", "--portfolio", str(FIXTURES / "erp_fr"), "--out-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "claims" in result.output and "quarantined" in result.output
+    quarantine = pd.read_csv(tmp_path / "quarantine.csv", sep=";", encoding="utf-8-sig")
+    assert sorted(quarantine["record_id"]) == sorted(
+        ["BAD-DATE", "BAD-NEG", "F07-0000002", "BAD-DEBTOR", "BAD-AMOUNT", "BAD-ORDER"]
+        + ["NO-SUCH-CLAIM", "F07-0000065"]  # the unknown claim and the `telepathy` event
+    )
+    assert quarantine["reason"].str.len().min() > 20
+
+
+def test_validate_strict_exits_1_when_rows_are_quarantined(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", "--strict", "--portfolio", str(FIXTURES / "erp_fr")])
+    assert result.exit_code == 1
+
+
+def test_structural_problem_exits_2_with_one_line_and_no_traceback(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad"
+    shutil.copytree(FIXTURES / "erp_fr", bad)
+    claims = (bad / "claims.csv").read_text(encoding="cp1252").replace("due_date", "echeance")
+    (bad / "claims.csv").write_text(claims, encoding="cp1252")
+    result = runner.invoke(main, ["validate", "--portfolio", str(bad)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "due_date" in result.output
+    missing = runner.invoke(main, ["validate", "--portfolio", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
+    assert "not found" in missing.output
+
+
+def test_aged_balance_totals_match_open_outstanding(runner: CliRunner, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    runner.invoke(main, ["demo-data", "--out", str(demo), "--debtors", "80"])
+    out = tmp_path / "out"
+    result = runner.invoke(
+        main,
+        ["aged-balance", "--portfolio", str(demo), "--as-of", "30/06/2026", "--out-dir", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "aged_balance.csv")
+    assert (out / "aged_balance.png").stat().st_size > 1000
+
+    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.io import read_portfolio
+
+    state = portfolio_state(read_portfolio(demo), pd.Timestamp("2026-06-30"))
+    expected = state.loc[state["is_open"], "outstanding_eur"].sum()
+    assert table["outstanding_eur"].sum() == pytest.approx(expected)
+
+
+def test_bad_date_option_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["aged-balance", "--portfolio", str(FIXTURES / "erp_fr"), "--as-of", "31/02/2026"]
+    )
+    assert result.exit_code == 2
+    assert "not a date" in result.output
