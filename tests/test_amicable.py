@@ -72,12 +72,13 @@ def test_predict_before_fit_raises(state):
 
 def test_fit_returns_self_and_learned_attributes(snaps):
     est = AmicableModel(**FAST)
+    params = est.get_params()
     assert est.fit(snaps) is est
+    assert est.get_params() == params  # fit does not touch the parameters
     for attr in ("classifier_", "regressor_", "calibration_", "categories_", "window_"):
         assert hasattr(est, attr)
     assert est.n_features_in_ == len(est.feature_names_)
     assert est.window_["train_end"] < est.window_["calibration_start"]  # later slice
-    assert "extra_numeric" not in vars(est) or est.extra_numeric == ()
 
 
 # -- predictions ---------------------------------------------------------------------

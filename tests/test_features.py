@@ -520,6 +520,12 @@ def test_many_dates_equal_one_date_at_a_time(seed):
     assert_frame_equal(many, one_by_one)
     opened = portfolio_states(p, DATES, only_open=True)
     assert_frame_equal(opened, one_by_one[one_by_one["is_open"]].reset_index(drop=True))
+    some = portfolio_states(p, DATES, columns=["outstanding_eur", "debtor_hist_claims"])
+    assert_frame_equal(
+        some, one_by_one[["claim_id", "as_of", "outstanding_eur", "debtor_hist_claims"]]
+    )
+    none = portfolio_states(p, [])
+    assert len(none) == 0 and list(none.columns) == list(one_by_one.columns)
 
 
 def _reference(p: Portfolio, as_of: str) -> pd.DataFrame:
