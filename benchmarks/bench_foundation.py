@@ -70,9 +70,11 @@ def main() -> None:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "foundation.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"| step | seconds | peak RSS (MB) |\n|---|---:|---:|")
-    print(f"| generate {gen['claims']:,} claims / {gen['events']:,} events "
-          f"| {gen['generate_s']:.1f} | {gen['peak_rss_mb']:.0f} |")
+    print("| step | seconds | peak RSS (MB) |\n|---|---:|---:|")
+    print(
+        f"| generate {gen['claims']:,} claims / {gen['events']:,} events "
+        f"| {gen['generate_s']:.1f} | {gen['peak_rss_mb']:.0f} |"
+    )
     print(f"| write Parquet | {gen['write_parquet_s']:.1f} | |")
     print(f"| read + validate Parquet | {val['read_validate_s']:.1f} | {val['peak_rss_mb']:.0f} |")
     print(f"| claim state at as_of | {state['state_s']:.1f} | {state['peak_rss_mb']:.0f} |")

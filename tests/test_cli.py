@@ -28,7 +28,9 @@ def test_help_lists_the_commands(runner: CliRunner) -> None:
 
 def test_demo_data_same_seed_gives_byte_identical_files(runner: CliRunner, tmp_path: Path) -> None:
     for name in ("a", "b"):
-        result = runner.invoke(main, ["demo-data", "--out", str(tmp_path / name), "--debtors", "60"])
+        result = runner.invoke(
+            main, ["demo-data", "--out", str(tmp_path / name), "--debtors", "60"]
+        )
         assert result.exit_code == 0, result.output
     for table in ("debtors", "claims", "events"):
         first = (tmp_path / "a" / f"{table}.csv").read_bytes()
@@ -47,8 +49,10 @@ def test_validate_erp_export_writes_every_bad_row(runner: CliRunner, tmp_path: P
     assert "claims" in result.output and "quarantined" in result.output
     quarantine = pd.read_csv(tmp_path / "quarantine.csv", sep=";", encoding="utf-8-sig")
     assert sorted(quarantine["record_id"]) == sorted(
-        ["BAD-DATE", "BAD-NEG", "F07-0000002", "BAD-DEBTOR", "BAD-AMOUNT", "BAD-ORDER"]
-        + ["NO-SUCH-CLAIM", "F07-0000065"]  # the unknown claim and the `telepathy` event
+        [
+            *("BAD-DATE", "BAD-NEG", "F07-0000002", "BAD-DEBTOR", "BAD-AMOUNT", "BAD-ORDER"),
+            *("NO-SUCH-CLAIM", "F07-0000065"),  # the unknown claim and the `telepathy` event
+        ]
     )
     assert quarantine["reason"].str.len().min() > 20
 
@@ -100,3 +104,80 @@ def test_bad_date_option_is_a_usage_error(runner: CliRunner) -> None:
     )
     assert result.exit_code == 2
     assert "not a date" in result.output
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small demo portfolio and a model trained on it through the CLI."""
+    root = tmp_path_factory.mktemp("cli-model")
+    runner = CliRunner()
+    demo, model = root / "demo", root / "model"
+    assert runner.invoke(main, ["demo-data", "--out", str(demo), "--debtors", "200"]).exit_code == 0
+    result = runner.invoke(
+        main, ["train", "--portfolio", str(demo), "--model-out", str(model), "--threads", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ROC AUC" in result.output and "oldest_first" in result.output
+    return demo, model
+
+
+def test_train_writes_model_and_card(trained: tuple[Path, Path]) -> None:
+    _, model = trained
+    names = {p.name for p in model.iterdir()}
+    assert {"model.json", "model_card.json", "model_card.md"} <= names
+    assert not any(name.endswith((".pkl", ".pickle", ".joblib")) for name in names)
+
+
+def test_score_writes_one_row_per_open_claim(runner: CliRunner, trained, tmp_path: Path) -> None:
+    demo, model = trained
+    out = tmp_path / "scores.csv"
+    args = ["score", "--portfolio", str(demo), "--model", str(model), "--as-of", "2026-06-30"]
+    result = runner.invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    from recovery_analytics.scoring import SCORE_TABLE_COLUMNS
+
+    assert tuple(table.columns[: len(SCORE_TABLE_COLUMNS)]) == SCORE_TABLE_COLUMNS
+    assert table["p_amicable"].between(0, 1).all()
+    assert f"{len(table):,d} open claims scored" in result.output
+    again = tmp_path / "again.csv"
+    runner.invoke(main, [*args, "--out", str(again)])
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_judicial_writes_every_route(runner: CliRunner, trained, tmp_path: Path) -> None:
+    demo, model = trained
+    out = tmp_path / "judicial.parquet"
+    result = runner.invoke(
+        main,
+        ["judicial", "--portfolio", str(demo), "--model", str(model)]
+        + ["--as-of", "2026-06-30", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out)
+    assert "net_injonction_de_payer_eur" in table.columns
+    assert "recommended routes:" in result.output
+
+
+def test_invalid_costs_file_exits_2_naming_the_key(
+    runner: CliRunner, trained, tmp_path: Path
+) -> None:
+    demo, _ = trained
+    costs = tmp_path / "costs.toml"
+    costs.write_text("[routes.injonction_de_payer]\nlawyer_fee_eur = 'abc'\n", encoding="utf-8")
+    result = runner.invoke(
+        main,
+        ["judicial", "--portfolio", str(demo), "--as-of", "2026-06-30"]
+        + ["--costs", str(costs), "--out", str(tmp_path / "j.csv")],
+    )
+    assert result.exit_code == 2, result.output
+    assert "lawyer_fee_eur" in result.output
+
+
+def test_score_with_a_missing_model_folder_is_a_usage_error(runner: CliRunner, tmp_path) -> None:
+    result = runner.invoke(
+        main,
+        ["score", "--portfolio", str(FIXTURES / "erp_fr"), "--model", str(tmp_path / "none")]
+        + ["--as-of", "2026-06-30", "--out", str(tmp_path / "s.csv")],
+    )
+    assert result.exit_code == 2

@@ -202,5 +202,207 @@ def aged_balance_cmd(
         click.echo(f"written to {out_dir / 'aged_balance.csv'} and aged_balance.png")
 
 
+def _write_table(table: Any, out: Path) -> None:
+    """Write a result table as Parquet (.parquet), CSV (.csv) or Excel (.xlsx)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        table.to_parquet(out, index=False)
+    elif suffix == ".csv":
+        table.to_csv(out, index=False, date_format="%Y-%m-%d")
+    elif suffix == ".xlsx":
+        table.to_excel(out, index=False)
+    else:
+        from recovery_analytics.schema import InputError
+
+        raise InputError(f"--out {out}: use a .parquet, .csv or .xlsx file name")
+
+
+def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--threads",
+        type=click.IntRange(1),
+        default=None,
+        help="LightGBM threads (default: all cores).",
+    )(func)
+
+
+@main.command()
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--model-out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the model files, its metadata and its model card.",
+)
+@click.option(
+    "--horizon-days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(7),
+    help="Recovery horizon.",
+)
+@click.option(
+    "--every-days",
+    default=14,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Spacing of training snapshots.",
+)
+@_threads_option
+@_handle_errors
+def train(
+    source: str,
+    mapping: Path | None,
+    model_out: Path,
+    horizon_days: int,
+    every_days: int,
+    threads: int | None,
+) -> None:
+    """Train the amicable model on historical snapshots and print its evaluation.
+
+    The evaluation is on a time-based holdout (the newest snapshots), against
+    three baselines: oldest first, largest first, the customer's usual delay.
+    The model and its card (model_card.json / .md) are written to --model-out.
+    """
+    from recovery_analytics.amicable import train_model
+    from recovery_analytics.model_io import save_model
+
+    portfolio = _load(source, mapping)
+    model, card = train_model(
+        portfolio,
+        horizon_days=horizon_days,
+        every_days=every_days,
+        progress=True,
+        num_threads=threads,
+    )
+    save_model(model, model_out, card=card)
+    click.echo(card["summary"])
+    click.echo(f"model written to {model_out} (model card: {model_out / 'model_card.md'})")
+
+
+def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes):
+    from recovery_analytics.scoring import score_claims
+
+    portfolio = _load(source, mapping)
+    model = None
+    if model_dir is not None:
+        from recovery_analytics.model_io import load_model
+
+        model = load_model(model_dir)
+    schedule = None
+    if costs is not None:
+        from recovery_analytics.costs import load_schedule
+
+        schedule = load_schedule(costs)
+    table = score_claims(
+        portfolio,
+        as_of,
+        model,
+        schedule=schedule,
+        with_reasons=reasons,
+        lang=lang,
+        all_routes=all_routes,
+        progress=True,
+    )
+    for item in table.attrs.get("unseen_categories", []):
+        click.echo(
+            f"note: {item['rows']} claim(s) have {item['feature']} = {item['value']!r}, "
+            "not seen in training (scored as unknown)",
+            err=True,
+        )
+    return table
+
+
+_model_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Model folder written by `train`.",
+)
+_costs_option = click.option(
+    "--costs",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML file overriding figures of the shipped French cost schedule.",
+)
+_as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    callback=_date,
+    help="Date of the scoring (YYYY-MM-DD or DD/MM/YYYY).",
+)
+_out_option = click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output .parquet, .csv or .xlsx.",
+)
+_lang_option = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True
+)
+
+
+@main.command()
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--model",
+    "model_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Model folder written by `train`.",
+)
+@_as_of_option
+@_out_option
+@_costs_option
+@click.option(
+    "--reasons",
+    default=500,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Plain-language reasons for this many claims (highest expected euros first).",
+)
+@_lang_option
+@_handle_errors
+def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
+    """Score every open claim: probability of amicable recovery, expected euros, route.
+
+    One row per open claim with the columns of DESIGN.md: p_amicable,
+    expected_recovery_eur, the recommended route and its judicial economics,
+    legal flags and the top three reasons.
+    """
+    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes=False)
+    _write_table(table, out)
+    click.echo(f"{len(table):,d} open claims scored -> {out}")
+
+
+@main.command()
+@_portfolio_option
+@_mapping_option
+@_model_option
+@_as_of_option
+@_costs_option
+@_out_option
+@_handle_errors
+def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
+    """Weigh the French court routes against continuing amicably, claim by claim.
+
+    For each open claim: cost and expected net value of every route
+    (injonction de payer, procédure simplifiée, référé-provision, action au
+    fond, agency, formal notice, declaration of the claim, write-off), the
+    recommended route, legal flags and deadlines (prescription, insolvency,
+    disputes) in plain words. Without --model, the chance of amicable recovery
+    is the documented prior by age (docs/judicial.md).
+    """
+    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", all_routes=True)
+    _write_table(table, out)
+    counts = table["recommended_route"].value_counts()
+    click.echo(f"{len(table):,d} open claims assessed -> {out}")
+    click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

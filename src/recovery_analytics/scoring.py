@@ -1,0 +1,159 @@
+"""The score table: amicable model and judicial economics, one row per open claim.
+
+This is the table of the ``score`` and ``judicial`` commands (DESIGN.md,
+"Outputs"): the amicable model's calibrated probability and expected euros,
+with plain-language reasons, joined with the judicial assessment (route costs,
+expected nets, recommended route, legal flags).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from recovery_analytics.schema import Portfolio
+
+__all__ = ["SCORE_TABLE_COLUMNS", "score_claims"]
+
+#: Columns of the score table, in DESIGN.md's order.
+SCORE_TABLE_COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "debtor_id",
+    "as_of",
+    "outstanding_eur",
+    "days_past_due",
+    "stage",
+    "p_amicable",
+    "expected_recovery_eur",
+    "recommended_route",
+    "judicial_route",
+    "judicial_cost_eur",
+    "judicial_expected_net_eur",
+    "amicable_expected_net_eur",
+    "legal_flags",
+    "reason_1",
+    "reason_2",
+    "reason_3",
+)
+
+#: Judicial columns appended after the DESIGN.md columns (plain words and deadlines).
+_JUDICIAL_EXTRA: tuple[str, ...] = (
+    "legal_notes",
+    "prescription_date",
+    "days_to_prescription",
+    "declaration_deadline",
+)
+
+
+def score_claims(
+    portfolio: Portfolio,
+    as_of: Any,
+    model: Any = None,
+    *,
+    schedule: Any = None,
+    with_reasons: bool | int = 200,
+    lang: str = "fr",
+    all_routes: bool = False,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Score every open claim: amicable recovery and judicial economics.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        A validated portfolio (:func:`recovery_analytics.io.read_portfolio`).
+    as_of : date-like
+        Only what is known on that date is used.
+    model : AmicableModel, optional
+        A fitted or loaded model. Without one, ``p_amicable`` and
+        ``expected_recovery_eur`` are empty and the judicial assessment uses
+        its documented prior by days past due (``docs/judicial.md``).
+    schedule : CostSchedule, optional
+        The cost schedule (:func:`recovery_analytics.costs.load_schedule`);
+        the shipped French default when None.
+    with_reasons : bool or int, default 200
+        Reasons for the ``n`` claims with the highest expected euros (``True``:
+        all; they cost ~60x a prediction).
+    lang : {"fr", "en"}
+        Language of the reasons.
+    all_routes : bool, default False
+        Also keep the expected net and cost of every route
+        (``net_<route>_eur``, ``cost_<route>_eur``).
+    progress : bool
+        Progress bars on stderr.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SCORE_TABLE_COLUMNS` then ``legal_notes, prescription_date,
+        days_to_prescription, declaration_deadline``; one row per open claim,
+        sorted by ``claim_id``; euros rounded to the cent, probabilities to
+        4 decimals. ``attrs["unseen_categories"]`` lists the
+        categories the model did not see in training.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> p = generate_demo(40, seed=1)
+    >>> table = score_claims(p, "2026-06-30")
+    >>> table.columns[:3].tolist()
+    ['claim_id', 'debtor_id', 'as_of']
+    >>> bool(table["p_amicable"].isna().all())  # no model given
+    True
+    """
+    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.judicial import judicial_assessment
+
+    as_of = pd.Timestamp(as_of)
+    state = portfolio_state(portfolio, as_of)
+    state = state[state["is_open"]].reset_index(drop=True)
+    unseen: list = []
+    if model is not None:
+        from recovery_analytics.amicable import score_portfolio
+
+        amicable = score_portfolio(
+            portfolio, model, as_of, with_reasons=with_reasons, lang=lang, progress=progress
+        )
+        unseen = amicable.attrs.get("unseen_categories", [])
+        keep = [
+            "claim_id",
+            "p_amicable",
+            "expected_recovery_eur",
+            "reason_1",
+            "reason_2",
+            "reason_3",
+        ]
+        state = state.merge(amicable[keep], on="claim_id", how="left", validate="one_to_one")
+    judicial = judicial_assessment(state, schedule, as_of=as_of)
+    out = state[["claim_id", "debtor_id", "as_of", "outstanding_eur", "days_past_due", "stage"]]
+    extra = [c for c in judicial.columns if c.startswith(("net_", "cost_"))] if all_routes else []
+    out = out.merge(
+        judicial[
+            [
+                "claim_id",
+                "recommended_route",
+                "judicial_route",
+                "judicial_cost_eur",
+                "judicial_expected_net_eur",
+                "amicable_expected_net_eur",
+                "legal_flags",
+                *_JUDICIAL_EXTRA,
+                *extra,
+            ]
+        ],
+        on="claim_id",
+        how="left",
+        validate="one_to_one",
+    )
+    for col in ("p_amicable", "expected_recovery_eur"):
+        out[col] = state[col].to_numpy(dtype="float64") if col in state else float("nan")
+    for col in ("reason_1", "reason_2", "reason_3"):
+        out[col] = state[col] if col in state else pd.Series(pd.NA, index=out.index, dtype="str")
+    out = out[[*SCORE_TABLE_COLUMNS, *_JUDICIAL_EXTRA, *extra]]
+    out = out.sort_values("claim_id", kind="stable").reset_index(drop=True)
+    money = [c for c in out.columns if c.endswith("_eur")]
+    out[money] = out[money].round(2)
+    out["p_amicable"] = out["p_amicable"].round(4)
+    out.attrs["unseen_categories"] = unseen
+    return out
