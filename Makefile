@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEMO   := data/demo
 AS_OF  ?= 2026-06-30
 
 .PHONY: demo test test-fast lint format lab bench clean
@@ -15,10 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name recovery-analytics --display-name "Python (recovery_analytics)" >/dev/null
 	touch $(STAMP)
 
+SAMPLE := data/sample
+MODEL  := models/sample
+OUT    := reports/sample
+
 ## The main job on the bundled demo portfolio.
 demo: $(STAMP)
-	$(BIN)/recovery-analytics validate --portfolio data/sample --out-dir reports/sample
-	$(BIN)/recovery-analytics aged-balance --portfolio data/sample --as-of $(AS_OF) --out-dir reports/sample
+	$(BIN)/recovery-analytics validate --portfolio $(SAMPLE) --out-dir $(OUT)
+	$(BIN)/recovery-analytics aged-balance --portfolio $(SAMPLE) --as-of $(AS_OF) --out-dir $(OUT)
+	test -f $(MODEL)/model.json || $(BIN)/recovery-analytics train --portfolio $(SAMPLE) --model-out $(MODEL)
+	$(BIN)/recovery-analytics score --portfolio $(SAMPLE) --model $(MODEL) --as-of $(AS_OF) --out $(OUT)/scores.csv
+	$(BIN)/recovery-analytics judicial --portfolio $(SAMPLE) --model $(MODEL) --as-of $(AS_OF) --out $(OUT)/judicial.xlsx
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)
@@ -40,7 +46,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_foundation.py
+	cd benchmarks && ../$(BIN)/python bench_foundation.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -36,7 +36,9 @@ def main() -> None:
             t1 = time.perf_counter()
             write_portfolio(p, r"{work}", fmt="parquet")
             t2 = time.perf_counter()
-            result.update(generate_s=t1 - t0, write_parquet_s=t2 - t1,
+            write_portfolio(p, r"{work}/csv", fmt="csv")
+            t3 = time.perf_counter()
+            result.update(generate_s=t1 - t0, write_parquet_s=t2 - t1, write_csv_s=t3 - t2,
                           debtors=len(p.debtors), claims=len(p.claims), events=len(p.events))
             """
         )
@@ -46,6 +48,16 @@ def main() -> None:
             from recovery_analytics.io import read_portfolio
             t0 = time.perf_counter()
             p = read_portfolio(r"{work}")
+            result.update(read_validate_s=time.perf_counter() - t0,
+                          valid_claims=len(p.claims), quarantined=len(p.quarantine))
+            """
+        )
+        val_csv = run_step(
+            f"""
+            import time
+            from recovery_analytics.io import read_portfolio
+            t0 = time.perf_counter()
+            p = read_portfolio(r"{work}/csv")
             result.update(read_validate_s=time.perf_counter() - t0,
                           valid_claims=len(p.claims), quarantined=len(p.quarantine))
             """
@@ -66,7 +78,13 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    out = {"machine": machine(), "generate": gen, "validate": val, "state": state}
+    out = {
+        "machine": machine(),
+        "generate": gen,
+        "validate_parquet": val,
+        "validate_csv": val_csv,
+        "state": state,
+    }
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "foundation.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
@@ -76,7 +94,11 @@ def main() -> None:
         f"| {gen['generate_s']:.1f} | {gen['peak_rss_mb']:.0f} |"
     )
     print(f"| write Parquet | {gen['write_parquet_s']:.1f} | |")
+    print(f"| write CSV | {gen['write_csv_s']:.1f} | |")
     print(f"| read + validate Parquet | {val['read_validate_s']:.1f} | {val['peak_rss_mb']:.0f} |")
+    print(
+        f"| read + validate CSV | {val_csv['read_validate_s']:.1f} | {val_csv['peak_rss_mb']:.0f} |"
+    )
     print(f"| claim state at as_of | {state['state_s']:.1f} | {state['peak_rss_mb']:.0f} |")
 
 

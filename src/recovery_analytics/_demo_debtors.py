@@ -201,6 +201,8 @@ _B2C_DOMAINS = (
 _B2B_MAILBOX = ("contact", "compta", "comptabilite", "facturation", "direction", "accueil")
 
 INSOLVENCY = ("none", "sauvegarde", "redressement", "liquidation")
+#: multiplier of the probability that a debtor goes through a distress episode in the span
+DISTRESS_SCALE = 1.2
 
 
 def _slug(word: str) -> str:
@@ -257,6 +259,8 @@ class DebtorDraw:
     chronic: np.ndarray  # chronic late payer
     noise: np.ndarray  # (n, 4) debtor-specific noise for reach / resp / keep / formal notice
     distress_start: np.ndarray  # day (relative to as_of) a deterioration starts, inf if none
+    distress_end: np.ndarray  # day it ends (insolvency, exit or recovery), inf if none
+    last_invoice: np.ndarray  # last day the debtor is invoiced (<= 0)
     insolvency_day: np.ndarray  # day of the BODACC publication, inf if none (<= 0 if any)
     insolvency_code: np.ndarray  # index into INSOLVENCY
     phone_status: np.ndarray  # 0 ok, 1 missing, 2 malformed
@@ -269,8 +273,14 @@ class DebtorDraw:
     amount_mult: np.ndarray
 
 
-def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorDraw:
-    """Draw ``n`` debtors with visible attributes and latent behaviour."""
+def draw_debtors(
+    rng: np.random.Generator, n: int, history_days: int, span_days: int
+) -> DebtorDraw:
+    """Draw ``n`` debtors with visible attributes and latent behaviour.
+
+    Invoices are simulated over ``span_days`` before as_of (the exported
+    ``history_days`` plus a burn-in); ``n_claims`` counts them over the span.
+    """
     is_b2b = rng.random(n) < B2B_SHARE
     segment = np.where(is_b2b, rng.choice(3, size=n, p=_B2B_SEGMENT_P), 3)
     w = np.array([s[0] for s in _SECTORS])
@@ -281,17 +291,23 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorD
     chronic = rng.random(n) < 1 / (1 + np.exp(2.0 + 0.8 * quality))
     noise = rng.standard_normal((n, 4))
 
-    # distress: a deterioration that starts at some date; half of the distressed B2B
-    # debtors end in a collective procedure published in the BODACC.
+    # distress: an episode that starts at some date (spread evenly over the simulated span,
+    # so that the share of debtors in distress does not drift) and ends after 4-24 months:
+    # 60 % of the distressed B2B debtors end in a collective procedure published in the
+    # BODACC; the others either stop buying (exit) or recover.
     p_distress = 1 / (1 + np.exp(2.6 + 0.9 * quality)) * np.where(is_b2b, 1.0, 0.6)
-    distressed = rng.random(n) < p_distress
-    start = rng.uniform(-history_days - 200, -60, size=n)
+    distressed = rng.random(n) < p_distress * DISTRESS_SCALE
+    start = rng.uniform(-span_days - 720, 0, size=n)
     distress_start = np.where(distressed, start, np.inf)
     ins_day = np.floor(start + rng.uniform(120, 540, size=n))
     insolvent = distressed & is_b2b & (rng.random(n) < 0.6) & (ins_day <= 0)
-    insolvent &= ins_day > -history_days + 30
+    insolvent &= ins_day > -span_days + 30
     insolvency_day = np.where(insolvent, ins_day, np.inf)
     code = np.where(insolvent, rng.choice([1, 2, 3], size=n, p=[0.1, 0.3, 0.6]), 0)
+    end = np.where(insolvent, ins_day, np.floor(start + rng.uniform(180, 720, size=n)))
+    distress_end = np.where(distressed, end, np.inf)
+    exits = distressed & ~insolvent & (rng.random(n) < 0.5) & (end > -span_days + 30)
+    last_invoice = np.where(insolvent, ins_day - 1, np.where(exits & (end < 0), end, 0.0))
 
     depts = list(_DEPTS)
     dw = np.array([_DEPTS[d][0] for d in depts])
@@ -348,7 +364,8 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorD
 
     siren = _siren(rng, n).where(is_b2b, pd.NA)
     # bureau score 1..10 (10 = best): informative about quality and distress, but noisy
-    drop = np.where(np.isfinite(distress_start), 1.0, 0.0)
+    # (as of as_of: debtors in distress now or during the last year)
+    drop = ((distress_start <= 0) & (distress_end > -365)).astype(float)
     raw = 5.5 + 1.6 * (0.7 * quality + 0.7 * rng.standard_normal(n)) - drop
     score = np.clip(np.rint(raw), 1, 10)
     score = np.where(rng.random(n) < np.where(is_b2b, 0.1, 0.25), np.nan, score)
@@ -359,9 +376,13 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorD
         rng.choice([0, 30, 45], size=n, p=[0.55, 0.40, 0.05]),
     )
     creditor = rng.choice(5, size=n, p=[0.35, 0.25, 0.18, 0.14, 0.08])
+    # invoices at a constant rate per debtor while it is a customer: SEGMENT_CLAIMS per
+    # `history_days` on average (1 + (m - 1) x activity), over its active part of the span
     mean = SEGMENT_CLAIMS[segment]
     activity = rng.gamma(2.0, 0.5, size=n)
-    n_claims = 1 + rng.poisson((mean - 1) * activity)
+    active_days = np.maximum(last_invoice + span_days, 0.0)
+    rate = (1 + (mean - 1) * activity) / history_days
+    n_claims = rng.poisson(rate * active_days)
 
     width = max(6, len(str(n)))
     ids = pd.Series(np.arange(1, n + 1).astype(str), dtype="str").str.zfill(width)
@@ -389,6 +410,8 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int) -> DebtorD
         chronic=chronic,
         noise=noise,
         distress_start=distress_start,
+        distress_end=distress_end,
+        last_invoice=last_invoice,
         insolvency_day=insolvency_day,
         insolvency_code=code,
         phone_status=phone_status,

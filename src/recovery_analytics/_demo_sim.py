@@ -136,11 +136,11 @@ def _call_round(rng, start, selected, reach, gate, max_attempts=3):
     return days, n_att, reached, reached_t
 
 
-def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_days: int) -> Sim:
-    """Draw the claims of every debtor and simulate their dunning and payments."""
+def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: int) -> Sim:
+    """Draw the claims of every debtor over ``span_days`` and simulate their histories."""
     d = np.repeat(np.arange(deb.n_claims.size), deb.n_claims)
-    last = np.where(np.isfinite(deb.insolvency_day), deb.insolvency_day - 1, 0.0)[d]
-    inv = np.floor(rng.uniform(-history_days, last + 1)).astype(np.int64)
+    last = deb.last_invoice[d]
+    inv = np.floor(rng.uniform(-span_days, last + 1)).astype(np.int64)
     order = np.lexsort((d, inv))
     d, inv = d[order], inv[order]
     n = d.size
@@ -155,8 +155,10 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_day
     )
     log_rel = np.log(amount / median)
 
-    # claim-level latent quality: distressed debtors deteriorate after their start day
+    # claim-level latent quality: distressed debtors deteriorate after their start day,
+    # until the episode ends (those who recover are back to their usual quality)
     worse = np.clip((inv - deb.distress_start[d]) / 365.0, 0.0, 1.5)
+    worse = np.where(inv < deb.distress_end[d], worse, 0.0)
     q = deb.quality[d] - 2.0 * np.nan_to_num(worse, nan=0.0)
     nz = deb.noise[d]
     typical = np.exp(np.log(7.0) - 0.6 * q + 0.06 * log_rel) * np.where(deb.chronic[d], 3.0, 1.0)
@@ -265,19 +267,6 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_day
     credit = np.round(amount * cn_frac, 2)
     net = np.round(amount - credit, 2)
 
-    # -- write-offs of small old claims, of B2C claims near prescription, after liquidation
-    wo = np.where(
-        (net < policy.write_off_max_eur) & (rng.random(n) < 0.7),
-        _uint(rng, policy.write_off_day, policy.write_off_day + 180, n),
-        INF,
-    )
-    wo = np.minimum(wo, np.where(~b2b & (rng.random(n) < 0.6), _uint(rng, 700, 760, n), INF))
-    liq = deb.insolvency_code[d] == 3
-    wo = np.minimum(wo, np.where(liq & (rng.random(n) < 0.6), t_ins + _uint(rng, 60, 365, n), INF))
-    wo = np.where(disputed & (wo < t_res), INF, wo)
-    wo = np.where((t_pay > wo) & (net > 0), wo, INF)
-    t_pay = np.where(np.isfinite(wo), INF, t_pay)
-
     # -- payment plans: instalments about a month apart, the plan may stop
     promise_win = np.zeros(n, dtype=bool)
     first_frac = np.ones(n)
@@ -288,7 +277,32 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_day
     plan = rng.random(n) < 0.02 + 0.06 * (amount > 2000) + 0.03 * ~b2b
     n_inst = np.where(plan | promise_win, rng.integers(2, 5, size=n), 1)
     first_frac = np.where(promise_win, first_frac, 1.0 / n_inst)
-    goes_on = np.cumprod(rng.random((n, 3)) < 0.85, axis=1)
+    goes_on = np.cumprod(rng.random((n, 3)) < 0.85, axis=1).astype(bool)
+    # instalment k at t_pay + ~30 k, while the plan goes on (and not cut by an insolvency)
+    t_inst = t_pay[:, None] + 30.0 * np.arange(4) + np.column_stack(
+        [np.zeros(n), *(_uint(rng, -3, 4, n) for _ in range(3))]
+    )
+    paid_k = np.isfinite(t_pay)[:, None] & (net > 0)[:, None] & (np.arange(4) < n_inst[:, None])
+    paid_k[:, 1:] &= goes_on & ~(cancel[:, None] & (t_inst[:, 1:] > t_ins[:, None]))
+    last_k = np.minimum(n_inst - 1, 3)
+    t_done = np.where(paid_k[np.arange(n), last_k], t_inst[np.arange(n), last_k], INF)
+
+    # -- write-offs of small old claims, of claims of liquidated debtors; and the book is
+    # closed: B2C claims at prescription (2 years), B2B files returned as irrecoverable
+    # after `close_day`, so that no claim stays open forever
+    wo = np.where(
+        (net < policy.write_off_max_eur) & (rng.random(n) < 0.7),
+        _uint(rng, policy.write_off_day, policy.write_off_day + 180, n),
+        INF,
+    )
+    wo = np.minimum(wo, np.where(~b2b, _uint(rng, 700, 760, n), INF))
+    wo = np.minimum(wo, np.where(b2b, _uint(rng, policy.close_day, policy.close_day + 180, n), INF))
+    liq = deb.insolvency_code[d] == 3
+    wo = np.minimum(wo, np.where(liq & (rng.random(n) < 0.6), t_ins + _uint(rng, 60, 365, n), INF))
+    wo = np.where(disputed, np.maximum(wo, t_res + 1), wo)  # not while a dispute is open
+    wo = np.where((t_done > wo) & (net > 0), wo, INF)  # only what is not paid by then
+    paid_k &= t_inst < wo[:, None]
+    t_pay = np.where(t_pay > wo, INF, t_pay)
 
     ev = _Events(due, inv)
     # dunning events (only those before the payment, before a dispute and insolvency)
@@ -315,17 +329,12 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_day
     ev.add("dispute_opened", disputed, t_disp)
     ev.add("dispute_resolved", disputed & (t_res < wo), t_res)
     ev.add("credit_note", (cn_frac > 0) & (t_credit < wo), t_credit, credit)
-    # payments: instalment k at t_pay + ~30 k; cumulative shares rounded to the cent
-    paying = np.isfinite(t_pay) & (net > 0)
+    # payments: cumulative shares of the instalments rounded to the cent
     prev = np.zeros(n)
     for k in range(4):
         cum_share = np.minimum(first_frac + (1 - first_frac) * k / np.maximum(n_inst - 1, 1), 1)
         cum = np.where(k >= n_inst - 1, net, np.round(net * cum_share, 2))
-        t_k = t_pay + (30.0 * k + (_uint(rng, -3, 4, n) if k else 0.0))
-        alive = paying & (k < n_inst)
-        if k:
-            alive &= goes_on[:, k - 1].astype(bool) & ~(cancel & (t_k > t_ins))
-        ev.add("payment", alive, t_k, np.round(cum - prev, 2), sub=k)
+        ev.add("payment", paid_k[:, k], t_inst[:, k], np.round(cum - prev, 2), sub=k)
         prev = cum
     ev.add("write_off", np.isfinite(wo), wo)
 
@@ -339,3 +348,41 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, history_day
         creditor=deb.creditor[d],
         events=ev.arrays(),
     )
+
+
+def export_window(sim: Sim, start_day: int) -> tuple[Sim, np.ndarray]:
+    """What an export of the window ``[start_day, 0]`` holds.
+
+    The claims invoiced in the window, with their events; and the claims invoiced
+    earlier that are still open at ``start_day`` (the book carried over), with
+    their events from ``start_day`` on and, as amount, their balance at that day
+    (earlier payments and credit notes deducted, as an open-item migration
+    does). Claims closed before the window are not exported. Returns the
+    exported simulation and the indices of the kept claims.
+    """
+    e = sim.events
+    n = sim.debtor.size
+    before = e["day"] < start_day
+    money = before & np.isin(e["code"], [_CODE["payment"], _CODE["credit_note"]])
+    paid_before = np.bincount(e["claim"][money], weights=e["amount"][money], minlength=n)
+    written = np.zeros(n, dtype=bool)
+    written[e["claim"][before & (e["code"] == _CODE["write_off"])]] = True
+    balance = np.round(sim.amount - paid_before, 2)
+    old = sim.invoice_day < start_day
+    keep = ~old | (~written & (balance >= 0.01))
+    idx = np.flatnonzero(keep)
+    new_pos = np.cumsum(keep) - 1
+    ev_keep = keep[e["claim"]] & ~before
+    events = {k: v[ev_keep] for k, v in e.items()}
+    events["claim"] = new_pos[events["claim"]]
+    amount = np.where(old, balance, sim.amount)[idx]
+    out = Sim(
+        debtor=sim.debtor[idx],
+        invoice_day=sim.invoice_day[idx],
+        due_day=sim.due_day[idx],
+        amount=amount,
+        disputed_now=sim.disputed_now[idx],
+        creditor=sim.creditor[idx],
+        events=events,
+    )
+    return out, idx

@@ -185,7 +185,12 @@ def aged_balance_cmd(
             raise InputError(f"--by {group!r} is not a column of the claims or the debtors")
         state = state.merge(extra[["debtor_id", group]], on="debtor_id", how="left")
     table = aged_balance(state, by=group)
-    click.echo(table.to_string(index=False))
+    from recovery_analytics.plots import format_eur
+
+    shown = table.copy()
+    shown["outstanding_eur"] = shown["outstanding_eur"].map(format_eur)
+    shown["share_of_outstanding"] = shown["share_of_outstanding"].map(lambda x: f"{x:.1%}")
+    click.echo(shown.to_string(index=False))
     if out_dir is not None:
         import matplotlib
 

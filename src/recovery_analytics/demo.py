@@ -18,13 +18,18 @@ import numpy as np
 import pandas as pd
 
 from ._demo_debtors import draw_debtors, mean_claims_per_debtor
-from ._demo_sim import EVENT_ORDER, simulate
+from ._demo_sim import EVENT_ORDER, export_window, simulate
 from .schema import Portfolio
 
 __all__ = ["CLAIMS_PER_DEBTOR", "DunningPolicy", "debtors_for_claims", "generate_demo"]
 
 #: Average number of claims (invoices) per demo debtor, to size a portfolio.
 CLAIMS_PER_DEBTOR: float = mean_claims_per_debtor()
+
+#: Days simulated before the exported history so that the book is mature at its start:
+#: longer than a claim can stay open (B2C prescription at ~760 days past due, B2B
+#: files closed by ``close_day + 180``, plus 60 days of payment terms).
+BURN_IN_DAYS = 900
 
 # Creditors (agency clients) of the demo; the last one logs no dunning, only payments.
 _CREDITORS: tuple[str, ...] = ("CR01", "CR02", "CR03", "CR04", "CR05")
@@ -54,6 +59,11 @@ class DunningPolicy:
     write_off_day, write_off_max_eur : int, float
         Claims below this amount still unpaid are mostly written off in
         ``[day, day + 180]``.
+    close_day : int
+        B2B claims still unpaid are written off (the file is closed as
+        irrecoverable) in ``[day, day + 180]``; B2C claims at prescription
+        (days 700-760). No claim stays open forever, so the overdue book
+        reaches a steady state.
 
     Examples
     --------
@@ -76,6 +86,7 @@ class DunningPolicy:
     judicial_share: float = 0.3
     write_off_day: int = 365
     write_off_max_eur: float = 300.0
+    close_day: int = 540
 
 
 def debtors_for_claims(n_claims: int) -> int:
@@ -114,7 +125,12 @@ def generate_demo(
     as_of : str or date
         The extraction date: no event is dated after it.
     history_days : int
-        Invoices are dated within ``history_days`` before ``as_of``.
+        Length of the exported history: events are dated within
+        ``history_days`` before ``as_of``, and so are the invoices, except the
+        claims carried over (invoiced earlier, still open at the start of the
+        history; exported with their balance at that date). The simulation
+        starts :data:`BURN_IN_DAYS` earlier so that the book is in a steady
+        state over the whole history.
     policy : DunningPolicy, optional
         The creditor's dunning calendar (defaults to :class:`DunningPolicy`).
 
@@ -141,8 +157,9 @@ def generate_demo(
     policy = policy or DunningPolicy()
     day0 = np.datetime64(pd.Timestamp(as_of).date(), "D")
     rng = np.random.default_rng(seed)
-    deb = draw_debtors(rng, n_debtors, history_days)
-    sim = simulate(rng, deb, policy, history_days)
+    span = history_days + BURN_IN_DAYS
+    deb = draw_debtors(rng, n_debtors, history_days, span)
+    sim, _ = export_window(simulate(rng, deb, policy, span), -history_days)
 
     debtors = deb.table
     ins_day = np.where(np.isfinite(deb.insolvency_day), deb.insolvency_day, 0).astype(np.int64)
