@@ -1,9 +1,10 @@
 """recovery_analytics: amicable-recovery scoring, French judicial economics, call queues.
 
-The public names are re-exported here (except ``evaluate``, whose module has
-the same name: use ``from recovery_analytics.evaluate import evaluate``) and listed in ``__all__``; they are
-imported lazily (on first use), so that ``import recovery_analytics`` and the
-command line start fast.
+The public names are re-exported here and listed in ``__all__`` (except
+``evaluate``, whose module has the same name: use ``from
+recovery_analytics.evaluate import evaluate``); they are imported lazily (on
+first use), so that ``import recovery_analytics`` and the command line start
+fast.
 
 Examples
 --------
