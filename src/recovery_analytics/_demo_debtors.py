@@ -273,9 +273,7 @@ class DebtorDraw:
     amount_mult: np.ndarray
 
 
-def draw_debtors(
-    rng: np.random.Generator, n: int, history_days: int, span_days: int
-) -> DebtorDraw:
+def draw_debtors(rng: np.random.Generator, n: int, history_days: int, span_days: int) -> DebtorDraw:
     """Draw ``n`` debtors with visible attributes and latent behaviour.
 
     Invoices are simulated over ``span_days`` before as_of (the exported
@@ -425,7 +423,12 @@ def draw_debtors(
     )
 
 
+#: exported claims per claim invoiced in the history: the book carried over from before
+#: it, net of the debtors that stopped buying (measured on 1M claims, seed 0)
+CARRIED_OVER = 1.046
+
+
 def mean_claims_per_debtor() -> float:
-    """Expected number of invoices per debtor (before insolvency truncation)."""
+    """Expected number of exported claims per debtor."""
     b2b = float(_B2B_SEGMENT_P @ SEGMENT_CLAIMS[:3])
-    return B2B_SHARE * b2b + (1 - B2B_SHARE) * float(SEGMENT_CLAIMS[3])
+    return (B2B_SHARE * b2b + (1 - B2B_SHARE) * float(SEGMENT_CLAIMS[3])) * CARRIED_OVER

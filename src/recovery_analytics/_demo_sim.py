@@ -279,8 +279,10 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     first_frac = np.where(promise_win, first_frac, 1.0 / n_inst)
     goes_on = np.cumprod(rng.random((n, 3)) < 0.85, axis=1).astype(bool)
     # instalment k at t_pay + ~30 k, while the plan goes on (and not cut by an insolvency)
-    t_inst = t_pay[:, None] + 30.0 * np.arange(4) + np.column_stack(
-        [np.zeros(n), *(_uint(rng, -3, 4, n) for _ in range(3))]
+    t_inst = (
+        t_pay[:, None]
+        + 30.0 * np.arange(4)
+        + np.column_stack([np.zeros(n), *(_uint(rng, -3, 4, n) for _ in range(3))])
     )
     paid_k = np.isfinite(t_pay)[:, None] & (net > 0)[:, None] & (np.arange(4) < n_inst[:, None])
     paid_k[:, 1:] &= goes_on & ~(cancel[:, None] & (t_inst[:, 1:] > t_ins[:, None]))

@@ -225,7 +225,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         Training categories of each categorical feature.
     window_ : dict
         ``train_start, train_end, calibration_start, calibration_end`` (as_of
-        dates, ISO strings) and the row counts of both slices.
+        dates, ISO strings), the row counts and base rates of both slices, and
+        ``embargo`` (True when the trees were grown only on snapshots whose
+        label window ended before the calibration slice starts).
 
     Examples
     --------
@@ -333,6 +335,16 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
                 "training needs both recovered and unrecovered claims in the older snapshots; "
                 f"all {int((~is_val).sum())} rows have recovered={bool(y_cls[~is_val][0])}"
             )
+        # embargo: the trees learn only from labels whose window ended before the later
+        # slice starts, so that early stopping and calibration see outcomes the trees
+        # have not seen (as in production, and as evaluate.time_split does); skipped when
+        # the history is too short to leave both classes
+        tr = ~is_val
+        embargo = False
+        if "label_end" in snaps.columns:
+            kept = tr & (snaps["label_end"] <= cut).to_numpy()
+            embargo = bool(len(np.unique(y_cls[kept])) == 2)
+            tr = kept if embargo else tr
         catalog = {f.name: f.kind for f in FEATURES}
         avail = available_features(snaps)
         self.numeric_features_ = [
@@ -353,9 +365,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         y_frac = snaps["recovered_fraction"].astype("float64").clip(0, 1).to_numpy()
         weight = None
         if self.recency_halflife_days:
-            age = (snaps["as_of"].max() - snaps["as_of"]).dt.days.to_numpy()[~is_val]
+            age = (snaps["as_of"].max() - snaps["as_of"]).dt.days.to_numpy()[tr]
             weight = np.exp2(-(age - age.min()) / float(self.recency_halflife_days))
-        tr, va = ~is_val, is_val
+        va = is_val
         self.classifier_ = self._train("binary", x[tr], y_cls[tr], x[va], y_cls[va], weight)
         self.regressor_ = self._train("cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight)
         raw_val = self.classifier_.predict(x[is_val])
@@ -364,13 +376,14 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([0, 1])
         as_of = snaps["as_of"]
         self.window_ = {
-            "train_start": str(as_of[~is_val].min().date()),
-            "train_end": str(as_of[~is_val].max().date()),
+            "train_start": str(as_of[tr].min().date()),
+            "train_end": str(as_of[tr].max().date()),
             "calibration_start": str(as_of[is_val].min().date()),
             "calibration_end": str(as_of[is_val].max().date()),
-            "train_rows": int((~is_val).sum()),
+            "train_rows": int(tr.sum()),
             "calibration_rows": int(is_val.sum()),
-            "train_base_rate": float(y_cls[~is_val].mean()),
+            "embargo": embargo,
+            "train_base_rate": float(y_cls[tr].mean()),
             "calibration_base_rate": float(y_cls[is_val].mean()),
         }
         return self

@@ -409,5 +409,60 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@main.command()
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--model",
+    "model_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Model folder written by `train`.",
+)
+@click.option("--as-of", "as_of", required=True, callback=_date, help="Date of the week's run.")
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Root of the weekly outputs; this week goes to OUT_DIR/<as_of>/.",
+)
+@click.option("--collectors", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--calls-per-collector", default=40, show_default=True, type=click.IntRange(1))
+@_costs_option
+@_handle_errors
+def weekly(
+    source, mapping, model_dir, as_of, out_dir, collectors, calls_per_collector, costs
+) -> None:
+    """Run the weekly reports: call queue for the team, judicial review for management.
+
+    Validates the portfolio, then runs notebooks 10 (call queue) and 11
+    (judicial review) through papermill and writes into OUT_DIR/<as_of>/ the
+    executed notebooks, HTML reports without code, the queue exports, the
+    quarantine and summary.json (with the trend against the previous week's).
+    """
+    from recovery_analytics.reports import NotebookError
+    from recovery_analytics.weekly import run_weekly
+
+    try:
+        result = run_weekly(
+            source,
+            model_dir,
+            as_of,
+            out_dir,
+            mapping=mapping,
+            collectors=collectors,
+            calls_per_collector=calls_per_collector,
+            costs=costs,
+        )
+    except NotebookError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"weekly reports written to {result.folder}")
+    for name, path in result.html.items():
+        click.echo(f"  {name}: {path}")
+    if result.quarantined_rows:
+        click.echo(f"  {result.quarantined_rows} input row(s) quarantined: {result.quarantine}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

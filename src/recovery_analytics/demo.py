@@ -95,7 +95,7 @@ def debtors_for_claims(n_claims: int) -> int:
     Examples
     --------
     >>> debtors_for_claims(1_000_000)
-    179857
+    171947
     """
     return max(1, math.ceil(n_claims / CLAIMS_PER_DEBTOR))
 

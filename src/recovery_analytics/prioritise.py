@@ -28,9 +28,12 @@ import pandas as pd
 from recovery_analytics.schema import Portfolio
 
 __all__ = [
+    "ACTIONS",
     "AGE_BUCKETS",
     "DEFAULT_CALL_MINUTES",
     "EXCLUSION_REASONS",
+    "LETTER_ACTIONS",
+    "QUEUE_COLUMNS",
     "CallQueue",
     "EscalationPolicy",
     "build_call_queue",
@@ -137,6 +140,7 @@ def check_french_phone(phone: pd.Series) -> pd.DataFrame:
     fake = national.str.slice(2).str.fullmatch(r"(\d)\1{7}").fillna(False)
     ok = good & ~fake & ~bad_chars
     foreign = plus & ~fr & ~dom & digits.str.len().between(8, 15) & ~bad_chars
+    foreign &= digits.str.match(r"[1-9]") & ~digits.str.fullmatch(r"(\d)\1+")
     out_national = national.where(ok, pd.NA).mask(foreign, "+" + digits)
     status = np.select(
         [missing.to_numpy(bool), ok.to_numpy(bool), foreign.to_numpy(bool)],
@@ -201,6 +205,24 @@ class _Track:
         first = self._pos(codes, np.full(len(codes), self.base - 1), "right")
         return self.cum[self._pos(codes, upto, "right")] - self.cum[first]
 
+    def first_day(self, n: int) -> np.ndarray:
+        """Day of each claim's first event (a very large number if none)."""
+        out = np.full(n, 10**9, dtype="int64")
+        codes, first = np.unique(self.key // self._SHIFT, return_index=True)
+        out[codes] = self.day[first]
+        return out
+
+    def settled_day(self, amount: np.ndarray) -> np.ndarray:
+        """First day each claim's running sum covers ``amount`` (within 1 cent)."""
+        codes = self.key // self._SHIFT
+        start = np.searchsorted(self.key, codes * self._SHIFT - 1, side="right")
+        within = self.cum[1:] - self.cum[start]
+        hit = within >= amount[codes] - 0.01
+        out = np.full(len(amount), 10**9, dtype="int64")
+        done, first = np.unique(codes[hit], return_index=True)
+        out[done] = self.day[hit][first]
+        return out
+
     def first_in(self, codes: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
         """Day of each claim's first event in ``[start, stop)``, or -1."""
         pos = self._pos(codes, start - 1, "right")
@@ -219,51 +241,63 @@ def estimate_call_uplift(
     window_days: int = 30,
     lookback_days: int = 365,
     every_days: int = 7,
-    prior_paid_called: float = 0.30,
-    prior_paid_uncalled: float = 0.20,
+    prior_lift: float = 1.5,
     prior_weight: float = 30.0,
+    max_lift: float = 3.0,
     prior_reach: float = 0.45,
+    max_cases_per_date: int = 20_000,
 ) -> pd.DataFrame:
     """Share of the outstanding paid within ``window_days`` after a reached call, vs uncalled.
 
     At weekly reference dates ``d`` in the ``lookback_days`` before ``as_of``
     (the last one ``window_days + 7`` days before it, so that every outcome is
     observed by ``as_of``), every claim open and overdue at ``d``, not written
-    off, not in court and whose debtor is not insolvent is a *called* case
+    off, not in court, whose debtor is not insolvent and has a valid phone
+    (when ``debtors`` has a ``phone`` column) is a *called* case
     when a ``call_reached`` is logged in ``[d, d + 7)`` (outcome: payments in
     ``(t, t + window_days]`` over the outstanding at the call day ``t``) and an
     *uncalled* case when no call at all (attempt or reached) is logged that
     week (outcome: payments in ``(d, d + window_days]`` over the outstanding at
     ``d``). Only events dated on or before ``as_of`` are read.
 
-    Both shares are shrunk, first over all ages towards the priors
-    (``prior_weight`` pseudo-cases), then for each age bucket towards the
-    all-ages value; the lift is their ratio, floored at 1 (a call is not
-    assumed to lower payments). A ledger with no calls logged gets the prior
-    lift ``prior_paid_called / prior_paid_uncalled``.
+    The lift of a bucket is the ratio of the mean shares of the called and
+    uncalled cases of that age (each plus 0.05, so that a bucket of a few
+    cases cannot give an infinite ratio). On the log scale, the all-ages lift
+    is the average of the bucket lifts weighted by their called cases (an
+    age-standardised comparison: called claims are younger than uncalled
+    ones), shrunk towards ``prior_lift`` with ``prior_weight`` pseudo-cases;
+    each bucket is shrunk towards it the same way. The result is clipped to
+    ``[1, max_lift]``: a call is not assumed to lower payments. A ledger with
+    no calls logged gets ``prior_lift`` everywhere.
 
     Parameters
     ----------
     portfolio : Portfolio
     as_of : date-like
     window_days, lookback_days, every_days : int
-    prior_paid_called, prior_paid_uncalled : float
-        Prior shares paid within the window with and without a reached call
-        (assumptions, see ``docs/call-queue.md``).
-    prior_weight : float
-        Pseudo-cases given to the prior (and to the all-ages value per bucket).
-    prior_reach : float
+    prior_lift : float, default 1.5
+        Prior ratio of the shares paid within the window with and without a
+        reached call (an assumption, see ``docs/call-queue.md``).
+    prior_weight : float, default 30
+        Pseudo-cases (called cases) given to the prior, and to the all-ages
+        lift in each bucket.
+    max_lift : float, default 3
+    prior_reach : float, default 0.45
         Prior share of dials that reach the debtor.
+    max_cases_per_date : int, default 20,000
+        Above this many open overdue claims at a reference date, an even
+        subsample in ``claim_id`` order is used (deterministic; keeps large
+        portfolios fast).
 
     Returns
     -------
     pandas.DataFrame
         One row per :data:`AGE_BUCKETS` bucket, then ``all``: ``age_bucket,
-        n_called, n_uncalled, paid_called, paid_uncalled`` (raw shares, NaN
-        without cases), ``paid_called_shrunk, paid_uncalled_shrunk, lift`` and
-        ``reach_rate`` (share of the dials logged in the lookback that reached
-        the debtor, shrunk towards ``prior_reach`` with 20 pseudo-dials; the
-        same on every row).
+        n_called, n_uncalled, paid_called, paid_uncalled`` (raw mean shares,
+        NaN without cases), ``lift_raw`` (before shrinkage; NaN without
+        cases), ``lift`` (used) and ``reach_rate`` (share of the dials logged
+        in the lookback that reached the debtor, shrunk towards
+        ``prior_reach`` with 20 pseudo-dials; the same on every row).
 
     Examples
     --------
@@ -297,15 +331,28 @@ def estimate_call_uplift(
     )
     due, inv, amt = _day(claims["due_date"]), _day(claims["invoice_date"]), claims["amount"]
     amt = amt.to_numpy(dtype="float64")
-    ins = portfolio.debtors.set_index("debtor_id")["insolvency_date"].reindex(claims["debtor_id"])
-    ins_day = _day(ins.to_numpy())
+    if "insolvency_date" in portfolio.debtors:
+        ins = portfolio.debtors.drop_duplicates("debtor_id").set_index("debtor_id")
+        ins_day = _day(ins["insolvency_date"].reindex(claims["debtor_id"]).to_numpy())
+    else:
+        ins_day = np.full(len(claims), 10**9)
+    if "phone" in portfolio.debtors:
+        deb = portfolio.debtors.drop_duplicates("debtor_id").set_index("debtor_id")
+        status = check_french_phone(deb["phone"])["phone_status"]
+        phone_ok = status.reindex(claims["debtor_id"]).isin(["ok", "foreign"]).to_numpy()
+    else:
+        phone_ok = np.ones(len(claims), dtype=bool)
     every = max(int(every_days), 1)
     last = a - int(window_days) - 7
     dates = np.arange(last, a - int(lookback_days) - 1, -every)[::-1]
     parts = []
     allc = np.arange(len(claims))
+    end = np.minimum(money.settled_day(amt), blocked.first_day(len(claims)))
+    end = np.where(phone_ok, end, -(10**9))  # only claims whose debtor could be called
     for d in dates:
-        cand = allc[(inv <= d) & (due < d) & (ins_day > d)]
+        cand = allc[(inv <= d) & (due < d) & (ins_day > d) & (end > d)]
+        if len(cand) > max_cases_per_date:  # an even, deterministic subsample (by claim_id)
+            cand = cand[np.linspace(0, len(cand) - 1, max_cases_per_date).astype("int64")]
         if not len(cand):
             continue
         out_d = amt[cand] - money.total(cand, np.full(len(cand), d))
@@ -332,61 +379,38 @@ def estimate_call_uplift(
     )
     cases = cases.astype({"bucket": "str", "called": "bool", "share": "float64"})
     g = cases.groupby(["bucket", "called"])["share"].agg(["sum", "count"])
-
-    def stat(bucket: str | None, is_called: bool) -> tuple[float, int]:
-        sub = g.xs(is_called, level="called") if is_called in g.index.get_level_values(1) else None
-        if sub is None:
-            return 0.0, 0
-        if bucket is None:
-            return float(sub["sum"].sum()), int(sub["count"].sum())
-        if bucket not in sub.index:
-            return 0.0, 0
-        return float(sub.loc[bucket, "sum"]), int(sub.loc[bucket, "count"])
-
+    names = [name for name, _ in AGE_BUCKETS]
+    full = pd.MultiIndex.from_product([names, [True, False]], names=["bucket", "called"])
+    g = g.reindex(full, fill_value=0)
+    s_c, n_c = g.xs(True, level="called")["sum"], g.xs(True, level="called")["count"]
+    s_u, n_u = g.xs(False, level="called")["sum"], g.xs(False, level="called")["count"]
+    eps = 0.05
+    raw = np.log((s_c / n_c.where(n_c > 0) + eps) / (s_u / n_u.where(n_u > 0) + eps))
+    w = n_c.where(raw.notna(), 0).astype("float64")
     k = float(prior_weight)
-    rows = []
-    s_c, n_c = stat(None, True)
-    s_u, n_u = stat(None, False)
-    pool_c = (s_c + k * prior_paid_called) / (n_c + k)
-    pool_u = (s_u + k * prior_paid_uncalled) / (n_u + k)
-    for name, _ in AGE_BUCKETS:
-        bc, nc = stat(name, True)
-        bu, nu = stat(name, False)
-        rows.append(
-            (name, nc, nu, bc, bu, (bc + k * pool_c) / (nc + k), (bu + k * pool_u) / (nu + k))
-        )
-    rows.append(("all", n_c, n_u, s_c, s_u, pool_c, pool_u))
+    pooled_raw = float((w * raw.fillna(0)).sum() / w.sum()) if w.sum() > 0 else 0.0
+    pooled = (w.sum() * pooled_raw + k * np.log(prior_lift)) / (w.sum() + k)
+    shrunk = (w * raw.fillna(0) + k * pooled) / (w + k)
     out = pd.DataFrame(
-        rows,
-        columns=[
-            "age_bucket",
-            "n_called",
-            "n_uncalled",
-            "s_c",
-            "s_u",
-            "paid_called_shrunk",
-            "paid_uncalled_shrunk",
-        ],
+        {
+            "age_bucket": [*names, "all"],
+            "n_called": [*n_c.to_numpy(), int(n_c.sum())],
+            "n_uncalled": [*n_u.to_numpy(), int(n_u.sum())],
+            "paid_called": [*(s_c / n_c.where(n_c > 0)).to_numpy(), np.nan],
+            "paid_uncalled": [*(s_u / n_u.where(n_u > 0)).to_numpy(), np.nan],
+            "lift_raw": [*np.exp(raw).to_numpy(), np.exp(pooled_raw) if w.sum() > 0 else np.nan],
+            "lift": np.clip(np.exp([*shrunk.to_numpy(), pooled]), 1.0, max_lift),
+        }
     )
-    out["paid_called"] = out["s_c"] / out["n_called"].where(out["n_called"] > 0)
-    out["paid_uncalled"] = out["s_u"] / out["n_uncalled"].where(out["n_uncalled"] > 0)
-    out["lift"] = np.maximum(out["paid_called_shrunk"] / out["paid_uncalled_shrunk"], 1.0)
+    if n_c.sum():
+        out.loc[len(names), "paid_called"] = s_c.sum() / n_c.sum()
+    if n_u.sum():
+        out.loc[len(names), "paid_uncalled"] = s_u.sum() / n_u.sum()
     recent = (eday > a - int(lookback_days)) & np.isin(etype, _CALL_TYPES)
     n_dials = int(recent.sum())
     n_reached = int((recent & (etype == "call_reached")).sum())
     out["reach_rate"] = (n_reached + 20.0 * prior_reach) / (n_dials + 20.0)
-    cols = [
-        "age_bucket",
-        "n_called",
-        "n_uncalled",
-        "paid_called",
-        "paid_uncalled",
-        "paid_called_shrunk",
-        "paid_uncalled_shrunk",
-        "lift",
-        "reach_rate",
-    ]
-    return out[cols].astype({"age_bucket": "str", "n_called": "int64", "n_uncalled": "int64"})
+    return out.astype({"age_bucket": "str", "n_called": "int64", "n_uncalled": "int64"})
 
 
 # ----------------------------------------------------------------------------- value of a call
@@ -671,7 +695,7 @@ def next_best_action(
     ladder = np.where(court_step & is_court, "court", ladder)
     ladder = np.where(court_step & (rec_arr == "write_off"), "write_off", ladder)
     ladder = np.where(court_step & (rec_arr == "agency"), "agency", ladder)
-    recall = court_step & ~np.isin(ladder, ["court", "write_off", "agency"])
+    recall = court_step & ~is_court & ~np.isin(rec_arr, ["write_off", "agency"])
     ladder = np.where(recall, "call", ladder)
     planned = np.where(
         recall, np.maximum(planned, gap + (pol.recall_days - pol.min_gap_days) * _DAY), planned
@@ -769,6 +793,13 @@ class CallQueue:
         :func:`next_best_action` for every open claim.
     uplift : pandas.DataFrame
         :func:`estimate_call_uplift` used for the values.
+    debtors : pandas.DataFrame
+        One row per debtor with an overdue open claim (queue + excluded):
+        ``debtor_id, open_claims, total_outstanding_eur,
+        oldest_days_past_due, callable_claims, callable_outstanding_eur,
+        p_amicable, expected_recovery_eur, reach_rate, call_eur, net_eur,
+        value_per_minute, reason`` (NA when queued) ``, collector`` (NA when
+        excluded); no personal data.
     as_of : pandas.Timestamp
     parameters : dict
     timings : dict
@@ -785,6 +816,7 @@ class CallQueue:
     summary: pd.DataFrame
     actions: pd.DataFrame
     uplift: pd.DataFrame
+    debtors: pd.DataFrame
     as_of: pd.Timestamp
     parameters: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -945,6 +977,7 @@ def build_call_queue(
     minute_cost_eur: float = 0.60,
     call_cost_eur: float = 0.0,
     judicial: pd.DataFrame | bool | None = None,
+    schedule: Any = None,
     lang: str = "fr",
     skills: Mapping[str, Sequence[str]] | None = None,
     max_per_segment: Mapping[str, int] | None = None,
@@ -980,6 +1013,8 @@ def build_call_queue(
     judicial : DataFrame, bool or None
         A :func:`~recovery_analytics.judicial.judicial_assessment` frame; None
         computes it; False skips it (no claim is routed to court).
+    schedule : CostSchedule, optional
+        Cost schedule of the judicial assessment computed here (default: shipped).
     lang : {"fr", "en"}
         Language of labels, suggested actions and talking points.
     skills : mapping, optional
@@ -1040,7 +1075,7 @@ def build_call_queue(
     tick("score")
     jud = judicial if isinstance(judicial, pd.DataFrame) else None
     if jud is None and (judicial is None or model is None):
-        jud = judicial_assessment(open_, as_of=as_of)
+        jud = judicial_assessment(open_, schedule, as_of=as_of)
     if model is None:
         p = jud.set_index("claim_id")["p_amicable_used"].reindex(open_["claim_id"]).to_numpy()
         open_["p_amicable"] = p
@@ -1074,10 +1109,13 @@ def build_call_queue(
             "total_outstanding_eur": g["outstanding_eur"].sum().round(2),
             "oldest_days_past_due": g["days_past_due"].max(),
             "insolvent": g["insolvent"].any(),
-            "dispute": g["open_dispute"].any(),
             "route_rank": g["route_rank"].min(),
         }
     )
+    dispute = cl["open_dispute"].to_numpy(dtype=bool)
+    deb["dispute"] = (
+        pd.Series(dispute, index=cl["debtor_id"].to_numpy()).groupby(level=0).any()
+    ).reindex(deb.index, fill_value=False)
     gc = callable_.groupby("debtor_id", sort=True)
     deb["callable_claims"] = gc.size().reindex(deb.index).fillna(0).astype("int64")
     deb["callable_outstanding_eur"] = gc["outstanding_eur"].sum().reindex(deb.index).fillna(0.0)
@@ -1221,6 +1259,7 @@ def build_call_queue(
         summary=summary,
         actions=actions,
         uplift=up,
+        debtors=deb[list(_DEBTOR_COLUMNS)].astype({"reason": "str"}),
         as_of=as_of,
         parameters=params,
         timings=timings,
@@ -1234,6 +1273,11 @@ QUEUE_COLUMNS: tuple[str, ...] = (
     "p_amicable", "expected_recovery_eur", "call_eur", "expected_minutes", "net_eur",
     "value_per_minute", "reach_rate", "broken_promise", "suggested_action", "talking_points",
     "last_contact_date", "promises", "previous_collector",
+)  # fmt: skip
+_DEBTOR_COLUMNS = (
+    "debtor_id", "open_claims", "total_outstanding_eur", "oldest_days_past_due",
+    "callable_claims", "callable_outstanding_eur", "p_amicable", "expected_recovery_eur",
+    "reach_rate", "call_eur", "net_eur", "value_per_minute", "reason", "collector",
 )  # fmt: skip
 _ORDER = {"reminder_letter": 1, "call": 2, "second_letter": 3, "visit": 4, "formal_notice": 5,
           "agency": 6}  # fmt: skip

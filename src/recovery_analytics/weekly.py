@@ -22,6 +22,7 @@ the notebook stays thin and its numbers are tested. See ``docs/weekly.md``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -64,6 +65,14 @@ _OPTIONAL_NOTEBOOKS = frozenset({"10_weekly_call_queue"})
 _SUBFOLDERS = {"10_weekly_call_queue": "call_queue", "11_judicial_review": "judicial"}
 _SCORES_FILE = "scores.parquet"
 _PERSONAL = frozenset({"name", "phone", "email", "siren"})
+_SEGMENT_NAMES_FR = {
+    "debtor_type": "type de débiteur",
+    "department": "département",
+    "naf_code": "code NAF",
+    "creditor_id": "créancier",
+    "stage": "étape de relance",
+    "insolvency_status": "procédure collective",
+}
 
 #: One colour per route, the same in every figure (green: amicable, blues: court).
 ROUTE_COLORS: dict[str, str] = {
@@ -270,7 +279,8 @@ def judicial_headline(
 
     Examples
     --------
-    >>> r = pd.DataFrame({"claim_id": ["a"], "debtor_id": ["d"], "as_of": [pd.Timestamp("2026-06-30")],
+    >>> r = pd.DataFrame({"claim_id": ["a"], "debtor_id": ["d"],
+    ...     "as_of": [pd.Timestamp("2026-06-30")],
     ...     "recommended_route": ["continue_amicable"], "outstanding_eur": [100.0],
     ...     "expected_recovery_eur": [40.0], "expected_gain_eur": [0.0],
     ...     "legal_flags": [""], "declaration_deadline": [pd.NaT]})
@@ -492,7 +502,9 @@ def _dated_folders(root: str | os.PathLike[str] | None, before: pd.Timestamp) ->
 
 
 def _previous_scores(root: str | os.PathLike[str] | None, before: pd.Timestamp) -> list[Path]:
-    paths = [f / _SUBFOLDERS["11_judicial_review"] / _SCORES_FILE for f in _dated_folders(root, before)]
+    paths = [
+        f / _SUBFOLDERS["11_judicial_review"] / _SCORES_FILE for f in _dated_folders(root, before)
+    ]
     return [p for p in paths if p.is_file()]
 
 
@@ -616,7 +628,7 @@ def plot_routes_by_segment(table: pd.DataFrame, by: str, ax: Axes | None = None)
     ax.set_yticks(y, [str(v) for v in wide.index])
     ax.xaxis.set_major_formatter(eur_formatter())
     ax.set_xlabel("Encours ouvert")
-    ax.set_title(f"Route recommandée : encours ouvert par {by}")
+    ax.set_title(f"Route recommandée : encours ouvert par {_SEGMENT_NAMES_FR.get(by, by)}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -773,8 +785,8 @@ def _plan(
         unknown = [k for k in params if k not in declared]
         if missing or unknown:
             raise InputError(
-                f"{path.name}: its parameters do not match the weekly job "
-                f"(not given: {', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'})"
+                f"{path.name}: its parameters do not match the weekly job (not given: "
+                f"{', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'})"
             )
         plan.append((name, path, params))
     return plan
@@ -872,6 +884,9 @@ def run_weekly(
     )
     steps = ["validation", *[name for name, _, _ in plan], "summary"]
     bar = tqdm(total=len(steps), disable=not progress, desc="weekly", unit="step")
+    pm_logger = logging.getLogger("papermill")
+    pm_level = pm_logger.level
+    pm_logger.setLevel(logging.ERROR)  # its regex misreads `str | None`; run_notebook checks
     try:
         bar.set_postfix_str("validation")
         p = read_portfolio(portfolio, mapping)
@@ -910,6 +925,7 @@ def run_weekly(
         bar.update()
     finally:
         bar.close()
+        pm_logger.setLevel(pm_level)
     seconds["total"] = time.perf_counter() - t0
     return WeeklyResult(
         folder=folder,

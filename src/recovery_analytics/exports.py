@@ -1,0 +1,414 @@
+"""Call-queue files built for people: an Excel workbook or a French-Excel-friendly CSV.
+
+:func:`write_call_queue` writes a :class:`~recovery_analytics.prioritise.CallQueue`
+(or its ``queue`` table alone) to ``.xlsx`` (openpyxl: a summary sheet, one sheet
+per collector, letters, excluded debtors, disputes and contact details to check;
+frozen header, filters, euro and date formats, fitted column widths) or to
+``.csv`` (the queue, ``;``-separated, decimal comma, UTF-8 with BOM so that
+French Excel opens it cleanly). Headers are in French by default, English with
+``lang="en"``. Phone numbers are written in pairs (``06 12 34 56 78``).
+
+These files carry personal data (names, phones, emails) on purpose: they are the
+collectors' working lists. Management reports use debtor ids only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recovery_analytics.prioritise import ACTIONS, CallQueue
+
+__all__ = [
+    "HEADERS",
+    "SHEETS",
+    "excluded_by_reason",
+    "export_tables",
+    "letters_by_action",
+    "queue_headline",
+    "write_call_queue",
+]
+
+#: Column key -> (French header, English header, kind); kinds drive Excel formats.
+HEADERS: dict[str, tuple[str, str, str]] = {
+    "rank": ("Rang", "Rank", "int"),
+    "collector": ("Chargé", "Collector", "text"),
+    "debtor": ("Débiteur", "Debtor", "text"),
+    "contact": ("Téléphone", "Phone", "text"),
+    "email": ("E-mail", "Email", "text"),
+    "open_claims": ("Factures ouvertes", "Open claims", "int"),
+    "total_outstanding_eur": ("Encours échu", "Total outstanding", "eur"),
+    "oldest_days_past_due": ("Retard max (jours)", "Oldest days past due", "int"),
+    "p_amicable": ("Probabilité", "Probability", "pct"),
+    "expected_recovery_eur": ("Euros attendus", "Expected euros", "eur"),
+    "call_eur": ("Gain attendu de l'appel", "Expected gain of the call", "eur"),
+    "suggested_action": ("Action suggérée", "Suggested action", "text"),
+    "talking_points": ("Points à aborder", "Talking points", "text"),
+    "last_contact_date": ("Dernier contact", "Last contact", "date"),
+    "promises": ("Promesses", "Promises", "text"),
+    # other sheets
+    "debtors": ("Débiteurs", "Debtors", "int"),
+    "capacity_calls": ("Capacité (appels)", "Capacity (calls)", "int"),
+    "expected_minutes": ("Minutes prévues", "Expected minutes", "num"),
+    "capacity_minutes": ("Capacité (minutes)", "Capacity (minutes)", "num"),
+    "net_eur": ("Gain net", "Net gain", "eur"),
+    "action": ("Action", "Action", "text"),
+    "channel": ("Canal", "Channel", "text"),
+    "action_date": ("Date prévue", "Planned date", "date"),
+    "late": ("En retard", "Late", "text"),
+    "claims": ("Factures", "Claims", "text"),
+    "n_claims": ("Nombre de factures", "Number of claims", "int"),
+    "reason_label": ("Motif", "Reason", "text"),
+    "detail": ("Détail", "Detail", "text"),
+    "claim_id": ("Facture", "Claim", "text"),
+    "amount": ("Montant", "Amount", "eur"),
+    "outstanding_eur": ("Reste dû", "Outstanding", "eur"),
+    "days_past_due": ("Jours de retard", "Days past due", "int"),
+    "dispute_opened_date": ("Litige ouvert le", "Dispute opened on", "date"),
+    "dispute_age_days": ("Âge du litige (jours)", "Dispute age (days)", "int"),
+    "phone_raw": ("Téléphone saisi", "Phone as recorded", "text"),
+    "phone_status": ("État du numéro", "Phone status", "text"),
+    "debtor_type": ("Type", "Type", "text"),
+}
+#: Sheet names of the workbook (collector sheets come after the summary).
+SHEETS: dict[str, tuple[str, str]] = {
+    "summary": ("Synthèse", "Summary"),
+    "letters": ("Courriers", "Letters"),
+    "excluded": ("Exclus", "Excluded"),
+    "disputes": ("Litiges", "Disputes"),
+    "contact_to_check": ("Coordonnées à vérifier", "Contact details to check"),
+}
+_QUEUE_KEYS = ("rank", "collector", "debtor", "contact", "email", "open_claims",
+               "total_outstanding_eur", "oldest_days_past_due", "p_amicable",
+               "expected_recovery_eur", "call_eur", "suggested_action", "talking_points",
+               "last_contact_date", "promises")  # fmt: skip
+_CHANNELS = {
+    "email": ("e-mail", "email"),
+    "letter": ("courrier", "letter"),
+    "registered_letter": ("lettre recommandée AR", "registered letter"),
+}
+_FORMATS = {
+    "eur": '#,##0.00 "€"',
+    "pct": "0%",
+    "int": "0",
+    "num": "0.0",
+}
+_YES = {"fr": ("oui", "non"), "en": ("yes", "no")}
+
+
+def _debtor(frame: pd.DataFrame) -> pd.Series:
+    name = frame["name"].astype("str") if "name" in frame else None
+    ids = frame["debtor_id"].astype("str")
+    return ids if name is None else (name + " (" + ids + ")").fillna(ids)
+
+
+def _rename(frame: pd.DataFrame, keys: tuple[str, ...], lang: str) -> pd.DataFrame:
+    i = 0 if lang == "fr" else 1
+    out = frame[list(keys)].copy()
+    out.columns = [HEADERS[k][i] for k in keys]
+    return out
+
+
+def _yes(values: pd.Series, lang: str) -> pd.Series:
+    yes, no = _YES[lang]
+    return pd.Series(np.where(values.to_numpy(dtype=bool), yes, no), index=values.index)
+
+
+def _queue_frame(queue: pd.DataFrame, lang: str) -> pd.DataFrame:
+    q = queue.assign(debtor=_debtor(queue), contact=queue["phone"])
+    return _rename(q, _QUEUE_KEYS, lang)
+
+
+def export_tables(cq: CallQueue | pd.DataFrame, lang: str = "fr") -> dict[str, pd.DataFrame]:
+    """The tables of the export, with people's headers, keyed by sheet name.
+
+    Parameters
+    ----------
+    cq : CallQueue or pandas.DataFrame
+        A call queue, or its ``queue`` table alone (then one sheet per collector).
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Summary, one per collector (in the summary's order), letters,
+        excluded, disputes, contact details to check (those of a CallQueue).
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"rank": [1], "collector": ["C01"], "debtor_id": ["D1"],
+    ...     "name": ["SARL X"], "phone": ["06 12 34 56 78"], "email": [None], "open_claims": [1],
+    ...     "total_outstanding_eur": [100.0], "oldest_days_past_due": [30],
+    ...     "p_amicable": [0.5], "expected_recovery_eur": [50.0], "call_eur": [5.0],
+    ...     "suggested_action": ["Appeler"], "talking_points": [""],
+    ...     "last_contact_date": [pd.NaT], "promises": ["aucune"]})
+    >>> list(export_tables(q))
+    ['C01']
+    """
+    if lang not in _YES:
+        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    i = 0 if lang == "fr" else 1
+    queue = cq.queue if isinstance(cq, CallQueue) else cq
+    tables: dict[str, pd.DataFrame] = {}
+    if isinstance(cq, CallQueue):
+        keys = ("collector", "debtors", "capacity_calls", "expected_minutes",
+                "capacity_minutes", "total_outstanding_eur", "expected_recovery_eur", "call_eur",
+                "net_eur")  # fmt: skip
+        tables[SHEETS["summary"][i]] = _rename(cq.summary, keys, lang)
+        order = list(cq.summary["collector"])
+    else:
+        order = sorted(queue["collector"].dropna().unique())
+    for name in order:
+        tables[_sheet_name(name, tables)] = _queue_frame(
+            queue[(queue["collector"] == name).to_numpy()], lang
+        )
+    if isinstance(cq, CallQueue):
+        labels = {k: v[1 + i] for k, v in ACTIONS.items()}
+        let = cq.letters.assign(
+            debtor=_debtor(cq.letters),
+            action=cq.letters["action"].map(labels),
+            channel=cq.letters["channel"].map({k: v[i] for k, v in _CHANNELS.items()}),
+            late=_yes(cq.letters["late"], lang),
+        )
+        keys = ("debtor", "email", "action", "channel", "action_date", "late", "claims",
+                "n_claims", "total_outstanding_eur")  # fmt: skip
+        tables[SHEETS["letters"][i]] = _rename(let, keys, lang)
+        ex = cq.excluded.assign(debtor=_debtor(cq.excluded), phone_raw=cq.excluded["phone"])
+        keys = ("debtor", "phone_raw", "reason_label", "detail", "open_claims",
+                "total_outstanding_eur", "oldest_days_past_due")  # fmt: skip
+        tables[SHEETS["excluded"][i]] = _rename(ex, keys, lang)
+        dis = cq.disputes.assign(debtor=_debtor(cq.disputes))
+        keys = ("debtor", "claim_id", "amount", "outstanding_eur", "days_past_due",
+                "dispute_opened_date", "dispute_age_days")  # fmt: skip
+        tables[SHEETS["disputes"][i]] = _rename(dis, keys, lang)
+        con = cq.contact_to_check
+        con = con.assign(debtor=_debtor(con), phone_raw=con["phone"])
+        keys = ("debtor", "phone_raw", "phone_status", "email", "debtor_type", "open_claims",
+                "total_outstanding_eur", "oldest_days_past_due")  # fmt: skip
+        tables[SHEETS["contact_to_check"][i]] = _rename(con, keys, lang)
+    return tables
+
+
+def _sheet_name(name: str, taken: dict) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:31] or "_"
+    out, k = base, 2
+    while out in taken:
+        out = f"{base[:28]}_{k}"
+        k += 1
+    return out
+
+
+def _kind_of(header: str) -> str:
+    for fr, en, kind in HEADERS.values():
+        if header in (fr, en):
+            return kind
+    return "text"
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, created) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    if created is not None:
+        wb.properties.created = wb.properties.modified = created
+    date_fmt = "DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
+    for sheet, frame in tables.items():
+        ws = wb.create_sheet(sheet)
+        ws.append(list(frame.columns))
+        kinds = [_kind_of(c) for c in frame.columns]
+        cols = []
+        for c, kind in zip(frame.columns, kinds, strict=True):
+            s = frame[c]
+            if kind == "date":
+                values = [None if pd.isna(v) else v.to_pydatetime() for v in pd.to_datetime(s)]
+            elif kind in ("eur", "pct", "num", "int"):
+                arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64")
+                values = [None if np.isnan(v) else (int(v) if kind == "int" else float(v))
+                          for v in arr]  # fmt: skip
+            else:
+                values = [None if pd.isna(v) else str(v) for v in s.astype("object")]
+            cols.append(values)
+        for row in zip(*cols, strict=True) if cols else ():
+            ws.append(list(row))
+        for j, (c, kind) in enumerate(zip(frame.columns, kinds, strict=True), start=1):
+            cell = ws.cell(row=1, column=j)
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            fmt = date_fmt if kind == "date" else _FORMATS.get(kind)
+            if fmt:
+                for r in range(2, len(frame) + 2):
+                    ws.cell(row=r, column=j).number_format = fmt
+            lengths = [len(str(c))] + [len(str(v)) for v in cols[j - 1] if v is not None]
+            width = 12 if kind == "date" else min(max(lengths) + 2, 60)
+            ws.column_dimensions[get_column_letter(j)].width = max(width, 8)
+            if c in (HEADERS["talking_points"][0], HEADERS["talking_points"][1]):
+                for r in range(2, len(frame) + 2):
+                    ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True)
+        ws.freeze_panes = "A2"
+        if len(frame.columns):
+            last = get_column_letter(len(frame.columns))
+            ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+    if not wb.sheetnames:
+        wb.create_sheet("Vide" if lang == "fr" else "Empty")
+    wb.save(path)
+
+
+def write_call_queue(cq: CallQueue | pd.DataFrame, path: str | Path, lang: str = "fr") -> Path:
+    """Write the call queue for people; ``.xlsx`` or ``.csv`` chosen by the suffix.
+
+    ``.xlsx``: a summary sheet, one sheet per collector, then letters,
+    excluded debtors, disputes and contact details to check; header frozen,
+    filters on, euros as ``#,##0.00 €``, dates ``dd/mm/yyyy`` (``lang="en"``:
+    ISO), probabilities as percentages, fitted column widths.
+    ``.csv``: the queue of every collector, ``;``-separated, decimal comma,
+    dates ``dd/mm/yyyy``, UTF-8 with BOM, byte-identical for the same queue.
+
+    Parameters
+    ----------
+    cq : CallQueue or pandas.DataFrame
+        A :class:`~recovery_analytics.prioritise.CallQueue` or its ``queue``.
+    path : str or Path
+        Ends in ``.xlsx`` or ``.csv``.
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> q = pd.DataFrame({"rank": [1], "collector": ["C01"], "debtor_id": ["D1"],
+    ...     "name": ["SARL X"], "phone": ["06 12 34 56 78"], "email": [None], "open_claims": [1],
+    ...     "total_outstanding_eur": [1234.5], "oldest_days_past_due": [30],
+    ...     "p_amicable": [0.5], "expected_recovery_eur": [50.0], "call_eur": [5.0],
+    ...     "suggested_action": ["Appeler"], "talking_points": [""],
+    ...     "last_contact_date": [pd.Timestamp("2026-06-01")], "promises": ["aucune"]})
+    >>> out = write_call_queue(q, pathlib.Path(tempfile.mkdtemp()) / "q.csv")
+    >>> out.read_text(encoding="utf-8-sig").splitlines()[1]
+    '1;C01;SARL X (D1);06 12 34 56 78;;1;1234,50;30;0,50;50,00;5,00;Appeler;;01/06/2026;aucune'
+    """
+    path = Path(path)
+    if lang not in _YES:
+        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ValueError(f"{path.name}: the call queue is written as .xlsx or .csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    queue = cq.queue if isinstance(cq, CallQueue) else cq
+    if suffix == ".csv":
+        frame = _queue_frame(queue, lang)
+        frame.to_csv(
+            path,
+            sep=";",
+            index=False,
+            encoding="utf-8-sig",
+            decimal="," if lang == "fr" else ".",
+            float_format="%.2f",
+            date_format="%d/%m/%Y" if lang == "fr" else "%Y-%m-%d",
+            lineterminator="\r\n",
+        )
+        return path
+    created = None
+    if isinstance(cq, CallQueue):
+        created = datetime(cq.as_of.year, cq.as_of.month, cq.as_of.day)
+    _write_xlsx(export_tables(cq, lang), path, lang, created)
+    return path
+
+
+# ----------------------------------------------------------------------------- report figures
+def excluded_by_reason(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
+    """Debtors left out of the queue, counted by reason (no personal data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason, reason_label, debtors, total_outstanding_eur``, in the order
+        of :data:`~recovery_analytics.prioritise.EXCLUSION_REASONS`, reasons
+        with no debtor left out.
+    """
+    from recovery_analytics.prioritise import EXCLUSION_REASONS
+
+    g = cq.excluded.groupby("reason")
+    out = pd.DataFrame(
+        {"debtors": g.size(), "total_outstanding_eur": g["total_outstanding_eur"].sum()}
+    )
+    out = out.reindex([r for r in EXCLUSION_REASONS if r in out.index])
+    out["reason_label"] = [EXCLUSION_REASONS[r][0 if lang == "fr" else 1] for r in out.index]
+    out.index.name = "reason"
+    return out.reset_index()[["reason", "reason_label", "debtors", "total_outstanding_eur"]]
+
+
+def letters_by_action(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
+    """Letters, emails and formal notices of the week, counted by action and channel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``action, channel, label, debtors, claims, late, total_outstanding_eur``.
+    """
+    g = cq.letters.groupby(["action", "channel"], sort=True)
+    out = pd.DataFrame(
+        {
+            "debtors": g.size(),
+            "claims": g["n_claims"].sum(),
+            "late": g["late"].sum(),
+            "total_outstanding_eur": g["total_outstanding_eur"].sum(),
+        }
+    ).reset_index()
+    labels = {k: v[1 if lang == "fr" else 2] for k, v in ACTIONS.items()}
+    out.insert(2, "label", out["action"].map(labels).astype("str"))
+    return out.astype({"late": "int64"})
+
+
+def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
+    """Headline figures of the week's queue (numbers only, no personal data).
+
+    ``totals`` is :func:`~recovery_analytics.backtest.backtest_totals` output;
+    its figures are added under ``backtest``.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
+    ...                       calls_per_collector=3)
+    >>> queue_headline(cq)["debtors_in_queue"]
+    3
+    """
+    q = cq.queue
+    caps = cq.summary["capacity_calls"]
+    out: dict = {
+        "as_of": cq.as_of.date().isoformat(),
+        "collectors": len(cq.summary),
+        "calls_capacity": None if caps.isna().all() else int(caps.sum()),
+        "debtors_in_queue": len(q),
+        "queue_outstanding_eur": round(float(q["total_outstanding_eur"].sum()), 2),
+        "queue_expected_recovery_eur": round(float(q["expected_recovery_eur"].sum()), 2),
+        "expected_call_eur": round(float(q["call_eur"].sum()), 2),
+        "expected_minutes": round(float(q["expected_minutes"].sum()), 1),
+        "excluded_debtors": len(cq.excluded),
+        "contacts_to_check": len(cq.contact_to_check),
+        "disputes_to_resolve": len(cq.disputes),
+        "letters_to_send": len(cq.letters),
+    }
+    if totals is not None and len(totals):
+        t = totals.set_index("policy")
+        bt: dict = {"weeks": int(t["weeks"].max())}
+        for col in [c for c in t.columns if c.startswith("collected_")]:
+            h = col.removeprefix("collected_").removesuffix("_eur")
+            for policy in t.index:
+                bt[f"{policy}_{h}_eur"] = round(float(t.loc[policy, col]), 2)
+            for policy in t.index.drop("queue", errors="ignore"):
+                ratio = t.loc[policy, f"queue_ratio_{h}"]
+                bt[f"ratio_vs_{policy}_{h}"] = None if pd.isna(ratio) else round(float(ratio), 4)
+        out["backtest"] = bt
+    return out
