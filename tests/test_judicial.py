@@ -11,6 +11,7 @@ R_am = p_am * O; continuing amicably = d(2) * R_am.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,7 +27,8 @@ from recovery_analytics.judicial import (
     judicial_assessment,
     sensitivity,
 )
-from recovery_analytics.judicial_plots import format_eur, plot_break_even, plot_tornado
+from recovery_analytics.judicial_plots import plot_break_even, plot_tornado
+from recovery_analytics.plots import ROUTE_COLORS, format_eur
 
 T = pd.Timestamp
 SCHEDULE = load_schedule()
@@ -463,7 +465,7 @@ def test_sensitivity_table_and_direction():
 
 
 def test_plots_return_axes_with_french_euros():
-    assert format_eur(12345.0) == "12 345 €"
+    assert format_eur(12345.0) == "12\u202f345\u00a0€"  # the one French euro format
     df = break_even_curves(
         routes=("injonction_de_payer",), p_amicable=(0.2, 0.5), as_of="2026-06-01"
     )
@@ -475,6 +477,28 @@ def test_plots_return_axes_with_french_euros():
     ax = plot_tornado(tab, lang="en")
     assert "20 %" in ax.get_title()
     assert len(ax.get_yticklabels()) == len(tab)
+
+
+def test_break_even_lines_take_the_route_colours_and_dash_b2c():
+    df = break_even_curves(
+        routes=("injonction_de_payer", "action_au_fond"), p_amicable=(0.2, 0.5), as_of="2026-06-01"
+    )
+    styles = {
+        line.get_label(): (line.get_color(), line.get_linestyle())
+        for line in plot_break_even(df).get_lines()
+    }
+    assert styles == {
+        "action au fond (B2B)": (ROUTE_COLORS["action_au_fond"], "-"),
+        "action au fond (B2C)": (ROUTE_COLORS["action_au_fond"], "--"),
+        "injonction de payer (B2B)": (ROUTE_COLORS["injonction_de_payer"], "-"),
+        "injonction de payer (B2C)": (ROUTE_COLORS["injonction_de_payer"], "--"),
+    }
+    one_type = plot_break_even(df[df["debtor_type"] == "B2C"], lang="en").get_lines()
+    assert [(ln.get_label(), ln.get_linestyle()) for ln in one_type] == [
+        ("action_au_fond (B2C)", "-"),
+        ("injonction_de_payer (B2C)", "-"),
+    ]
+    plt.close("all")
 
 
 @pytest.mark.slow

@@ -21,8 +21,9 @@ from recovery_analytics.io import read_portfolio, write_portfolio
 from recovery_analytics.judicial import judicial_assessment
 from recovery_analytics.model_io import load_model, save_model
 from recovery_analytics.reports import run_notebook
+from recovery_analytics.review import prediction_check, weekly_trend
 from recovery_analytics.schema import Portfolio
-from recovery_analytics.weekly import notebook_path, prediction_check, weekly_trend
+from recovery_analytics.weekly import notebook_path
 
 AS_OF = pd.Timestamp("2026-06-30")
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.reports import _format_pct
+from recovery_analytics.plots import column_label, ensure_axes, format_pct, pct_formatter
 from recovery_analytics.schema import Portfolio
 
 __all__ = [
@@ -444,12 +444,6 @@ def quarantine_summary(portfolio: Portfolio) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figures
 
 
-def _pct_axis(axis) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(lambda v, _: _format_pct(v, 0)))
-
-
 def plot_pareto(table: pd.DataFrame, ax=None):
     """Pareto curve: share of outstanding held by the largest debtors.
 
@@ -463,9 +457,7 @@ def plot_pareto(table: pd.DataFrame, ax=None):
     >>> plot_pareto(concentration(state, top=None)).get_title()
     "Concentration de l'encours ouvert sur 2 débiteurs"
     """
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots(figsize=(7, 4))[1]
+    ax = ensure_axes(ax, (7.0, 4.0))
     x = np.concatenate([[0.0], table["debtor_share"].to_numpy()])
     y = np.concatenate([[0.0], table["cumulative_share"].to_numpy()])
     ax.plot(x, y, color="#1f4e79", lw=2)
@@ -475,13 +467,13 @@ def plot_pareto(table: pd.DataFrame, ax=None):
         held = table["cumulative_share"].iloc[k - 1]
         ax.axvline(k / len(table), color="#c55a11", ls="--", lw=1)
         ax.annotate(
-            f"{k} débiteurs ({_format_pct(k / len(table), 0)}) portent {_format_pct(held, 0)}",
+            f"{k} débiteurs ({format_pct(k / len(table), 0)}) portent {format_pct(held, 0)}",
             xy=(k / len(table), held),
             xytext=(8, -16),
             textcoords="offset points",
         )
-    _pct_axis(ax.xaxis)
-    _pct_axis(ax.yaxis)
+    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.yaxis.set_major_formatter(pct_formatter())
     ax.set(
         xlim=(0, 1),
         ylim=(0, 1.02),
@@ -507,18 +499,14 @@ def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None
     >>> len(plot_recovery_curves(curves).get_lines())
     1
     """
-    import matplotlib.pyplot as plt
-
-    from recovery_analytics.plots import _COLUMN_NAMES_FR  # one naming of columns in titles
-
-    ax = ax or plt.subplots(figsize=(7, 4))[1]
-    by = "" if group == "from_days" else f" par {_COLUMN_NAMES_FR.get(group, group)}"
+    ax = ensure_axes(ax, (7.0, 4.0))
+    by = "" if group == "from_days" else f" par {column_label(group)}"
     for value, part in curves.groupby(group, sort=True, dropna=False):
         label = f"encours à {value} jours de retard" if group == "from_days" else str(value)
         part = part.sort_values("days_past_due")
         x = np.concatenate([[part["from_days"].iloc[0]], part["days_past_due"]])
         ax.plot(x, np.concatenate([[0.0], part["recovery_rate"]]), marker="o", label=label)
-    _pct_axis(ax.yaxis)
+    ax.yaxis.set_major_formatter(pct_formatter())
     ax.set(
         xlabel="jours de retard",
         ylabel="part de l'encours payée",
@@ -561,7 +549,7 @@ def plot_dso_cei(table: pd.DataFrame, axes=None):
     axes[0].plot(x, table["dso_days"], marker="o", color="#1f4e79")
     axes[0].set(ylabel="jours", title="DSO (méthode par épuisement du CA) en fin de période")
     axes[1].plot(x, table["cei"], marker="o", color="#548235")
-    _pct_axis(axes[1].yaxis)
+    axes[1].yaxis.set_major_formatter(pct_formatter())
     axes[1].set(ylabel="CEI", title="Efficacité du recouvrement (CEI) par période")
     locator = mdates.AutoDateLocator()
     axes[1].xaxis.set_major_locator(locator)

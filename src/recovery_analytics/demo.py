@@ -21,7 +21,13 @@ from ._demo_debtors import draw_debtors, mean_claims_per_debtor
 from ._demo_sim import EVENT_ORDER, export_window, simulate
 from .schema import Portfolio
 
-__all__ = ["CLAIMS_PER_DEBTOR", "DunningPolicy", "debtors_for_claims", "generate_demo"]
+__all__ = [
+    "BURN_IN_DAYS",
+    "CLAIMS_PER_DEBTOR",
+    "DunningPolicy",
+    "debtors_for_claims",
+    "generate_demo",
+]
 
 #: Average number of claims (invoices) per demo debtor, to size a portfolio.
 CLAIMS_PER_DEBTOR: float = mean_claims_per_debtor()

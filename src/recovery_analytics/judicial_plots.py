@@ -1,19 +1,26 @@
 """Plots of the judicial economics: break-even curves and the tornado chart.
 
 Both take the tidy tables of :mod:`recovery_analytics.judicial` and return the
-matplotlib ``Axes``; saving is the caller's job. Euros are written the French
-way ("12 345 €").
+matplotlib ``Axes``; saving is the caller's job. Style (French euros, route
+colours and names) comes from :mod:`recovery_analytics.plots`.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
 
-__all__ = ["format_eur", "plot_break_even", "plot_tornado"]
+from recovery_analytics.plots import (
+    ROUTE_COLORS,
+    ROUTE_LABELS_FR,
+    ensure_axes,
+    eur_formatter,
+    format_eur,
+    pct_formatter,
+)
+
+__all__ = ["plot_break_even", "plot_tornado"]
 
 _LABELS = {
     "fr": {
@@ -37,30 +44,12 @@ _LABELS = {
 }
 
 
-def format_eur(x: float, decimals: int = 0) -> str:
-    """Euros the French way: space as thousands separator, comma decimals, "€" after.
-
-    Examples
-    --------
-    >>> format_eur(12345.0)
-    '12 345 €'
-    >>> format_eur(-1234.5, decimals=2)
-    '-1 234,50 €'
-    """
-    if not np.isfinite(x):
-        return "∞ €" if x > 0 else "-∞ €"
-    text = f"{x:,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 5))
-    return ax
-
-
 def plot_break_even(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") -> Axes:
     """Break-even amount of each route (and debtor type) against ``p_amicable``.
+
+    One line per route and debtor type, in the route's colour of
+    :data:`~recovery_analytics.plots.ROUTE_COLORS`; when both debtor types are
+    drawn, B2B lines are solid and B2C lines dashed.
 
     Parameters
     ----------
@@ -79,17 +68,29 @@ def plot_break_even(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr
     --------
     >>> df = pd.DataFrame({"route": "injonction_de_payer", "debtor_type": "B2B",
     ...                    "p_amicable": [0.2, 0.5], "break_even_eur": [400.0, 900.0]})
-    >>> plot_break_even(df).get_yscale()
-    'log'
+    >>> ax = plot_break_even(df)
+    >>> ax.get_yscale(), ax.get_lines()[0].get_label(), ax.get_lines()[0].get_color()
+    ('log', 'injonction de payer (B2B)', '#1f77b4')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
     """
     t = _LABELS[lang]
-    ax = _axes(ax)
+    ax = ensure_axes(ax)
+    both = df["debtor_type"].nunique() > 1
     for (route, dtype), part in df.groupby(["route", "debtor_type"], sort=True):
         part = part[np.isfinite(part["break_even_eur"])].sort_values("p_amicable")
-        ax.plot(part["p_amicable"], part["break_even_eur"], marker="o", label=f"{route} ({dtype})")
+        name = ROUTE_LABELS_FR.get(route, route) if lang == "fr" else route
+        ax.plot(
+            part["p_amicable"],
+            part["break_even_eur"],
+            marker="o",
+            color=ROUTE_COLORS.get(route),
+            linestyle="--" if both and dtype == "B2C" else "-",
+            label=f"{name} ({dtype})",
+        )
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}".replace("%", " %")))
+    ax.yaxis.set_major_formatter(eur_formatter())
+    ax.xaxis.set_major_formatter(pct_formatter())
     ax.set_title(t["be_title"])
     ax.set_xlabel(t["be_x"])
     ax.set_ylabel(t["be_y"])
@@ -116,7 +117,7 @@ def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") 
     4
     """
     t = _LABELS[lang]
-    ax = _axes(ax)
+    ax = ensure_axes(ax)
     d = df.sort_values("swing_eur", ascending=True, kind="stable")
     base = float(d["gain_base_eur"].iloc[0]) if len(d) else 0.0
     y = np.arange(len(d))
@@ -127,7 +128,7 @@ def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") 
     ax.barh(y, high - base, left=base, color="#4f81bd", label=t["high"].format(pct=pct))
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(y, d["parameter"].tolist())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_eur(v)))
+    ax.xaxis.set_major_formatter(eur_formatter())
     ax.set_title(t["to_title"].format(pct=pct))
     ax.set_xlabel(f"{t['to_x']} (base {format_eur(base)})")
     ax.legend(fontsize="small", loc="lower right")

@@ -331,17 +331,15 @@ def estimate_call_uplift(
     )
     due, inv, amt = _day(claims["due_date"]), _day(claims["invoice_date"]), claims["amount"]
     amt = amt.to_numpy(dtype="float64")
-    if "insolvency_date" in portfolio.debtors:
-        ins = portfolio.debtors.drop_duplicates("debtor_id").set_index("debtor_id")
-        ins_day = _day(ins["insolvency_date"].reindex(claims["debtor_id"]).to_numpy())
-    else:
-        ins_day = np.full(len(claims), 10**9)
-    if "phone" in portfolio.debtors:
-        deb = portfolio.debtors.drop_duplicates("debtor_id").set_index("debtor_id")
-        status = check_french_phone(deb["phone"])["phone_status"]
-        phone_ok = status.reindex(claims["debtor_id"]).isin(["ok", "foreign"]).to_numpy()
-    else:
-        phone_ok = np.ones(len(claims), dtype=bool)
+    deb = portfolio.debtors.drop_duplicates("debtor_id").reset_index(drop=True)
+    pos = pd.Index(deb["debtor_id"]).get_indexer(claims["debtor_id"])  # -1: unknown debtor
+    ins_day = np.full(len(claims), 10**9)
+    if "insolvency_date" in deb:
+        ins_day = np.append(_day(deb["insolvency_date"].to_numpy()), 10**9)[pos]
+    phone_ok = np.ones(len(claims), dtype=bool)
+    if "phone" in deb:
+        status = check_french_phone(deb["phone"])["phone_status"].isin(["ok", "foreign"])
+        phone_ok = np.append(status.to_numpy(dtype=bool), False)[pos]
     every = max(int(every_days), 1)
     last = a - int(window_days) - 7
     dates = np.arange(last, a - int(lookback_days) - 1, -every)[::-1]

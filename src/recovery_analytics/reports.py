@@ -18,15 +18,23 @@ checks what it is given against that cell *before* starting a kernel:
   ``float``, ``bool``, ``None``, ``list``, ``dict`` and unions of them) raises
   ``InputError``; an ``int`` is accepted for ``float`` and a ``pathlib.Path`` for ``str``
   (it is passed as an absolute path string).
+
+The same check is public as :func:`check_parameters`, so that a job running
+several notebooks can check them all before the first one starts. Since names
+are checked here, papermill's own "Passed unknown parameter" warning (its
+regular expression misreads annotations such as ``str | None``) is dropped
+during :func:`run_notebook`, and only then.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
+import logging
 import os
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +42,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from recovery_analytics.plots import format_eur as _format_eur
+from recovery_analytics.plots import format_number as _format_number
+from recovery_analytics.plots import format_pct as _format_pct
 from recovery_analytics.schema import InputError
 
 if TYPE_CHECKING:
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NotebookError",
+    "check_parameters",
     "export_html",
     "format_table",
     "headline_table",
@@ -50,8 +61,7 @@ __all__ = [
     "strip_outputs",
 ]
 
-_NBSP = "\u00a0"  # before the euro sign
-_NNBSP = "\u202f"  # thousands separator (French typography, CLDR)
+_NBSP = "\u00a0"  # before a unit
 
 
 class NotebookError(RuntimeError):
@@ -194,7 +204,49 @@ def _is_required(annotation: str, default: str | None, annotated: bool) -> bool:
     return type(None) not in allowed
 
 
-def _check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
+def check_parameters(
+    notebook: str | os.PathLike[str], parameters: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check parameters against a notebook's ``parameters`` cell, without running it.
+
+    The rules are those of the module docstring: unknown names, missing
+    required parameters and values contradicting a simple annotation raise.
+
+    Parameters
+    ----------
+    notebook : path-like
+        The notebook (``.ipynb``).
+    parameters : mapping
+        Name -> value, as they would be given to :func:`run_notebook`.
+
+    Returns
+    -------
+    dict
+        The parameters as papermill will receive them: ``pathlib.Path``
+        values (for a ``str`` or unannotated parameter) become absolute path
+        strings, the others are unchanged.
+
+    Raises
+    ------
+    InputError
+        A missing notebook, an unknown or missing name, a value of the wrong type.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, pathlib
+    >>> cell = nbformat.v4.new_code_cell("n: int = 3  # rows")
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> nb = nbformat.v4.new_notebook(cells=[cell])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "nb.ipynb"
+    >>> nbformat.write(nb, path)
+    >>> check_parameters(path, {"n": 5})
+    {'n': 5}
+    >>> check_parameters(path, {"n": "5"})
+    Traceback (most recent call last):
+    ...
+    recovery_analytics.schema.InputError: nb.ipynb: parameter n expects int, got str '5'
+    """
+    notebook = Path(notebook)
     declared = notebook_parameters(notebook)
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
@@ -300,7 +352,7 @@ def run_notebook(
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     notebook, output_path = Path(notebook), Path(output_path)
-    checked = _check_parameters(notebook, parameters or {})
+    checked = check_parameters(notebook, parameters or {})
     try:
         KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel as exc:
@@ -308,18 +360,19 @@ def run_notebook(
         raise InputError(f"no Jupyter kernel named {kernel_name!r} (available: {known})") from exc
     output_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output_path),
-            parameters=checked,
-            kernel_name=kernel_name,
-            cwd=str(notebook.resolve().parent if cwd is None else cwd),
-            execution_timeout=timeout,
-            progress_bar=False,
-            log_output=False,
-            # the kernel's "running over TCP without encryption" banner is noise here
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        with _without_unknown_parameter_warnings():
+            papermill.execute_notebook(
+                str(notebook),
+                str(output_path),
+                parameters=checked,
+                kernel_name=kernel_name,
+                cwd=str(notebook.resolve().parent if cwd is None else cwd),
+                execution_timeout=timeout,
+                progress_bar=False,
+                log_output=False,
+                # the kernel's "running over TCP without encryption" banner is noise here
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
     except papermill.PapermillExecutionError as exc:
         raise _cell_error(notebook, output_path, exc) from exc
     except Exception as exc:  # timeouts, a dead kernel: nbclient's own exceptions
@@ -338,6 +391,24 @@ def run_notebook(
     if html_path is not None:
         export_html(output_path, html_path, title=title)
     return output_path
+
+
+class _DropUnknownParameter(logging.Filter):
+    """Drops papermill's "Passed unknown parameter" records (names are checked here)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
+@contextlib.contextmanager
+def _without_unknown_parameter_warnings() -> Iterator[None]:
+    """Papermill's misreading of ``str | None`` annotations is silenced for one call."""
+    logger, drop = logging.getLogger("papermill"), _DropUnknownParameter()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 def _running_cell(notebook: Path, output_path: Path) -> tuple[int | None, str]:
@@ -537,10 +608,6 @@ def strip_outputs(path: str | os.PathLike[str]) -> bool:
 # --------------------------------------------------------------------------- formatting
 
 
-def _group_thousands(text: str) -> str:
-    return text.replace(",", _NNBSP)
-
-
 def _format_count(value: float | None) -> str:
     """A count with French thousands separators: ``12 345``.
 
@@ -549,22 +616,7 @@ def _format_count(value: float | None) -> str:
     >>> _format_count(12345).replace("\\u202f", " ")
     '12 345'
     """
-    if value is None or pd.isna(value):
-        return "–"
-    return _group_thousands(f"{round(float(value)):,d}")
-
-
-def _format_pct(value: float | None, decimals: int = 1) -> str:
-    """A share in [0, 1] as a French percentage: ``12,5 %``.
-
-    Examples
-    --------
-    >>> _format_pct(0.125).replace("\\u00a0", " ")
-    '12,5 %'
-    """
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{100 * float(value):.{decimals}f}".replace(".", ",") + _NBSP + "%"
+    return _format_number(value if value is None or pd.isna(value) else round(float(value)))
 
 
 def headline_table(

@@ -13,92 +13,38 @@ runs ``10_weekly_call_queue`` (when that notebook exists) and
     judicial/                       tables, figures, scores.parquet, summary.json of notebook 11
     summary.json                    headline figures of the week (and the trend)
 
-The functions behind notebook 11 live here too (:func:`review_table`,
-:func:`judicial_headline`, :func:`route_summary`, :func:`verdicts_by_segment`,
-:func:`prediction_check`, :func:`weekly_trend` and the two figures), so that
-the notebook stays thin and its numbers are tested. See ``docs/weekly.md``.
+The numbers and figures of notebook 11 are in :mod:`recovery_analytics.review`.
+See ``docs/weekly.md``.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from recovery_analytics.schema import InputError, Portfolio
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
 __all__ = [
-    "ROUTE_COLORS",
-    "ROUTE_LABELS_FR",
     "WEEKLY_NOTEBOOKS",
     "WeeklyResult",
     "ensure_model",
-    "judicial_headline",
     "notebook_path",
-    "plot_prediction_check",
-    "plot_routes_by_segment",
-    "prediction_check",
-    "review_table",
-    "route_summary",
     "run_weekly",
-    "scored_state",
-    "style_route_lines",
-    "verdicts_by_segment",
-    "weekly_trend",
 ]
 
 #: Notebooks run by :func:`run_weekly`, in order (a missing 10 is skipped).
 WEEKLY_NOTEBOOKS: tuple[str, ...] = ("10_weekly_call_queue", "11_judicial_review")
 _OPTIONAL_NOTEBOOKS = frozenset({"10_weekly_call_queue"})
-#: Sub-folder of ``OUT_DIR/<as_of>/`` each notebook writes its files into.
+#: Sub-folder of ``OUT_DIR/<as_of>/`` each notebook writes its files into
+#: (``review.SCORES_FILE`` is ``judicial/scores.parquet``).
 _SUBFOLDERS = {"10_weekly_call_queue": "call_queue", "11_judicial_review": "judicial"}
-_SCORES_FILE = "scores.parquet"
-_PERSONAL = frozenset({"name", "phone", "email", "siren"})
-_SEGMENT_NAMES_FR = {
-    "debtor_type": "type de débiteur",
-    "department": "département",
-    "naf_code": "code NAF",
-    "creditor_id": "créancier",
-    "stage": "étape de relance",
-    "insolvency_status": "procédure collective",
-}
-
-#: One colour per route, the same in every figure (green: amicable, blues: court).
-ROUTE_COLORS: dict[str, str] = {
-    "continue_amicable": "#2e8b57",
-    "formal_notice": "#9acd32",
-    "agency": "#f4a261",
-    "declare_claim": "#8e44ad",
-    "injonction_de_payer": "#1f77b4",
-    "procedure_simplifiee": "#6baed6",
-    "refere_provision": "#17becf",
-    "action_au_fond": "#08306b",
-    "write_off": "#7f7f7f",
-}
-#: Route names as managers read them.
-ROUTE_LABELS_FR: dict[str, str] = {
-    "continue_amicable": "poursuivre l'amiable",
-    "formal_notice": "mise en demeure",
-    "agency": "agence de recouvrement",
-    "declare_claim": "déclaration de créance",
-    "injonction_de_payer": "injonction de payer",
-    "procedure_simplifiee": "procédure simplifiée",
-    "refere_provision": "référé-provision",
-    "action_au_fond": "action au fond",
-    "write_off": "passage en perte",
-}
-
 
 # --------------------------------------------------------------------------- locating
 
@@ -131,538 +77,6 @@ def notebook_path(name: str) -> Path:
     )
 
 
-# --------------------------------------------------------------------------- the report's numbers
-
-
-def _join_segments(state: pd.DataFrame, portfolio: Portfolio, segments: Sequence[str]) -> list:
-    found = []
-    for col in segments:
-        if col in _PERSONAL:
-            raise InputError(f"segment {col!r} is personal data: it cannot be a report segment")
-        if col in state.columns:
-            found.append(col)
-            continue
-        for table, key in ((portfolio.debtors, "debtor_id"), (portfolio.claims, "claim_id")):
-            if col in table.columns:
-                lookup = table.drop_duplicates(key).set_index(key)[col]
-                state[col] = state[key].map(lookup)
-                found.append(col)
-                break
-    return found
-
-
-def scored_state(
-    portfolio: Portfolio, model: Any, as_of: Any, *, segments: Sequence[str] = ("debtor_type",)
-) -> pd.DataFrame:
-    """The open claims at ``as_of`` with the model's figures and the segment columns.
-
-    Parameters
-    ----------
-    portfolio : Portfolio
-    model : AmicableModel
-        Fitted or loaded; gives ``p_amicable`` and ``expected_recovery_eur``.
-    as_of : date-like
-    segments : sequence of str
-        Columns of the claim state, ``debtors`` or ``claims`` to carry along;
-        missing ones are skipped, personal data (name, phone, email, siren)
-        is refused with an ``InputError``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The claim state (``docs/state-contract.md``) of the open claims, plus
-        ``p_amicable, expected_recovery_eur`` and the segments found
-        (``attrs["segments"]`` lists them). The input of
-        :func:`review_table` and of :func:`~recovery_analytics.judicial.sensitivity`.
-    """
-    from recovery_analytics.amicable import score_portfolio
-    from recovery_analytics.features import open_claims, portfolio_state
-
-    day = pd.Timestamp(as_of)
-    state = open_claims(portfolio_state(portfolio, day)).reset_index(drop=True)
-    scores = score_portfolio(portfolio, model, day)
-    keep = ["claim_id", "p_amicable", "expected_recovery_eur"]
-    state = state.merge(scores[keep], on="claim_id", how="left", validate="one_to_one")
-    state.attrs["segments"] = _join_segments(state, portfolio, segments)
-    return state
-
-
-def review_table(state: pd.DataFrame, schedule: Any = None) -> pd.DataFrame:
-    """The judicial assessment of every open claim, with the model's figures and segments.
-
-    Parameters
-    ----------
-    state : pandas.DataFrame
-        Output of :func:`scored_state`.
-    schedule : CostSchedule, optional
-        Default: the shipped French schedule.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :func:`~recovery_analytics.judicial.judicial_assessment`
-        (one row per open claim, sorted by ``claim_id``) plus ``days_past_due,
-        p_amicable, expected_recovery_eur`` and the segments of ``state``
-        (``attrs["segments"]``).
-    """
-    from recovery_analytics.judicial import judicial_assessment
-
-    found = list(state.attrs.get("segments", []))
-    assessment = judicial_assessment(state, schedule)
-    extra = ["claim_id", "days_past_due", "p_amicable", "expected_recovery_eur"]
-    extra += [c for c in found if c not in assessment.columns and c not in extra]
-    out = assessment.merge(state[extra], on="claim_id", how="left", validate="one_to_one")
-    out.attrs["segments"] = found
-    return out
-
-
-def route_summary(review: pd.DataFrame) -> pd.DataFrame:
-    """Claims, debtors, euros, expected gain and cost budget per recommended route.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per route of :data:`~recovery_analytics.judicial.ROUTES`
-        recommended at least once, in that order: ``route, route_fr, claims,
-        debtors, outstanding_eur, expected_gain_eur, cost_budget_eur`` (the
-        sum of the route's cost if it runs to full recovery).
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"claim_id": ["a", "b", "c"], "debtor_id": ["d", "d", "e"],
-    ...     "recommended_route": ["injonction_de_payer"] * 2 + ["continue_amicable"],
-    ...     "outstanding_eur": [1000.0, 500.0, 80.0], "expected_gain_eur": [120.0, 60.0, 0.0],
-    ...     "cost_injonction_de_payer_eur": [90.0, 45.0, 70.0],
-    ...     "cost_continue_amicable_eur": [0.0, 0.0, 0.0]})
-    >>> route_summary(r)[["route", "claims", "debtors", "cost_budget_eur"]].values.tolist()
-    [['continue_amicable', 1, 1, 0.0], ['injonction_de_payer', 2, 1, 135.0]]
-    """
-    from recovery_analytics.judicial import ROUTES
-
-    route = review["recommended_route"].astype("str")
-    cost = np.zeros(len(review))
-    for r in ROUTES:
-        col = f"cost_{r}_eur"
-        if col in review:
-            mask = (route == r).to_numpy()
-            cost[mask] = review.loc[mask, col].fillna(0.0).to_numpy(dtype="float64")
-    grouped = (
-        review.assign(_cost=cost, _route=route)
-        .groupby("_route", sort=False)
-        .agg(
-            claims=("claim_id", "size"),
-            debtors=("debtor_id", "nunique"),
-            outstanding_eur=("outstanding_eur", "sum"),
-            expected_gain_eur=("expected_gain_eur", "sum"),
-            cost_budget_eur=("_cost", "sum"),
-        )
-    )
-    order = [r for r in ROUTES if r in grouped.index]
-    out = grouped.reindex(order).rename_axis("route").reset_index()
-    out.insert(1, "route_fr", out["route"].map(ROUTE_LABELS_FR).astype("str"))
-    return out.astype({"route": "str", "claims": "int64", "debtors": "int64"})
-
-
-def judicial_headline(
-    review: pd.DataFrame, *, horizon_days: int | None = None, quarantined_rows: int = 0
-) -> dict[str, Any]:
-    """The headline figures of the judicial review, as a JSON-ready dict.
-
-    Keys: ``as_of, horizon_days, open_claims, debtors_with_open_claims,
-    open_outstanding_eur, expected_amicable_recovery_eur, court_claims,
-    court_expected_gain_eur, court_cost_budget_eur, insolvency_declarations_due``
-    (debtors whose declaration deadline has not passed),
-    ``insolvency_declarations_late, next_declaration_deadline,
-    prescription_alerts`` (claims flagged ``PRESCRIPTION_URGENT``),
-    ``prescription_alert_outstanding_eur, prescribed_claims, quarantined_rows``
-    and ``routes`` (route -> the figures of :func:`route_summary`).
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"claim_id": ["a"], "debtor_id": ["d"],
-    ...     "as_of": [pd.Timestamp("2026-06-30")],
-    ...     "recommended_route": ["continue_amicable"], "outstanding_eur": [100.0],
-    ...     "expected_recovery_eur": [40.0], "expected_gain_eur": [0.0],
-    ...     "legal_flags": [""], "declaration_deadline": [pd.NaT]})
-    >>> h = judicial_headline(r)
-    >>> h["open_outstanding_eur"], h["expected_amicable_recovery_eur"], h["court_claims"]
-    (100.0, 40.0, 0)
-    """
-    from recovery_analytics.judicial import COURT_ROUTES
-
-    routes = route_summary(review)
-    court = routes[routes["route"].isin(COURT_ROUTES)]
-    flags = review["legal_flags"].astype("str").fillna("")
-    deadline = pd.to_datetime(review["declaration_deadline"])
-    day = pd.Timestamp(review["as_of"].iloc[0]) if len(review) else pd.NaT
-    insolvent = flags.str.contains("INSOLVENCY", regex=False) & deadline.notna()
-    due = insolvent & (deadline >= day)
-    late = insolvent & (deadline < day)
-    urgent = flags.str.contains("PRESCRIPTION_URGENT", regex=False)
-    nxt = deadline[due].min()
-
-    def _eur(x: Any) -> float:
-        return round(float(x), 2)
-
-    return {
-        "as_of": None if pd.isna(day) else day.date().isoformat(),
-        "horizon_days": horizon_days,
-        "open_claims": len(review),
-        "debtors_with_open_claims": int(review["debtor_id"].nunique()),
-        "open_outstanding_eur": _eur(review["outstanding_eur"].sum()),
-        "expected_amicable_recovery_eur": _eur(review["expected_recovery_eur"].sum()),
-        "court_claims": int(court["claims"].sum()),
-        "court_expected_gain_eur": _eur(court["expected_gain_eur"].sum()),
-        "court_cost_budget_eur": _eur(court["cost_budget_eur"].sum()),
-        "insolvency_declarations_due": int(review.loc[due, "debtor_id"].nunique()),
-        "insolvency_declarations_late": int(review.loc[late, "debtor_id"].nunique()),
-        "next_declaration_deadline": None if pd.isna(nxt) else nxt.date().isoformat(),
-        "prescription_alerts": int(urgent.sum()),
-        "prescription_alert_outstanding_eur": _eur(review.loc[urgent, "outstanding_eur"].sum()),
-        "prescribed_claims": int(flags.str.contains("PRESCRIBED", regex=False).sum()),
-        "quarantined_rows": int(quarantined_rows),
-        "routes": {
-            row.route: {
-                "claims": int(row.claims),
-                "debtors": int(row.debtors),
-                "outstanding_eur": _eur(row.outstanding_eur),
-                "expected_gain_eur": _eur(row.expected_gain_eur),
-                "cost_budget_eur": _eur(row.cost_budget_eur),
-            }
-            for row in routes.itertuples(index=False)
-        },
-    }
-
-
-def verdicts_by_segment(review: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Recommended routes within each value of a segment column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``<by>, route, route_fr, claims, outstanding_eur, share_of_segment``
-        (share of the segment's outstanding), sorted by segment then route
-        order; a missing segment value is shown as ``(inconnu)``.
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"claim_id": list("abc"), "debtor_type": ["B2B", "B2B", "B2C"],
-    ...     "recommended_route": ["injonction_de_payer", "continue_amicable", "write_off"],
-    ...     "outstanding_eur": [300.0, 100.0, 50.0]})
-    >>> verdicts_by_segment(r, "debtor_type")["share_of_segment"].tolist()
-    [0.25, 0.75, 1.0]
-    """
-    from recovery_analytics.judicial import ROUTES
-
-    seg = review[by].astype("str").fillna("(inconnu)")
-    table = (
-        review.assign(_seg=seg.to_numpy(), _route=review["recommended_route"].astype("str"))
-        .groupby(["_seg", "_route"], sort=False)
-        .agg(claims=("claim_id", "size"), outstanding_eur=("outstanding_eur", "sum"))
-        .reset_index()
-        .rename(columns={"_seg": by, "_route": "route"})
-    )
-    total = table.groupby(by)["outstanding_eur"].transform("sum")
-    table["share_of_segment"] = table["outstanding_eur"] / total.where(total > 0)
-    table["_order"] = table["route"].map({r: i for i, r in enumerate(ROUTES)})
-    table = table.sort_values([by, "_order"], kind="stable").drop(columns="_order")
-    table.insert(2, "route_fr", table["route"].map(ROUTE_LABELS_FR).astype("str"))
-    return table.reset_index(drop=True).astype({by: "str", "route": "str", "claims": "int64"})
-
-
-# --------------------------------------------------------------------------- predictions vs cash
-
-
-def _collected(portfolio: Portfolio, scored: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    """Payments per scored claim dated in (its as_of, end], capped at its outstanding."""
-    ev = portfolio.events
-    pay = ev[ev["type"].astype("str") == "payment"][["claim_id", "date", "amount"]]
-    pay = pay.merge(scored[["claim_id", "as_of"]], on="claim_id", how="inner")
-    pay = pay[(pay["date"] > pay["as_of"]) & (pay["date"] <= end)]
-    paid = pay.groupby("claim_id")["amount"].sum(min_count=1).fillna(0.0)
-    out = scored.copy()
-    got = out["claim_id"].map(paid).fillna(0.0).to_numpy(dtype="float64")
-    out["collected_eur"] = np.clip(got, 0.0, out["outstanding_eur"].to_numpy(dtype="float64"))
-    tol = np.maximum(1.0, 0.01 * out["outstanding_eur"].to_numpy(dtype="float64"))
-    out["recovered"] = out["outstanding_eur"].to_numpy() - out["collected_eur"].to_numpy() <= tol
-    return out
-
-
-def _check_rows(scored: pd.DataFrame, as_of: pd.Timestamp, horizon: int) -> dict[str, Any]:
-    start = pd.Timestamp(scored["as_of"].iloc[0])
-    end = min(start + pd.Timedelta(days=horizon), as_of)
-    return {
-        "scored_as_of": start,
-        "window_end": end,
-        "days_observed": int((end - start).days),
-        "horizon_days": horizon,
-        "window_complete": bool(start + pd.Timedelta(days=horizon) <= as_of),
-        "claims": len(scored),
-        "outstanding_eur": float(scored["outstanding_eur"].sum()),
-        "expected_eur": float(scored["expected_recovery_eur"].sum()),
-        "expected_recovered_claims": float(scored["p_amicable"].sum()),
-        "end": end,
-    }
-
-
-def prediction_check(
-    portfolio: Portfolio,
-    model: Any,
-    as_of: Any,
-    *,
-    history_dir: str | os.PathLike[str] | None = None,
-    weeks_back: Sequence[int] = (13, 26),
-    max_weeks: int = 8,
-) -> pd.DataFrame:
-    """How the predicted euros compared with what was actually collected.
-
-    If ``history_dir`` holds earlier weekly outputs (``<ISO date>/judicial/scores.parquet``
-    with a date before ``as_of``), the last ``max_weeks`` of them are compared
-    with the payments received since (``source = "weekly run"``; the window
-    is complete only once the horizon has passed). Otherwise the claims open
-    at ``as_of - w`` weeks for each ``w`` of ``weeks_back`` are scored with
-    ``model`` now and compared with the payments of the following horizon
-    (``source = "reconstructed"``); the model may have been trained on that
-    period (``seen_in_training``: the date is before the end of the model's
-    training labels), so this flatters it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per scored date, oldest first: ``source, scored_as_of,
-        window_end, days_observed, horizon_days, window_complete,
-        seen_in_training, claims, outstanding_eur, expected_eur,
-        collected_eur, collected_vs_expected, expected_recovered_claims,
-        recovered_claims``. Collected = payments dated after the scored date
-        and up to the window end, capped at each claim's outstanding then.
-    """
-    from recovery_analytics.amicable import score_portfolio
-
-    day = pd.Timestamp(as_of)
-    horizon = int(getattr(model, "horizon_days_", 90) or 90)
-    window = getattr(model, "window_", {}) or {}
-    last_label = pd.Timestamp(window.get("calibration_end", window.get("train_end", "1900-01-01")))
-    last_label += pd.Timedelta(days=horizon)
-    frames: list[tuple[str, pd.DataFrame]] = []
-    for path in _previous_scores(history_dir, day)[-max_weeks:]:
-        frames.append(("weekly run", pd.read_parquet(path)))
-    if not frames:
-        for w in sorted(weeks_back, reverse=True):
-            d = day - pd.Timedelta(weeks=int(w))
-            s = score_portfolio(portfolio, model, d)
-            frames.append(("reconstructed", s[s["outstanding_eur"] > 0.01]))
-    rows = []
-    for source, scored in frames:
-        if not len(scored):
-            continue
-        scored = scored.assign(as_of=pd.to_datetime(scored["as_of"]))
-        row = _check_rows(scored, day, horizon)
-        got = _collected(portfolio, scored, row.pop("end"))
-        row["collected_eur"] = float(got["collected_eur"].sum())
-        row["recovered_claims"] = int(got["recovered"].sum())
-        row["seen_in_training"] = bool(row["scored_as_of"] < last_label)
-        rows.append({"source": source, **row})
-    cols = [
-        "source",
-        "scored_as_of",
-        "window_end",
-        "days_observed",
-        "horizon_days",
-        "window_complete",
-        "seen_in_training",
-        "claims",
-        "outstanding_eur",
-        "expected_eur",
-        "collected_eur",
-        "collected_vs_expected",
-        "expected_recovered_claims",
-        "recovered_claims",
-    ]
-    out = pd.DataFrame(rows, columns=[c for c in cols if c != "collected_vs_expected"])
-    out["collected_vs_expected"] = out["collected_eur"] / out["expected_eur"].where(
-        out["expected_eur"] > 0
-    )
-    out = out.astype({"source": "str"})[cols]
-    return out.sort_values("scored_as_of", kind="stable").reset_index(drop=True)
-
-
-def _dated_folders(root: str | os.PathLike[str] | None, before: pd.Timestamp) -> list:
-    """Sub-folders of ``root`` named by an ISO date earlier than ``before``, oldest first."""
-    if root is None or not Path(root).is_dir():
-        return []
-    found = []
-    for child in Path(root).iterdir():
-        try:
-            day = pd.Timestamp(child.name) if len(child.name) == 10 else None
-        except ValueError:
-            day = None
-        if child.is_dir() and day is not None and day < before:
-            found.append((day, child))
-    return [c for _, c in sorted(found)]
-
-
-def _previous_scores(root: str | os.PathLike[str] | None, before: pd.Timestamp) -> list[Path]:
-    paths = [
-        f / _SUBFOLDERS["11_judicial_review"] / _SCORES_FILE for f in _dated_folders(root, before)
-    ]
-    return [p for p in paths if p.is_file()]
-
-
-# --------------------------------------------------------------------------- trend
-
-
-def _flatten(figures: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in figures.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out |= _flatten(value, f"{name}.")
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            out[name] = float(value)
-    return out
-
-
-def weekly_trend(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> pd.DataFrame:
-    """Headline figures of this week against the previous week's.
-
-    Nested dicts are flattened with dots (``routes.injonction_de_payer.claims``);
-    only numbers are compared (``horizon_days`` is left out); a figure present
-    in only one week has NaN on the other side.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``figure, previous, current, change`` (current - previous), in the
-        order of ``current``; empty when there is no previous week.
-
-    Examples
-    --------
-    >>> t = weekly_trend({"open_claims": 12, "routes": {"agency": {"claims": 3}}},
-    ...                  {"open_claims": 10})
-    >>> t.values.tolist()[0], t["figure"].tolist()
-    (['open_claims', 10.0, 12.0, 2.0], ['open_claims', 'routes.agency.claims'])
-    """
-    cols = ["figure", "previous", "current", "change"]
-    if not previous:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype({"figure": "str"})
-    cur, prev = _flatten(current), _flatten(previous)
-    names = [k for k in cur if k != "horizon_days"]
-    names += [k for k in prev if k not in cur and k != "horizon_days"]
-    out = pd.DataFrame(
-        {
-            "figure": names,
-            "previous": [prev.get(k, np.nan) for k in names],
-            "current": [cur.get(k, np.nan) for k in names],
-        }
-    )
-    out["change"] = out["current"] - out["previous"]
-    return out.astype({"figure": "str"})
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def _route_patch_label(route: str) -> str:
-    return ROUTE_LABELS_FR.get(route, route)
-
-
-def style_route_lines(ax: Axes) -> Axes:
-    """Recolour the lines of a break-even plot with :data:`ROUTE_COLORS`.
-
-    Lines labelled ``"<route> (<debtor type>)"`` (as drawn by
-    :func:`~recovery_analytics.judicial_plots.plot_break_even`) get their
-    route's colour, a solid line for B2B and a dashed one for B2C, and a
-    French label; the legend is redrawn.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> _, ax = plt.subplots()
-    >>> _ = ax.plot([0, 1], [1, 2], label="injonction_de_payer (B2C)")
-    >>> line = style_route_lines(ax).get_lines()[0]
-    >>> line.get_color(), line.get_linestyle(), line.get_label()
-    ('#1f77b4', '--', 'injonction de payer (B2C)')
-    >>> plt.close("all")
-    """
-    for line in ax.get_lines():
-        label = str(line.get_label())
-        route, _, rest = label.partition(" (")
-        if route in ROUTE_COLORS:
-            line.set_color(ROUTE_COLORS[route])
-            line.set_linestyle("--" if rest.startswith("B2C") else "-")
-            line.set_label(f"{_route_patch_label(route)} ({rest}" if rest else route)
-    if ax.get_legend() is not None:
-        ax.legend(fontsize="small")
-    return ax
-
-
-def plot_routes_by_segment(table: pd.DataFrame, by: str, ax: Axes | None = None) -> Axes:
-    """Stacked horizontal bars: each segment's outstanding split by recommended route.
-
-    ``table`` is the output of :func:`verdicts_by_segment`.
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"claim_id": list("ab"), "debtor_type": ["B2B", "B2C"],
-    ...     "recommended_route": ["injonction_de_payer", "write_off"],
-    ...     "outstanding_eur": [300.0, 50.0]})
-    >>> ax = plot_routes_by_segment(verdicts_by_segment(r, "debtor_type"), "debtor_type")
-    >>> len(ax.patches)
-    4
-    """
-    import matplotlib.pyplot as plt
-
-    from recovery_analytics.plots import eur_formatter
-
-    wide = table.pivot_table(
-        index=by, columns="route", values="outstanding_eur", aggfunc="sum", fill_value=0.0
-    )
-    routes = [r for r in ROUTE_COLORS if r in wide.columns]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 1.0 + 0.5 * max(len(wide), 2)))
-    left = np.zeros(len(wide))
-    y = np.arange(len(wide))
-    for r in routes:
-        ax.barh(y, wide[r], left=left, color=ROUTE_COLORS[r], label=ROUTE_LABELS_FR[r])
-        left += wide[r].to_numpy()
-    ax.set_yticks(y, [str(v) for v in wide.index])
-    ax.xaxis.set_major_formatter(eur_formatter())
-    ax.set_xlabel("Encours ouvert")
-    ax.set_title(f"Route recommandée : encours ouvert par {_SEGMENT_NAMES_FR.get(by, by)}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
-
-
-def plot_prediction_check(check: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Bars of expected vs collected euros for each scored date of :func:`prediction_check`.
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"scored_as_of": pd.to_datetime(["2026-03-31"]),
-    ...     "expected_eur": [1000.0], "collected_eur": [800.0], "days_observed": [90]})
-    >>> len(plot_prediction_check(c).patches)
-    2
-    """
-    import matplotlib.pyplot as plt
-
-    from recovery_analytics.plots import eur_formatter
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(check) + 3), 4))
-    x = np.arange(len(check))
-    ax.bar(x - 0.2, check["expected_eur"], width=0.4, color="#9ecae1", label="attendu (modèle)")
-    ax.bar(x + 0.2, check["collected_eur"], width=0.4, color="#2e8b57", label="encaissé")
-    dates = pd.to_datetime(check["scored_as_of"]).dt.strftime("%d/%m/%Y")
-    days = check["days_observed"].astype("int64").astype("str")
-    ax.set_xticks(x, [f"{d}\n({n} j observés)" for d, n in zip(dates, days, strict=True)])
-    ax.yaxis.set_major_formatter(eur_formatter())
-    ax.set_title("Euros attendus par le modèle et euros réellement encaissés ensuite")
-    ax.legend(frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    return ax
-
-
 # --------------------------------------------------------------------------- the job
 
 
@@ -681,7 +95,7 @@ class WeeklyResult:
     quarantine : Path
     quarantined_rows : int
     trend : DataFrame
-        :func:`weekly_trend` against the previous week (empty if none).
+        :func:`~recovery_analytics.review.weekly_trend` against the previous week (empty if none).
     previous : Path or None
         The previous week's ``summary.json``.
     seconds : dict
@@ -743,12 +157,15 @@ def _plan(
     costs: Any,
     previous: Path | None,
 ) -> list[tuple[str, Path, dict[str, Any]]]:
-    """The notebooks to run and their parameters, checked against each parameters cell."""
-    from recovery_analytics.reports import notebook_parameters
+    """The notebooks to run and their parameters, checked against each parameters cell.
 
-    src = source if "://" in str(source) else Path(source)
+    Names and value types are checked with
+    :func:`~recovery_analytics.reports.check_parameters` before anything runs.
+    """
+    from recovery_analytics.reports import check_parameters, notebook_parameters
+
     common = {
-        "portfolio": str(src) if "://" in str(source) else src,
+        "portfolio": str(source) if "://" in str(source) else Path(source),
         "mapping": None if mapping is None else Path(mapping),
         "model_dir": model_dir,
         "as_of": day.date().isoformat(),
@@ -777,18 +194,17 @@ def _plan(
                 continue
             raise
         declared = notebook_parameters(path)
-        params = dict(given.get(name, common))
         # Notebook 10 is written separately: pass what it declares, but never drop a
         # value the job must control (where it writes, which date).
-        params = {k: v for k, v in params.items() if k in declared or k in ("as_of", "out_dir")}
-        missing = [n for n, p in declared.items() if p["required"] and n not in params]
-        unknown = [k for k in params if k not in declared]
-        if missing or unknown:
-            raise InputError(
-                f"{path.name}: its parameters do not match the weekly job (not given: "
-                f"{', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'})"
-            )
-        plan.append((name, path, params))
+        params = {
+            k: v
+            for k, v in given.get(name, common).items()
+            if k in declared or k in ("as_of", "out_dir")
+        }
+        try:
+            plan.append((name, path, check_parameters(path, params)))
+        except InputError as exc:
+            raise InputError(f"the weekly job cannot run {exc}") from exc
     return plan
 
 
@@ -854,6 +270,7 @@ def run_weekly(
     from recovery_analytics.io import read_portfolio, write_quarantine
     from recovery_analytics.model_io import load_model
     from recovery_analytics.reports import NotebookError, run_notebook
+    from recovery_analytics.review import history_files
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -868,8 +285,8 @@ def run_weekly(
         raise InputError(f"mapping file {mapping} not found")
     out_root = Path(out_dir).resolve()
     folder = out_root / day.date().isoformat()
-    prev_folders = [f for f in _dated_folders(out_root, day) if (f / "summary.json").is_file()]
-    previous = prev_folders[-1] / "summary.json" if prev_folders else None
+    earlier = history_files(out_root, day, "summary.json")
+    previous = earlier[-1] if earlier else None
     plan = _plan(
         portfolio,
         model_dir,
@@ -884,9 +301,6 @@ def run_weekly(
     )
     steps = ["validation", *[name for name, _, _ in plan], "summary"]
     bar = tqdm(total=len(steps), disable=not progress, desc="weekly", unit="step")
-    pm_logger = logging.getLogger("papermill")
-    pm_level = pm_logger.level
-    pm_logger.setLevel(logging.ERROR)  # its regex misreads `str | None`; run_notebook checks
     try:
         bar.set_postfix_str("validation")
         p = read_portfolio(portfolio, mapping)
@@ -925,7 +339,6 @@ def run_weekly(
         bar.update()
     finally:
         bar.close()
-        pm_logger.setLevel(pm_level)
     seconds["total"] = time.perf_counter() - t0
     return WeeklyResult(
         folder=folder,
@@ -941,6 +354,8 @@ def run_weekly(
 
 
 def _summary(p, source, model_dir, day, folder, previous, notebooks, html) -> dict[str, Any]:
+    from recovery_analytics.review import weekly_trend
+
     judicial = _read_json(folder / _SUBFOLDERS["11_judicial_review"] / "summary.json")
     queue_file = folder / _SUBFOLDERS["10_weekly_call_queue"] / "summary.json"
     queue = _read_json(queue_file) if queue_file.is_file() else None
