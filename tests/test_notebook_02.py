@@ -16,6 +16,7 @@ from recovery_analytics.io import read_portfolio, write_portfolio
 from recovery_analytics.model_io import load_model
 from recovery_analytics.reports import run_notebook
 from recovery_analytics.weekly import notebook_path
+from tests._helpers import demo_portfolio
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("nb02")
-    write_portfolio(generate_demo(150, seed=5), root / "portfolio")
+    demo_portfolio(root, 150, seed=5)
     run_notebook(
         notebook_path("02_train_model"),
         root / "02_train_model.ipynb",

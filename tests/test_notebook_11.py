@@ -24,27 +24,15 @@ from recovery_analytics.reports import run_notebook
 from recovery_analytics.review import prediction_check, weekly_trend
 from recovery_analytics.schema import Portfolio
 from recovery_analytics.weekly import notebook_path
+from tests._helpers import demo_portfolio, html_text, personal_strings
 
 AS_OF = pd.Timestamp("2026-06-30")
-
-
-def personal_strings(portfolio: Portfolio) -> list[str]:
-    """Every name, phone and email of the input debtors."""
-    cols = [c for c in ("name", "phone", "email") if c in portfolio.debtors]
-    values = portfolio.debtors[cols].stack().astype("str").str.strip()
-    return sorted(set(values[values.str.len() > 3]))
-
-
-def html_text(path: Path) -> str:
-    """The HTML without its embedded images (base64 could contain any digits)."""
-    return re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", path.read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("nb11")
-    write_portfolio(generate_demo(200, seed=3), root / "portfolio")
-    p = read_portfolio(root / "portfolio")
+    p = read_portfolio(demo_portfolio(root, 200, seed=3))
     model, card = train_model(p, n_estimators=20, num_threads=1)
     save_model(model, root / "model", card=card)
     out = root / "judicial"

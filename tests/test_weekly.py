@@ -21,6 +21,7 @@ from recovery_analytics.io import read_portfolio, write_portfolio
 from recovery_analytics.reports import NotebookError
 from recovery_analytics.schema import InputError
 from recovery_analytics.weekly import ensure_model, notebook_path, run_weekly
+from tests._helpers import demo_portfolio, edited_notebook, html_text, personal_strings
 
 WEEK1, WEEK2 = "2026-06-23", "2026-06-30"
 
@@ -28,8 +29,7 @@ WEEK1, WEEK2 = "2026-06-23", "2026-06-30"
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("weekly")
-    src = root / "portfolio"
-    write_portfolio(generate_demo(150, seed=7), src)
+    src = demo_portfolio(root, 150, seed=7)
     claims = (src / "claims.csv").read_text("utf-8").splitlines()
     bad = claims[1].split(",")
     bad[0], bad[3] = "FBAD", "2026-02-31"  # an impossible due date: quarantined, not fatal
@@ -108,13 +108,11 @@ def test_trend_against_the_previous_week(setup, weeks):
 
 def test_html_has_no_code_and_no_personal_data(setup, weeks):
     _, src, _ = setup
-    debtors = read_portfolio(src).debtors
-    personal = set(debtors[["name", "phone", "email"]].stack().dropna().astype(str))
+    personal = personal_strings(read_portfolio(src))
     assert len(personal) > 200
     for result in weeks:
         for path in result.html.values():
-            raw = path.read_text("utf-8")
-            text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", raw)
+            text = html_text(path)
             assert "hl-ipython3" not in text and "import " not in text
             assert not [s for s in personal if s in text]
 
@@ -125,11 +123,12 @@ def test_failing_notebook_names_the_cell_and_keeps_the_partial_notebook(
     _, src, model = setup
     nb = nbformat.read(notebook_path("11_judicial_review"), as_version=4)
     position = next(i for i, c in enumerate(nb.cells) if "read_portfolio(" in c.source)
-    nb.cells[position].source = (
-        "raise RuntimeError('the ledger is broken')\n" + nb.cells[position].source
-    )
-    broken = tmp_path / "11_judicial_review.ipynb"
-    nbformat.write(nb, broken)
+
+    def break_it(nb):
+        cell = nb.cells[position]
+        cell.source = "raise RuntimeError('the ledger is broken')\n" + cell.source
+
+    broken = edited_notebook("11_judicial_review", tmp_path, break_it)
     monkeypatch.setattr(weekly, "WEEKLY_NOTEBOOKS", ("11_judicial_review",))
     monkeypatch.setattr(weekly, "notebook_path", lambda name: broken)
     with pytest.raises(NotebookError) as info:
@@ -165,11 +164,11 @@ def test_parameters_not_matching_a_notebook_are_refused_before_running(
     setup, tmp_path, monkeypatch
 ):
     _, src, model = setup
-    nb = nbformat.read(notebook_path("11_judicial_review"), as_version=4)
-    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    params.source += "\nregion: str = None  # required: a parameter the job does not know"
-    changed = tmp_path / "11_judicial_review.ipynb"
-    nbformat.write(nb, changed)
+    changed = edited_notebook(
+        "11_judicial_review",
+        tmp_path,
+        _add_parameter("region: str = None  # required: a parameter the job does not know"),
+    )
     monkeypatch.setattr(weekly, "notebook_path", lambda name: changed)
     with pytest.raises(InputError, match="region"):
         run_weekly(src, model, WEEK2, tmp_path / "out", progress=False)
