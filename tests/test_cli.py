@@ -181,3 +181,25 @@ def test_score_with_a_missing_model_folder_is_a_usage_error(runner: CliRunner, t
         + ["--as-of", "2026-06-30", "--out", str(tmp_path / "s.csv")],
     )
     assert result.exit_code == 2
+
+
+def test_call_queue_exports_csv_and_xlsx(runner: CliRunner, trained, tmp_path: Path) -> None:
+    demo, model = trained
+    base = ["call-queue", "--portfolio", str(demo), "--model", str(model), "--as-of", "2026-06-30"]
+    base += ["--collectors", "2", "--calls-per-collector", "5"]
+    csv = tmp_path / "queue.csv"
+    result = runner.invoke(main, [*base, "--out", str(csv)])
+    assert result.exit_code == 0, result.output
+    raw = csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for French Excel
+    queue = pd.read_csv(csv, sep=";", encoding="utf-8-sig")
+    assert 0 < len(queue) <= 10  # capacity: 2 collectors x 5 calls
+    assert queue.columns[0] == "Rang"  # French headers by default
+    xlsx = tmp_path / "queue.xlsx"
+    assert runner.invoke(main, [*base, "--out", str(xlsx), "--lang", "en"]).exit_code == 0
+    import openpyxl
+
+    sheets = openpyxl.load_workbook(xlsx, read_only=True).sheetnames
+    assert len(sheets) >= 3
+    bad = runner.invoke(main, [*base, "--out", str(tmp_path / "queue.txt")])
+    assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output

@@ -405,3 +405,24 @@ def test_fixture_is_a_byte_copy_of_the_shared_sample():
         pytest.skip("shared sample not available")
     for f in shared.iterdir():
         assert (FIXTURES / "erp_fr" / f.name).read_bytes() == f.read_bytes()
+
+
+def test_extra_features_travel_with_the_folder_in_mapping_toml(tmp_path):
+    from recovery_analytics.demo import generate_demo
+
+    demo = generate_demo(20, seed=2)
+    paths = write_portfolio(demo, tmp_path / "out")
+    assert paths["mapping"].name == "mapping.toml"
+    back = read_portfolio(tmp_path / "out")
+    assert back.extra_features == {"categorical": ["segment"], "numeric": ["bureau_score"]}
+    assert any("mapping.toml" in note for note in back.notes)
+    # An explicit mapping wins over the folder's own.
+    explicit = tmp_path / "explicit.toml"
+    explicit.write_text("[features]\nnumeric = ['bureau_score']\n", encoding="utf-8")
+    assert read_portfolio(tmp_path / "out", explicit).extra_features == {
+        "numeric": ["bureau_score"]
+    }
+    # Without extra features, no mapping file is written.
+    demo.extra_features = {}
+    assert "mapping" not in write_portfolio(demo, tmp_path / "plain")
+    assert not (tmp_path / "plain" / "mapping.toml").exists()

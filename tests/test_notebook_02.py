@@ -9,14 +9,13 @@ import json
 
 import pandas as pd
 import pytest
+from tests._helpers import demo_portfolio
 
 from recovery_analytics.amicable import train_model
-from recovery_analytics.demo import generate_demo
-from recovery_analytics.io import read_portfolio, write_portfolio
+from recovery_analytics.io import read_portfolio
 from recovery_analytics.model_io import load_model
 from recovery_analytics.reports import run_notebook
 from recovery_analytics.weekly import notebook_path
-from tests._helpers import demo_portfolio
 
 pytestmark = pytest.mark.slow
 

@@ -7,24 +7,21 @@ few seconds); its files are checked against the library's own functions.
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from tests._helpers import demo_portfolio, html_text, personal_strings
 
 from recovery_analytics.amicable import score_portfolio, train_model
-from recovery_analytics.demo import generate_demo
 from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio, write_portfolio
+from recovery_analytics.io import read_portfolio
 from recovery_analytics.judicial import judicial_assessment
 from recovery_analytics.model_io import load_model, save_model
 from recovery_analytics.reports import run_notebook
 from recovery_analytics.review import prediction_check, weekly_trend
 from recovery_analytics.schema import Portfolio
 from recovery_analytics.weekly import notebook_path
-from tests._helpers import demo_portfolio, html_text, personal_strings
 
 AS_OF = pd.Timestamp("2026-06-30")
 

@@ -13,15 +13,14 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
+from tests._helpers import demo_portfolio, edited_notebook, html_text, personal_strings
 
 from recovery_analytics import weekly
-from recovery_analytics.demo import generate_demo
 from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio, write_portfolio
+from recovery_analytics.io import read_portfolio
 from recovery_analytics.reports import NotebookError
 from recovery_analytics.schema import InputError
 from recovery_analytics.weekly import ensure_model, notebook_path, run_weekly
-from tests._helpers import demo_portfolio, edited_notebook, html_text, personal_strings
 
 WEEK1, WEEK2 = "2026-06-23", "2026-06-30"
 
@@ -160,17 +159,39 @@ def test_bad_arguments_are_refused_before_running(setup, tmp_path, kwargs, messa
     assert not list((tmp_path / "out").glob("*/*.ipynb"))
 
 
+def _edit_parameters(old: str, new: str):
+    """An edit of the parameters cell for :func:`edited_notebook`."""
+
+    def edit(nb):
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        assert old in cell.source
+        cell.source = cell.source.replace(old, new)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (  # a required parameter the job does not know
+            "top: int = 15  # rows shown in the detail tables",
+            "top: int = 15  # rows\nregion: str = None  # required: unknown to the job",
+            "required parameter(s) not given: region",
+        ),
+        (  # a value of the wrong type: the job gives a folder
+            "history_dir: str | None = None",
+            "history_dir: int | None = None",
+            "parameter history_dir expects int | None",
+        ),
+    ],
+)
 def test_parameters_not_matching_a_notebook_are_refused_before_running(
-    setup, tmp_path, monkeypatch
+    setup, tmp_path, monkeypatch, old, new, message
 ):
     _, src, model = setup
-    changed = edited_notebook(
-        "11_judicial_review",
-        tmp_path,
-        _add_parameter("region: str = None  # required: a parameter the job does not know"),
-    )
+    changed = edited_notebook("11_judicial_review", tmp_path, _edit_parameters(old, new))
     monkeypatch.setattr(weekly, "notebook_path", lambda name: changed)
-    with pytest.raises(InputError, match="region"):
+    with pytest.raises(InputError, match=re.escape(message)):
         run_weekly(src, model, WEEK2, tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
 

@@ -111,13 +111,16 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
     """Generate a realistic French demo portfolio (debtors, claims, events)."""
     from recovery_analytics.demo import generate_demo
     from recovery_analytics.io import write_portfolio
+    from recovery_analytics.schema import TABLES
 
     as_of_ts = _date(click.get_current_context(), None, as_of)  # type: ignore[arg-type]
     portfolio = generate_demo(debtors, seed=seed, as_of=as_of_ts)
     paths = write_portfolio(portfolio, out, fmt=fmt)
-    for table, path in paths.items():
+    for table in TABLES:
         n = len(getattr(portfolio, table))
-        click.echo(f"{table:8s} {n:>10,d} rows -> {path}")
+        click.echo(f"{table:8s} {n:>10,d} rows -> {paths[table]}")
+    if "mapping" in paths:
+        click.echo(f"extra feature columns declared in {paths['mapping']}")
 
 
 @main.command()
@@ -407,6 +410,117 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     counts = table["recommended_route"].value_counts()
     click.echo(f"{len(table):,d} open claims assessed -> {out}")
     click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@main.command("call-queue")
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--model",
+    "model_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Model folder written by `train`.",
+)
+@_as_of_option
+@click.option(
+    "--collectors",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Collectors on the phones.",
+)
+@click.option(
+    "--calls-per-collector",
+    default=40,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Calls each collector can make in the day.",
+)
+@click.option(
+    "--minutes-per-day",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Phone minutes per collector per day (instead of a number of calls).",
+)
+@click.option(
+    "--cooloff-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(0),
+    help="No call within this many days of the last one.",
+)
+@click.option(
+    "--max-attempts-30d",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    help="At most this many call days per debtor in 30 days.",
+)
+@_costs_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The export: .xlsx (a sheet per collector, letters, excluded...) or .csv (';', BOM).",
+)
+@_lang_option
+@_handle_errors
+def call_queue(
+    source,
+    mapping,
+    model_dir,
+    as_of,
+    collectors,
+    calls_per_collector,
+    minutes_per_day,
+    cooloff_days,
+    max_attempts_30d,
+    costs,
+    out,
+    lang,
+) -> None:
+    """Build the day's call queue: one line per debtor, ranked, assigned to collectors.
+
+    Debtors are ranked by the expected euros a call brings, net of its cost, per
+    minute of collector time. Debtors who cannot or should not be called today
+    (no valid phone, insolvency, court, open dispute, pending promise, recent
+    call, too many attempts) are listed with their reason; letters and formal
+    notices due this week go to their own list.
+    """
+    from recovery_analytics.exports import write_call_queue
+    from recovery_analytics.model_io import load_model
+    from recovery_analytics.prioritise import build_call_queue
+
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        from recovery_analytics.schema import InputError
+
+        raise InputError(f"--out {out}: use a .xlsx or .csv file name")
+    portfolio = _load(source, mapping)
+    model = load_model(model_dir)
+    schedule = None
+    if costs is not None:
+        from recovery_analytics.costs import load_schedule
+
+        schedule = load_schedule(costs)
+    cq = build_call_queue(
+        portfolio,
+        model,
+        as_of,
+        collectors=collectors,
+        calls_per_collector=None if minutes_per_day else calls_per_collector,
+        minutes_per_day=minutes_per_day,
+        cooloff_days=cooloff_days,
+        max_attempts_30d=max_attempts_30d,
+        schedule=schedule,
+        lang=lang,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_call_queue(cq, out, lang=lang)
+    click.echo(
+        f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
+        f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
+    )
 
 
 @main.command()

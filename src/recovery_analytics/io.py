@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import json
 import re
 import tomllib
 import warnings
@@ -43,6 +44,9 @@ __all__ = [
     "write_portfolio",
     "write_quarantine",
 ]
+
+#: A folder source may carry its mapping under this name (used when none is given).
+MAPPING_FILE = "mapping.toml"
 
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz", ".tsv")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -508,7 +512,10 @@ def read_portfolio(
         with sheets of those names; or a SQLAlchemy URL (``sqlite:///x.db``)
         whose database has tables of those names.
     mapping : Mapping, path to a TOML file, or None
-        Renames, recodes and read hints for a foreign export.
+        Renames, recodes and read hints for a foreign export. When None and
+        ``source`` is a folder holding a ``mapping.toml``, that file is used
+        (an export and its mapping can travel together); the portfolio's
+        ``notes`` say so.
     chunksize : int
         Rows per chunk when streaming CSV, Parquet and SQL.
 
@@ -539,10 +546,14 @@ def read_portfolio(
     >>> p.quarantine[["line", "reason"]].values.tolist()
     [[3, "due_date '31/02/2026' is not a valid date (expected dd/mm/yyyy or yyyy-mm-dd)"]]
     """
+    notes: list[str] = []
+    text = str(source)
+    if mapping is None and "://" not in text and (Path(source) / MAPPING_FILE).is_file():
+        mapping = Path(source) / MAPPING_FILE
+        notes.append(f"mapping read from {mapping}")
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     mapping = mapping or Mapping()
-    text = str(source)
     closer = None
     if "://" in text:
         tables, closer = _sql_tables(text, mapping, chunksize)
@@ -563,7 +574,7 @@ def read_portfolio(
         else:
             raise InputError(f"portfolio source {path} not found")
     try:
-        frames, sources, notes = {}, {}, []
+        frames, sources = {}, {}
         for table in TABLES:
             src = tables[table]
             if src is None:
@@ -612,6 +623,9 @@ def write_portfolio(portfolio: Portfolio, out_dir: str | Path, fmt: str = "csv")
 
     CSV is UTF-8 with ``,``, ISO dates and ``.`` decimals; rows keep their order,
     so identical portfolios give byte-identical files. ``fmt="parquet"`` keeps dtypes.
+    When the portfolio declares extra feature columns (``extra_features``), a
+    ``mapping.toml`` holding its ``[features]`` section is written beside the
+    tables, so that :func:`read_portfolio` finds them again.
 
     Examples
     --------
@@ -640,6 +654,18 @@ def write_portfolio(portfolio: Portfolio, out_dir: str | Path, fmt: str = "csv")
         else:
             df.to_parquet(path, index=False)
         paths[table] = path
+    features = {k: list(v) for k, v in sorted(portfolio.extra_features.items()) if v}
+    if features:
+        lines = [
+            "# Written by recovery_analytics: extra columns used as model features.",
+            "[features]",
+        ]
+        lines += [
+            f"{kind} = [{', '.join(json.dumps(c) for c in cols)}]"
+            for kind, cols in features.items()
+        ]
+        paths["mapping"] = out / MAPPING_FILE
+        paths["mapping"].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths
 
 
