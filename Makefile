@@ -16,15 +16,14 @@ $(STAMP): pyproject.toml
 
 SAMPLE := data/sample
 MODEL  := models/sample
-OUT    := reports/sample
+OUT    := reports
 
-## The main job on the bundled demo portfolio.
-demo: $(STAMP)
-	$(BIN)/recovery-analytics validate --portfolio $(SAMPLE) --out-dir $(OUT)
-	$(BIN)/recovery-analytics aged-balance --portfolio $(SAMPLE) --as-of $(AS_OF) --out-dir $(OUT)
-	test -f $(MODEL)/model.json || $(BIN)/recovery-analytics train --portfolio $(SAMPLE) --model-out $(MODEL)
-	$(BIN)/recovery-analytics score --portfolio $(SAMPLE) --model $(MODEL) --as-of $(AS_OF) --out $(OUT)/scores.csv
-	$(BIN)/recovery-analytics judicial --portfolio $(SAMPLE) --model $(MODEL) --as-of $(AS_OF) --out $(OUT)/judicial.xlsx
+## The main job on the bundled demo portfolio: the weekly reports (training the model first if needed).
+demo: $(MODEL)/model.json
+	$(BIN)/recovery-analytics weekly --portfolio $(SAMPLE) --model $(MODEL) --as-of $(AS_OF) --out-dir $(OUT)
+
+$(MODEL)/model.json: $(STAMP) $(wildcard $(SAMPLE)/*)
+	$(BIN)/recovery-analytics train --portfolio $(SAMPLE) --model-out $(MODEL)
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)

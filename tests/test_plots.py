@@ -12,11 +12,24 @@ import pandas as pd
 import pytest
 
 from recovery_analytics.aging import aged_balance, bucket_labels
+from recovery_analytics.evaluate import captured_curve, reliability_table
 from recovery_analytics.plots import (
+    ROUTE_COLORS,
+    ROUTE_LABELS_FR,
+    STRATEGY_COLORS,
+    STRATEGY_LABELS_FR,
     age_bucket_colors,
+    column_label,
+    ensure_axes,
     eur_formatter,
     format_eur,
+    format_number,
+    format_pct,
+    pct_formatter,
     plot_aged_balance,
+    plot_captured_curve,
+    plot_gains,
+    plot_reliability,
 )
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -83,4 +96,120 @@ def test_plot_whole_portfolio_new_figure():
     assert ax.get_title() == "Ma balance"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Portefeuille"]
     assert eur_formatter(2)(1.5, 0) == f"1,50{NBSP}€"
+    plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------- shared style
+
+
+@pytest.mark.parametrize(
+    ("function", "x", "decimals", "text"),
+    [
+        (format_number, 1234.5, 1, f"1{NNBSP}234,5"),
+        (format_number, -0.25, 2, "-0,25"),
+        (format_number, np.inf, 0, "∞"),
+        (format_eur, np.inf, 0, f"∞{NBSP}€"),
+        (format_eur, -np.inf, 0, f"-∞{NBSP}€"),
+        (format_pct, 0.125, 1, f"12,5{NBSP}%"),
+        (format_pct, 1.0, 0, f"100{NBSP}%"),
+        (format_pct, 12.5, 0, f"1{NNBSP}250{NBSP}%"),
+        (format_pct, np.nan, 1, "–"),
+        (format_pct, None, 1, "–"),
+    ],
+)
+def test_french_numbers(function, x, decimals, text):
+    assert function(x, decimals) == text
+
+
+def test_tick_formatters_use_the_same_writing():
+    assert pct_formatter()(0.5, 0) == format_pct(0.5, 0) == f"50{NBSP}%"
+    assert eur_formatter()(-40, 0) == format_eur(-40) == f"-40{NBSP}€"
+
+
+def test_column_label():
+    assert column_label("naf_code") == "code NAF"
+    assert column_label("naf_code", lang="en") == "NAF code"
+    assert column_label("region") == "region"  # unknown columns keep their name
+    with pytest.raises(ValueError, match="language"):
+        column_label("naf_code", lang="de")
+
+
+def test_every_route_has_one_colour_and_one_french_name():
+    from recovery_analytics.judicial import ROUTES
+
+    assert set(ROUTE_COLORS) == set(ROUTE_LABELS_FR) == set(ROUTES)
+    assert len(set(ROUTE_COLORS.values())) == len(ROUTE_COLORS)
+    assert set(STRATEGY_COLORS) == set(STRATEGY_LABELS_FR)
+
+
+def test_ensure_axes_reuses_or_makes_one():
+    _, ax = plt.subplots()
+    assert ensure_axes(ax, figsize=(2, 2)) is ax
+    new = ensure_axes(figsize=(3, 2))
+    assert new is not ax and new.figure.get_size_inches().tolist() == [3.0, 2.0]
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- model evaluation
+
+
+def test_plot_reliability_hand_worked():
+    # bin [0, 0.5): p .05 .15 -> mean .10, 1 of 2 recovered; bin [0.5, 1]: mean .90, 2 of 3
+    table = reliability_table(
+        np.array([0, 1, 1, 0, 1]), np.array([0.05, 0.15, 0.95, 0.85, 0.90]), n_bins=2
+    )
+    ax = plot_reliability(table)
+    diagonal, model = ax.get_lines()
+    assert diagonal.get_label() == "calibrage parfait"
+    assert model.get_xdata().tolist() == pytest.approx([0.10, 0.90])
+    assert model.get_ydata().tolist() == pytest.approx([0.5, 2 / 3])
+    # ECE = (2 x |0.5 - 0.1| + 3 x |2/3 - 0.9|) / 5 = (0.8 + 0.7) / 5
+    assert ax.get_title().endswith("(ECE 0,300)")
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == f"25{NBSP}%"
+    plt.close(ax.figure)
+
+
+@pytest.fixture
+def scores():
+    """One date, four claims: a 100 €, b 0 €, c 300 €, d 0 € recovered."""
+    return pd.DataFrame(
+        {
+            "as_of": pd.Timestamp("2026-03-31"),
+            "claim_id": ["a", "b", "c", "d"],
+            "recovered": [True, False, True, False],
+            "recovered_eur": [100.0, 0.0, 300.0, 0.0],
+            "largest_first": [400.0, 300.0, 200.0, 100.0],
+            "perfect_hindsight": [100.0, 0.0, 300.0, 0.0],
+        }
+    )
+
+
+def test_plot_captured_curve_draws_the_euros_of_each_order(scores):
+    curve = captured_curve(scores, [0.5, 1.0], ["perfect_hindsight", "largest_first"])
+    ax = plot_captured_curve(curve, capacity=0.5)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    # largest first works a, b at half capacity: 100 €; hindsight works c, a: 400 €
+    largest = lines["plus gros d'abord"]
+    assert largest.get_ydata().tolist() == [100.0, 400.0]
+    assert largest.get_color() == STRATEGY_COLORS["largest_first"]
+    assert lines["connaissance parfaite (plafond)"].get_ydata().tolist() == [400.0, 400.0]
+    # display order whatever the order of the frame, then the capacity line
+    assert [line.get_label() for line in ax.get_lines()][:2] == [
+        "plus gros d'abord",
+        "connaissance parfaite (plafond)",
+    ]
+    assert list(ax.get_lines()[-1].get_xdata()) == [0.5, 0.5]
+    assert ax.yaxis.get_major_formatter()(400, 0) == f"400{NBSP}€"
+    assert "capacité" in ax.get_title()
+    plt.close(ax.figure)
+
+
+def test_plot_gains_counts_claims_and_draws_the_random_order(scores):
+    counts = scores.assign(recovered_eur=scores["recovered"].astype("float64"))
+    gains = captured_curve(counts, [0.5, 1.0], ["largest_first", "perfect_hindsight"])
+    ax = plot_gains(gains, strategies=["largest_first"])
+    largest, random = ax.get_lines()
+    assert largest.get_ydata().tolist() == [0.5, 1.0]  # 1 of the 2 recovered claims, then 2
+    assert random.get_label() == "hasard" and list(random.get_ydata()) == [0, 1]
+    assert "Gains cumulés" in ax.get_title()
     plt.close(ax.figure)

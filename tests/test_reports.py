@@ -18,6 +18,7 @@ import pytest
 from recovery_analytics import reports
 from recovery_analytics.reports import (
     NotebookError,
+    check_parameters,
     export_html,
     format_table,
     headline_table,
@@ -152,6 +153,39 @@ def test_bad_parameters_raise_before_any_execution(
     with pytest.raises(InputError, match=re.escape(message)):
         run_notebook(tiny, tmp_path / "out.ipynb", parameters)
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_check_parameters_is_the_check_of_run_notebook(tiny, tmp_path):
+    checked = check_parameters(tiny, {"out_dir": tmp_path / "files", "ratio": 2, "label": None})
+    assert checked == {"out_dir": str(tmp_path / "files"), "ratio": 2, "label": None}
+    assert isinstance(checked["out_dir"], str)  # a Path arrives as an absolute string
+    with pytest.raises(InputError, match=re.escape("parameter ratio expects float, got str")):
+        check_parameters(str(tiny), {"out_dir": "x", "ratio": "0.5"})
+
+
+def test_papermill_unknown_parameter_warning_is_dropped_during_the_call_only(
+    tiny, tmp_path, monkeypatch, caplog
+):
+    """Papermill misreads ``label: str | None`` and warns; run_notebook has checked the names."""
+    import logging
+
+    import papermill
+
+    logger = logging.getLogger("papermill")
+
+    def fake_run(*args, **kwargs):
+        logger.warning("Passed unknown parameter: label")
+        logger.warning("Input notebook does not contain a cell with tag 'parameters'")
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_run)
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        run_notebook(tiny, tmp_path / "out.ipynb", {"out_dir": "x", "label": "a"})
+        messages = [r.getMessage() for r in caplog.records]
+        assert messages == ["Input notebook does not contain a cell with tag 'parameters'"]
+        caplog.clear()
+        logger.warning("Passed unknown parameter: label")  # after the call: not filtered
+        assert [r.getMessage() for r in caplog.records] == ["Passed unknown parameter: label"]
+    assert not logger.filters
 
 
 def test_unknown_kernel_and_missing_notebook_are_input_errors(tiny, tmp_path):

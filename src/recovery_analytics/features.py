@@ -28,6 +28,7 @@ import pandas as pd
 from recovery_analytics.schema import EVENT_TYPES, Portfolio
 
 __all__ = [
+    "HISTORY_DAYS",
     "PROMISE_GRACE_DAYS",
     "PROMISE_TOLERANCE_EUR",
     "STAGES",
@@ -48,6 +49,10 @@ STAGES: tuple[str, ...] = (
     "judgment",
     "enforcement",
 )
+#: Default look-back of the debtor history: claims settled (or written off) in
+#: the 365 days before as_of. A fixed window keeps ``debtor_hist_*`` comparable
+#: across as_of dates, whatever the length of the export.
+HISTORY_DAYS: int = 365
 #: Days after the promised date within which a payment still keeps a promise.
 PROMISE_GRACE_DAYS: int = 3
 #: A promise is kept when the payments reach the promised amount minus this.
@@ -247,29 +252,68 @@ def _last(values: np.ndarray, pos: np.ndarray, n: np.ndarray, fill) -> np.ndarra
     return out
 
 
-def _state_at(ix: _Index, a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Claim state and debtor history at day ``a`` (see the contract)."""
+def _balances(ix: _Index, codes: np.ndarray, a: int):
+    """Per claim at day ``a``: paid, credited, first write-off day, outstanding, open."""
+    tr, d0, sp = ix.tracks, ix.day0, ix.span
+    eur = {}
+    for name in ("payment", "credit"):
+        t = tr[name]
+        pos, n = _count(t, codes, a, d0, sp)
+        eur[name] = _last(t.cum, pos, n, 0.0) if len(t.cum) else np.zeros(len(codes))
+    wo = tr["write_off"]
+    _, n_wo = _count(wo, codes, a, d0, sp)
+    wo_day = np.full(len(codes), _NAT)
+    wo_day[n_wo > 0] = wo.day[wo.start[codes[n_wo > 0]]]
+    written_off = n_wo > 0
+    outstanding = np.round(np.maximum(ix.amount[codes] - eur["payment"] - eur["credit"], 0.0), 2)
+    outstanding[written_off] = 0.0
+    is_open = (outstanding > _OPEN_TOLERANCE_EUR) & ~written_off
+    return eur["payment"], eur["credit"], wo_day, outstanding, is_open
+
+
+def _state_at(
+    ix: _Index, a: int, history_days: int | None = HISTORY_DAYS, only_open: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Claim state and debtor history at day ``a`` (see the contract).
+
+    The balances, the debtor history and the exposure need every claim; the
+    rest of the state is computed only for the open claims if ``only_open``.
+    """
     codes = np.flatnonzero(ix.inv_day <= a)
+    paid, credited, wo_day, outstanding, is_open = _balances(ix, codes, a)
+    kept, broken, pending, next_day, pending_eur = _promises(ix, codes, a)
+    history = _history(
+        ix, codes, a, is_open, wo_day, kept, broken, _window_start(a, history_days)
+    )
+    dcode = ix.debtor_code[codes]
+    nd = len(ix.debtor_ids)
+    exposure = np.bincount(dcode, weights=np.where(is_open, outstanding, 0.0), minlength=nd)
+    n_open = np.bincount(dcode, weights=is_open, minlength=nd)
+    if only_open:
+        keep = is_open
+        codes, dcode = codes[keep], dcode[keep]
+        paid, credited, wo_day, outstanding, is_open = (
+            paid[keep], credited[keep], wo_day[keep], outstanding[keep], is_open[keep]
+        )
+        kept, broken, pending = kept[keep], broken[keep], pending[keep]
+        next_day, pending_eur = next_day[keep], pending_eur[keep]
+
     tr, d0, sp = ix.tracks, ix.day0, ix.span
     cnt, last = {}, {}
     for name, t in tr.items():
+        if name in ("credit", "money", "write_off"):  # balances: done above
+            continue
         pos, n = _count(t, codes, a, d0, sp)
         cnt[name] = n.astype(np.int64)
         last[name] = _last(t.day, pos, n, _NAT)
-        if t.cum is not None:
-            cnt[name + "_eur"] = _last(t.cum, pos, n, 0.0) if len(t.cum) else np.zeros(len(codes))
-
+    written_off = wo_day != _NAT
+    cnt["write_off"] = written_off.astype(np.int64)
     amount, due = ix.amount[codes], ix.due_day[codes]
-    written_off = cnt["write_off"] > 0
-    outstanding = np.round(np.maximum(amount - cnt["payment_eur"] - cnt["credit_eur"], 0.0), 2)
-    outstanding[written_off] = 0.0
-    is_open = (outstanding > _OPEN_TOLERANCE_EUR) & ~written_off
     stage_rank = np.zeros(len(codes), np.int64)
     for name, (_, rank) in _TRACKS.items():
         if rank:
             stage_rank = np.maximum(stage_rank, rank * (cnt[name] > 0))
 
-    kept, broken, pending, next_day, pending_eur = _promises(ix, codes, a)
     pending &= is_open
     next_day[~is_open] = _NAT
     pending_eur[~is_open] = 0.0
@@ -311,8 +355,8 @@ def _state_at(ix: _Index, a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "invoice_date": _dates(ix.inv_day[codes]),
             "due_date": _dates(due),
             "amount": amount,
-            "paid_eur": cnt["payment_eur"],
-            "credited_eur": cnt["credit_eur"],
+            "paid_eur": paid,
+            "credited_eur": credited,
             "written_off": written_off,
             "outstanding_eur": outstanding,
             "is_open": is_open,
@@ -348,16 +392,10 @@ def _state_at(ix: _Index, a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "insolvency_date": _dates(np.where(ins_known, ins_day, _NAT)),
         }
     )
-    dcode = ix.debtor_code[codes]
-    nd = len(ix.debtor_ids)
-    exposure = np.bincount(dcode, weights=np.where(is_open, outstanding, 0.0), minlength=nd)
     state["debtor_open_exposure_eur"] = np.round(exposure, 2)[dcode]
-    state["debtor_open_claims"] = np.bincount(dcode, weights=is_open, minlength=nd)[dcode].astype(
-        np.int64
-    )
+    state["debtor_open_claims"] = n_open[dcode].astype(np.int64)
     state["naf_code"] = c["naf_code"]
     state["department"] = c["department"]
-    history = _history(ix, codes, a, is_open, written_off, kept, broken)
     for col in _HISTORY_COLUMNS:
         state[col] = history[col].to_numpy()[dcode]
     return state, history
@@ -398,10 +436,18 @@ def _promises(ix: _Index, codes: np.ndarray, a: int):
     )
 
 
-def _history(ix, codes, a, is_open, written_off, kept, broken) -> pd.DataFrame:
-    """Debtor payment history from the claims settled on or before day ``a``."""
+def _window_start(a: int, history_days: int | None) -> int:
+    """First day of the history look-back ending at day ``a`` (all history if None)."""
+    if history_days is None:
+        return np.iinfo(np.int64).min + 1
+    return a - int(history_days) + 1
+
+
+def _history(ix, codes, a, is_open, wo_day, kept, broken, since) -> pd.DataFrame:
+    """Debtor payment history from the claims settled in days ``[since, a]``."""
+    written_off = wo_day != _NAT
     settle = ix.settle_day[codes]
-    settled = (settle != _NAT) & (settle <= a) & ~is_open & ~written_off
+    settled = (settle != _NAT) & (settle <= a) & (settle >= since) & ~is_open & ~written_off
     settled &= ix.settle_payments[codes] > 0
     late = np.maximum(settle - ix.due_day[codes], 0)
     frame = pd.DataFrame(
@@ -428,18 +474,33 @@ def _history(ix, codes, a, is_open, written_off, kept, broken) -> pd.DataFrame:
     agg = agg.drop(columns=["kept", "judged"]).assign(debtor_hist_promises_kept_ratio=ratio)
     agg = agg.reindex(np.arange(len(ix.debtor_ids)))
     agg["debtor_hist_claims"] = agg["debtor_hist_claims"].fillna(0).astype(np.int64)
-    wo = np.bincount(ix.debtor_code[codes][written_off], minlength=len(ix.debtor_ids))
+    recent_wo = written_off & (wo_day >= since)
+    wo = np.bincount(ix.debtor_code[codes][recent_wo], minlength=len(ix.debtor_ids))
     agg["debtor_hist_written_off"] = wo.astype(np.int64)
     agg.insert(0, "debtor_id", pd.Series(ix.debtor_ids, dtype="str"))
     agg.insert(1, "as_of", _dates(np.full(len(agg), a)))
     return agg[["debtor_id", "as_of", *_HISTORY_COLUMNS]].reset_index(drop=True)
 
 
+def _check_history_days(history_days: int | None) -> int | None:
+    if history_days is None:
+        return None
+    if isinstance(history_days, bool) or int(history_days) != history_days or history_days < 1:
+        raise ValueError(f"history_days must be a positive number of days or None, got {history_days!r}")
+    return int(history_days)
+
+
 def _as_day(as_of) -> int:
     return int(pd.Timestamp(as_of).normalize().to_datetime64().astype("datetime64[D]").astype(int))
 
 
-def portfolio_state(portfolio: Portfolio, as_of) -> pd.DataFrame:
+def portfolio_state(
+    portfolio: Portfolio,
+    as_of,
+    *,
+    history_days: int | None = HISTORY_DAYS,
+    only_open: bool = False,
+) -> pd.DataFrame:
     """State of every claim at ``as_of``, from events dated on or before it.
 
     Implements ``docs/state-contract.md``: one row per claim whose
@@ -456,6 +517,17 @@ def portfolio_state(portfolio: Portfolio, as_of) -> pd.DataFrame:
     as_of : date-like
         The snapshot date (``"2026-03-31"``, a ``Timestamp``...); the time of
         day is ignored.
+    history_days : int or None, default :data:`HISTORY_DAYS` (365)
+        Look-back of the ``debtor_hist_*`` columns: only claims settled (or
+        written off) in the ``history_days`` days up to ``as_of`` count.
+        None counts everything since the start of the data (the counts then
+        grow with the length of the export).
+    only_open : bool, default False
+        Return only the open claims (``is_open``), index reset. Their rows are
+        identical to those of the full state (the debtor history and
+        exposure still read every claim), but the rest of the state is
+        computed for the open claims only: faster when most claims are
+        closed (scoring).
 
     Returns
     -------
@@ -467,6 +539,8 @@ def portfolio_state(portfolio: Portfolio, as_of) -> pd.DataFrame:
         ``debtor_hist_*``
             the debtor's payment history at ``as_of``, as in
             :func:`debtor_history`.
+
+        ``attrs["history_days"]`` records the look-back used.
 
     Examples
     --------
@@ -484,7 +558,10 @@ def portfolio_state(portfolio: Portfolio, as_of) -> pd.DataFrame:
        outstanding_eur  days_past_due  partial_payment
     0            600.0             30             True
     """
-    return _state_at(_build_index(portfolio), _as_day(as_of))[0]
+    history_days = _check_history_days(history_days)
+    state = _state_at(_build_index(portfolio), _as_day(as_of), history_days, only_open)[0]
+    state.attrs["history_days"] = history_days
+    return state
 
 
 def portfolio_states(
@@ -493,6 +570,7 @@ def portfolio_states(
     *,
     only_open: bool = False,
     columns: Sequence[str] | None = None,
+    history_days: int | None = HISTORY_DAYS,
 ) -> pd.DataFrame:
     """Claim states at many snapshot dates, stacked (training snapshots).
 
@@ -509,11 +587,13 @@ def portfolio_states(
         Snapshot dates; duplicates are dropped and the dates sorted.
     only_open : bool, default False
         Keep only the rows with ``is_open`` (the claims a model is trained
-        on); saves memory when there are many dates.
+        on); saves memory and time (see :func:`portfolio_state`).
     columns : sequence of str, optional
         Keep only these columns (``as_of`` and ``claim_id`` are always kept).
         A full row takes about 450 bytes: 20 dates of a million claims are
         about 9 GB, so select what the model needs.
+    history_days : int or None, default :data:`HISTORY_DAYS` (365)
+        Look-back of the debtor history, as in :func:`portfolio_state`.
 
     Returns
     -------
@@ -538,6 +618,7 @@ def portfolio_states(
     0 2026-02-15            100.0     True
     1 2026-03-15              0.0    False
     """
+    history_days = _check_history_days(history_days)
     days = sorted({_as_day(d) for d in as_of_dates})
     ix = _build_index(portfolio)
     keep = None
@@ -545,18 +626,23 @@ def portfolio_states(
         keep = ["claim_id", "as_of", *(c for c in columns if c not in ("claim_id", "as_of"))]
     frames = []
     for a in days or [_as_day("1970-01-01")]:
-        state = _state_at(ix, a)[0]
-        if only_open:
-            state = state[state["is_open"]]
+        state = _state_at(ix, a, history_days, only_open)[0]
         frames.append(state if keep is None else state[keep])
     out = pd.concat(frames, ignore_index=True)
-    return out if days else out.iloc[0:0]
+    out = out if days else out.iloc[0:0]
+    out.attrs["history_days"] = history_days
+    return out
 
 
-def debtor_history(portfolio: Portfolio, as_of) -> pd.DataFrame:
-    """Each debtor's payment behaviour on the claims it had settled by ``as_of``.
+def debtor_history(
+    portfolio: Portfolio, as_of, *, history_days: int | None = HISTORY_DAYS
+) -> pd.DataFrame:
+    """Each debtor's payment behaviour on the claims it settled before ``as_of``.
 
-    A claim counts as *settled* at ``as_of`` when payments and credit notes
+    Only the claims settled in the ``history_days`` days up to ``as_of``
+    (default 365: from ``as_of - 364 days`` to ``as_of`` included) count, so
+    that the figures mean the same at every as_of date, whatever the length
+    of the export. A claim counts as *settled* at ``as_of`` when payments and credit notes
     dated on or before ``as_of`` cover its amount (within 1 cent), at least one
     payment was made (a claim cancelled by a credit note says nothing about
     how its debtor pays) and it was not written off. Its settlement day is the
@@ -569,6 +655,9 @@ def debtor_history(portfolio: Portfolio, as_of) -> pd.DataFrame:
         A validated portfolio.
     as_of : date-like
         The snapshot date.
+    history_days : int or None, default :data:`HISTORY_DAYS` (365)
+        Look-back in days; None counts every claim settled since the start of
+        the data.
 
     Returns
     -------
@@ -578,7 +667,7 @@ def debtor_history(portfolio: Portfolio, as_of) -> pd.DataFrame:
 
         ``debtor_id`` (str), ``as_of`` (datetime64[ns]);
         ``debtor_hist_claims`` (int64)
-            number of claims settled on or before ``as_of``;
+            number of claims settled in the look-back;
         ``debtor_hist_share_late`` (float64)
             share of them settled after their due date;
         ``debtor_hist_median_days_late``, ``debtor_hist_mean_days_late`` (float64)
@@ -588,7 +677,7 @@ def debtor_history(portfolio: Portfolio, as_of) -> pd.DataFrame:
         ``debtor_hist_promises_kept_ratio`` (float64)
             promises kept / (kept + broken) on the settled claims;
         ``debtor_hist_written_off`` (int64)
-            number of the debtor's claims written off on or before ``as_of``.
+            number of the debtor's claims written off in the look-back.
 
         Shares, days and ratios are NaN when there is no history (a new
         customer, a ledger without payments).
@@ -613,7 +702,8 @@ def debtor_history(portfolio: Portfolio, as_of) -> pd.DataFrame:
     >>> float(h.loc[0, "debtor_hist_median_days_late"])  # C1 10 days late, C2 early: 0
     5.0
     """
-    return _state_at(_build_index(portfolio), _as_day(as_of))[1]
+    history_days = _check_history_days(history_days)
+    return _state_at(_build_index(portfolio), _as_day(as_of), history_days)[1]
 
 
 def open_claims(state: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,11 @@ events of the next ``horizon_days`` (``as_of < date <= as_of + horizon``):
 
 Nothing dated after an as_of can reach its features: the state is computed by
 the feature code from events ``<= as_of`` only, and the labels are the only
-columns that read later events.
+columns that read later events. One input is not dated: the static
+``claims.disputed`` flag is what was known on the export date, so in the
+snapshots ``open_dispute`` follows the dated dispute events only (a
+``dispute_opened`` without a later ``dispute_resolved``, known at as_of); the
+flag is ignored there (see :func:`training_snapshots`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from recovery_analytics.features import HISTORY_DAYS
 from recovery_analytics.schema import InputError, Portfolio
 
 __all__ = [
@@ -224,8 +229,18 @@ def training_snapshots(
     start: pd.Timestamp | str | None = None,
     end: pd.Timestamp | str | None = None,
     dates: Sequence[pd.Timestamp] | None = None,
+    history_days: int | None = HISTORY_DAYS,
 ) -> pd.DataFrame:
     """Labelled claim states at past as_of dates, for training and evaluation.
+
+    The states are those of :func:`~recovery_analytics.features.portfolio_states`
+    with one difference: ``open_dispute`` follows the dated dispute events only
+    (``dispute_opened`` without a later ``dispute_resolved``, as of the
+    snapshot date, i.e. ``dispute_opened_date`` is known). The static
+    ``claims.disputed`` flag is ignored here: it is the state on the export
+    date, and in a snapshot taken months earlier it would reveal disputes
+    that opened after the snapshot (and tell the model that these claims
+    were not paid). At scoring time the flag is current and counts.
 
     Parameters
     ----------
@@ -240,6 +255,11 @@ def training_snapshots(
         date - horizon).
     dates : sequence of dates, optional
         Explicit as_of dates (overrides the schedule).
+    history_days : int or None, default 365
+        Look-back of the debtor history features
+        (:data:`~recovery_analytics.features.HISTORY_DAYS`; None = all the
+        history, see :func:`~recovery_analytics.features.portfolio_state`). Recorded in
+        ``attrs["history_days"]`` so that the model scores with the same.
 
     Returns
     -------
@@ -284,10 +304,12 @@ def training_snapshots(
             f"at least {need} days of history with horizon_days={horizon_days} and "
             f"every_days={every_days} (shorten them or provide a longer history)."
         )
-    states = portfolio_states(portfolio, list(dates), only_open=True)
+    states = portfolio_states(portfolio, list(dates), only_open=True, history_days=history_days)
     states = states[states["is_open"] & (states["days_past_due"] > 0)]
     if not len(states):
         raise InputError("cannot train: no claim is open and overdue at any snapshot date.")
+    # the static flag is the export date's knowledge: dated dispute events only
+    states = states.assign(open_dispute=states["dispute_opened_date"].notna().to_numpy())
     states = attach_attributes(states, portfolio)
     snaps = label_snapshots(states, events, horizon_days)
     snaps = snaps.sort_values(["as_of", "claim_id"], kind="stable", ignore_index=True)
@@ -299,4 +321,5 @@ def training_snapshots(
             "training needs both recovered and unrecovered claims (a longer history or "
             "another horizon)."
         )
+    snaps.attrs["history_days"] = history_days
     return snaps
