@@ -1,7 +1,17 @@
-"""Shared test configuration: a headless matplotlib backend for every test."""
+"""Shared test configuration: a headless matplotlib backend, figures closed after each test."""
 
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test opened (matplotlib warns past 20 open figures)."""
+    yield
+    plt.close("all")

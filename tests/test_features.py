@@ -431,7 +431,11 @@ def test_future_events_claims_and_insolvencies_change_nothing():
         cut, later = _events()[known], pd.concat([_events()[~known], future])
         grown = _with_future(Portfolio(p.debtors, p.claims, cut), later)
         assert_frame_equal(portfolio_state(grown, when), base)
-        assert_frame_equal(debtor_history(grown, when), debtor_history(p, when))
+        for days in (None, 30, 365):
+            assert_frame_equal(
+                debtor_history(grown, when, history_days=days),
+                debtor_history(p, when, history_days=days),
+            )
 
 
 _CLAIMS = [f"C{i:02d}" for i in range(1, 13)]
@@ -577,3 +581,70 @@ def test_matches_plain_reference(seed):
         got = portfolio_state(p, as_of)[ref.columns]
         assert_frame_equal(got, ref, check_dtype=False)
         assert (got["n_promises_kept"] + got["n_promises_broken"]).sum() > 0
+
+
+# --- Debtor history look-back and open-only states -------------------------
+
+
+def test_history_look_back_by_hand():
+    # As of 31/03/2026 D1's settled claims are C07 (21/10/2025, 161 days before,
+    # 20 days late, 2 payments, its promise kept) and C08 (26/10/2025, early).
+    # A look-back of N days covers [as_of - (N - 1), as_of].
+    h = debtor_history(_portfolio(), AS_OF, history_days=162).set_index("debtor_id")
+    assert h.loc["D1", "debtor_hist_claims"] == 2  # 21/10 is day 1 of the window
+    h = debtor_history(_portfolio(), AS_OF, history_days=161).set_index("debtor_id")
+    d1 = h.loc["D1"]
+    assert d1["debtor_hist_claims"] == 1  # C07 dropped, C08 left
+    assert d1["debtor_hist_share_late"] == 0.0
+    assert d1["debtor_hist_median_days_late"] == 0.0
+    assert d1["debtor_hist_share_partial"] == 0.0
+    assert np.isnan(d1["debtor_hist_promises_kept_ratio"])  # C08 had no promise
+    # D2's C04 was written off on 15/02/2026, 44 days before as_of
+    assert debtor_history(_portfolio(), AS_OF, history_days=45).loc[1, "debtor_hist_written_off"]
+    h = debtor_history(_portfolio(), AS_OF, history_days=44).set_index("debtor_id")
+    assert h.loc["D2", "debtor_hist_written_off"] == 0
+    # the default is one year; None is the whole history (here the same: 2 claims)
+    everything = debtor_history(_portfolio(), AS_OF, history_days=None)
+    assert_frame_equal(debtor_history(_portfolio(), AS_OF), everything)
+    # on 31/12/2026 the year holds C01 (settled 15/04/2026), not C07 and C08 (2025)
+    later = debtor_history(_portfolio(), "2026-12-31").set_index("debtor_id")
+    assert later.loc["D1", "debtor_hist_claims"] == 1
+    assert later.loc["D1", "debtor_hist_median_days_late"] == 105.0  # due 31/12/2025
+    whole = debtor_history(_portfolio(), "2026-12-31", history_days=None)
+    assert whole.set_index("debtor_id").loc["D1", "debtor_hist_claims"] == 3
+    state = portfolio_state(_portfolio(), AS_OF, history_days=161).set_index("claim_id")
+    assert state.loc["C02", "debtor_hist_claims"] == 1
+    assert state.attrs["history_days"] == 161
+
+
+@pytest.mark.parametrize("bad", [0, -5, 1.5, True])
+def test_history_days_must_be_a_positive_number_of_days(bad):
+    with pytest.raises(ValueError, match="history_days"):
+        portfolio_state(_portfolio(), AS_OF, history_days=bad)
+
+
+@pytest.mark.parametrize("history_days", [None, 30, 365])
+def test_look_back_keeps_many_dates_and_open_only_equal(history_days):
+    p = _random_portfolio(5)
+    many = portfolio_states(p, DATES, history_days=history_days)
+    one_by_one = pd.concat(
+        [portfolio_state(p, d, history_days=history_days) for d in DATES], ignore_index=True
+    )
+    assert_frame_equal(many, one_by_one)
+    assert many["debtor_hist_claims"].sum() > 0
+    opened = portfolio_states(p, DATES, only_open=True, history_days=history_days)
+    assert_frame_equal(opened, one_by_one[one_by_one["is_open"]].reset_index(drop=True))
+    for d in DATES:
+        assert_frame_equal(
+            portfolio_state(p, d, only_open=True, history_days=history_days),
+            open_claims(portfolio_state(p, d, history_days=history_days)),
+        )
+
+
+def test_only_open_state_by_hand():
+    s = portfolio_state(_portfolio(), AS_OF, only_open=True)
+    assert s["claim_id"].tolist() == ["C01", "C02", "C03", "C05", "C06", "C10"]
+    # exposure and history still read the closed claims (C07, C08 settled; C04 written off)
+    d1 = s[s["debtor_id"] == "D1"].iloc[0]
+    assert (d1["debtor_open_exposure_eur"], d1["debtor_hist_claims"]) == (1000.0, 2)
+    assert s.loc[s["debtor_id"] == "D2", "debtor_hist_written_off"].tolist() == [1]

@@ -27,7 +27,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.validation import check_is_fitted
 
-from recovery_analytics.feature_catalog import FEATURES, available_features, feature_frame
+from recovery_analytics.feature_catalog import (
+    FEATURES,
+    available_features,
+    feature_frame,
+    source_columns,
+)
+from recovery_analytics.features import HISTORY_DAYS
 from recovery_analytics.schema import InputError, Portfolio
 
 __all__ = [
@@ -223,6 +229,10 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     numeric_features_, categorical_features_ : list of str
     categories_ : dict
         Training categories of each categorical feature.
+    history_days_ : int or None
+        Look-back of the debtor history features in the training snapshots
+        (``snapshots.attrs["history_days"]``, default 365); scoring computes
+        the state with the same.
     window_ : dict
         ``train_start, train_end, calibration_start, calibration_end`` (as_of
         dates, ISO strings), the row counts and base rates of both slices, and
@@ -374,6 +384,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         order = snaps["as_of"].to_numpy()[is_val].astype("int64")
         self.calibration_ = fit_calibration(raw_val, y_cls[is_val], order, self.calibration)
         self.classes_ = np.array([0, 1])
+        self.history_days_ = snapshots.attrs.get("history_days", HISTORY_DAYS)
         as_of = snaps["as_of"]
         self.window_ = {
             "train_start": str(as_of[tr].min().date()),
@@ -399,6 +410,17 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     def _features(self, state: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self)
         return feature_frame(state, self.numeric_features_, self.categorical_features_)
+
+    def required_columns(self) -> list[str]:
+        """The claim-state columns the features of this model are computed from.
+
+        Catalog features name their source columns (``sector`` needs
+        ``naf_code``); extra features (``extra_numeric``/``extra_categorical``)
+        are columns of ``debtors`` or ``claims``, which
+        :func:`~recovery_analytics.snapshots.attach_attributes` adds to a state.
+        """
+        check_is_fitted(self)
+        return source_columns(self.feature_names_)
 
     def transform_features(self, state: pd.DataFrame) -> np.ndarray:
         """The float matrix the boosters see (categories as training codes, unknown = NaN)."""
@@ -504,6 +526,7 @@ def train_model(
     capacity: float = 0.10,
     refit: bool = True,
     progress: bool = False,
+    history_days: int | None = HISTORY_DAYS,
     **params: Any,
 ) -> tuple[AmicableModel, dict]:
     """Build snapshots, evaluate on a later period, fit the final model.
@@ -527,6 +550,10 @@ def train_model(
     refit : bool, default True
     progress : bool, default False
         Show a progress bar on stderr.
+    history_days : int or None, default 365
+        Look-back of the debtor history features (claims settled in the
+        ``history_days`` days before each as_of; None = all the history). The
+        model remembers it (``history_days_``) and scores with the same.
     **params
         :class:`AmicableModel` parameters (``num_threads``, ``n_estimators``...).
         ``portfolio.extra_features`` are added as ``extra_numeric`` /
@@ -554,7 +581,9 @@ def train_model(
     steps = ["snapshots", "evaluation model", "evaluation", "final model"]
     with tqdm(total=len(steps), disable=not progress, desc="train", unit="step") as bar:
         bar.set_postfix_str(steps[0])
-        snaps = training_snapshots(portfolio, horizon_days=horizon_days, every_days=every_days)
+        snaps = training_snapshots(
+            portfolio, horizon_days=horizon_days, every_days=every_days, history_days=history_days
+        )
         bar.update()
         train, test = time_split(snaps, test_fraction)
         bar.set_postfix_str(steps[1])
@@ -586,6 +615,7 @@ def score_portfolio(
     with_reasons: bool | int = 0,
     lang: str = "fr",
     progress: bool = False,
+    state: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every open claim of a portfolio at ``as_of``.
 
@@ -600,6 +630,13 @@ def score_portfolio(
         the ``n`` claims with the highest expected euros, ``True`` for all.
     lang : {"fr", "en"}, default "fr"
     progress : bool, default False
+    state : pandas.DataFrame, optional
+        The portfolio's state at ``as_of``
+        (:func:`~recovery_analytics.features.portfolio_state`, all claims or
+        only the open ones), when the caller has computed it already: it is
+        then not computed again. It must be at ``as_of`` and, if it records
+        its look-back (``attrs["history_days"]``), use the model's
+        ``history_days_``. Without it, only the open claims' state is computed.
 
     Returns
     -------
@@ -608,16 +645,32 @@ def score_portfolio(
         ``reason_*`` are NA where not computed. Categories unseen in training
         are scored as unknown and listed in ``attrs["unseen_categories"]``
         (list of ``{"feature", "value", "rows"}``).
+
+    Raises
+    ------
+    InputError
+        A column the model needs is missing (e.g. an extra feature such as
+        ``bureau_score`` absent from ``debtors`` and ``claims``).
+    ValueError
+        ``state`` is not at ``as_of`` or used another history look-back.
     """
     from tqdm.auto import tqdm
 
     from recovery_analytics.features import portfolio_state
+    from recovery_analytics.model_io import check_compatible
     from recovery_analytics.reasons import REASON_COLUMNS, wide_reasons
     from recovery_analytics.snapshots import attach_attributes
 
+    check_is_fitted(model)
+    history_days = getattr(model, "history_days_", HISTORY_DAYS)
     with tqdm(total=3, disable=not progress, desc="score", unit="step") as bar:
-        state = portfolio_state(portfolio, as_of)
-        state = attach_attributes(state[state["is_open"]].reset_index(drop=True), portfolio)
+        if state is None:
+            state = portfolio_state(portfolio, as_of, history_days=history_days, only_open=True)
+        else:
+            _check_given_state(state, as_of, history_days)
+            state = state[state["is_open"].to_numpy(dtype=bool)].reset_index(drop=True)
+        state = attach_attributes(state, portfolio, columns=model.required_columns())
+        check_compatible(model, state)
         bar.update()
         frame = model._features(state)
         scored = model._score(state, frame)
@@ -638,5 +691,21 @@ def score_portfolio(
             for col in REASON_COLUMNS:
                 out.loc[pick, col] = wide[col].reindex(rows).to_numpy()
         bar.update()
-    out.attrs["unseen_categories"] = model._unseen(frame).to_dict(orient="records")
+    out = out.sort_values("claim_id", kind="stable", ignore_index=True)
+    out.attrs = {"unseen_categories": model._unseen(frame).to_dict(orient="records")}
     return out[list(SCORE_COLUMNS)]
+
+
+def _check_given_state(state: pd.DataFrame, as_of: Any, history_days: int | None) -> None:
+    """A state passed to :func:`score_portfolio` must be at as_of, with the model's look-back."""
+    day = pd.Timestamp(as_of).normalize()
+    dates = pd.DatetimeIndex(state["as_of"].unique()) if "as_of" in state.columns else None
+    if dates is None or (len(dates) and (len(dates) > 1 or dates[0] != day)):
+        found = "no as_of column" if dates is None else f"as_of {sorted(map(str, dates.date))}"
+        raise ValueError(f"state must be the portfolio state at {day.date()}; it has {found}")
+    if "history_days" in state.attrs and state.attrs["history_days"] != history_days:
+        raise ValueError(
+            f"state was computed with history_days={state.attrs['history_days']}, the model "
+            f"was trained with history_days={history_days}: compute the state with "
+            "portfolio_state(portfolio, as_of, history_days=model.history_days_)"
+        )

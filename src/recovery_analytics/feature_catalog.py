@@ -7,7 +7,7 @@ tenues", "aucun contact depuis 60 jours"). :func:`feature_frame` builds the
 model matrix from a claim state (``features.portfolio_state``), vectorised.
 
 Reason templates are keyed by the kind of value: ``nan`` (unknown / never;
-default "<name> : inconnu"),
+without it a missing value gives no sentence),
 ``zero``, ``one``, ``many`` (and optionally ``neg`` for negative values, with
 the absolute value) for numbers (``{n}`` is replaced by the rounded value;
 ``levels`` lists one sentence per integer value instead) and ``value`` for
@@ -35,6 +35,7 @@ __all__ = [
     "is_quiet",
     "naf_section",
     "phrase",
+    "source_columns",
 ]
 
 
@@ -327,19 +328,33 @@ QUIET_VALUES: dict[str, tuple] = {
 }
 
 
+def _says_missing(name: str) -> bool:
+    """Whether the feature has its own sentence for a missing value ("jamais relancé")."""
+    feat = _BY_NAME.get(name)
+    return feat is not None and "nan" in feat.templates["fr"]
+
+
 def is_quiet(name: str, values: pd.Series) -> pd.Series:
-    """True where a feature value is not worth a reason (see :data:`QUIET_VALUES`).
+    """True where a feature value is not worth a reason.
+
+    Quiet are the values of :data:`QUIET_VALUES` and every missing value of a
+    feature without its own sentence for it (extra features such as
+    ``bureau_score``, the debtor type...): "unknown" tells a collector
+    nothing.
 
     Examples
     --------
     >>> import pandas as pd
     >>> is_quiet("insolvency_status", pd.Series(["none", "liquidation"])).tolist()
     [True, False]
+    >>> is_quiet("bureau_score", pd.Series([3.0, None])).tolist()
+    [False, True]
     """
     quiet = QUIET_VALUES.get(name, ())
     if "*" in quiet:
         return pd.Series(True, index=values.index)
-    out = values.isna() if "nan" in quiet else pd.Series(False, index=values.index)
+    missing = "nan" in quiet or not _says_missing(name)
+    out = values.isna() if missing else pd.Series(False, index=values.index)
     listed = [v for v in quiet if v != "nan"]
     return out | values.isin(listed) if listed else out
 
@@ -404,6 +419,24 @@ def _derived(state: pd.DataFrame, name: str) -> pd.Series:
 
 def _source_columns(feature: Feature) -> list[str]:
     return [s.strip() for s in feature.source.split(",")]
+
+
+def source_columns(names: list[str]) -> list[str]:
+    """State columns the given features are computed from, in order, without repeats.
+
+    Catalog features name their sources; any other name (an extra feature) is
+    its own column.
+
+    Examples
+    --------
+    >>> source_columns(["outstanding_share", "sector", "amount", "bureau_score"])
+    ['outstanding_eur', 'amount', 'naf_code', 'bureau_score']
+    """
+    out: list[str] = []
+    for name in names:
+        feat = _BY_NAME.get(name)
+        out += [c for c in (_source_columns(feat) if feat else [name]) if c not in out]
+    return out
 
 
 def available_features(state: pd.DataFrame) -> list[str]:
@@ -494,10 +527,28 @@ def feature_table(names: list[str] | None = None) -> pd.DataFrame:
     )
 
 
+def _format_numbers(values: pd.Series, lang: str) -> pd.Series:
+    """Numbers as a person writes them: ``3``, ``1 234,5`` (fr) / ``1,234.5`` (en)."""
+
+    def one(x: float) -> str:
+        text = f"{round(x, 2):,.2f}".rstrip("0").rstrip(".")
+        if lang == "fr":
+            text = text.replace(",", "\u202f").replace(".", ",")
+        return "0" if text in ("-0", "") else text
+
+    v = pd.to_numeric(values, errors="coerce").astype("float64")
+    return v.map(one, na_action="ignore").astype("str")
+
+
 def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
     """Plain-language sentence for each value of one feature, vectorised.
 
-    Features not in the catalog (extra columns) read ``"<name> : <value>"``.
+    Features not in the catalog (extra columns such as ``bureau_score`` or
+    ``segment``) read ``"<name> : <value>"`` (``"<name>: <value>"`` in
+    English), numbers written plainly (``bureau_score : 3``, ``encours : 1
+    234,5``). A missing value gives NA (no sentence) unless the feature has
+    its own sentence for it (``"jamais relancé"``): a reason must say
+    something.
 
     Examples
     --------
@@ -506,25 +557,30 @@ def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
     ['aucune promesse non tenue', '1 promesse non tenue', '2 promesses non tenues']
     >>> phrase("days_since_last_contact", pd.Series([float("nan"), 60.0]), "en").tolist()
     ['never in contact', 'no contact for 60 days']
+    >>> phrase("bureau_score", pd.Series([3.0, 2.5, None])).tolist()
+    ['bureau_score : 3', 'bureau_score : 2,5', nan]
+    >>> phrase("segment", pd.Series(["PME", None], dtype="str"), "en").tolist()
+    ['segment: PME', nan]
     """
     feat = _BY_NAME.get(name)
     sep = " : " if lang == "fr" else ": "
     if feat is None:
-        return name + sep + values.astype("str").fillna("?")
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        shown = _format_numbers(values, lang) if numeric else values.astype("str")
+        return (name + sep + shown).astype("str")
     tpl = feat.templates[lang]
     if feat.kind == "categorical":
         labels = feat.labels.get(lang, {})
         shown = values.astype("str").map(lambda v: labels.get(v, v), na_action="ignore")
         head, _, tail = tpl["value"].partition("{v}")
-        nan_text = tpl.get("nan", head + "?" + tail)
-        return (head + shown + tail).fillna(nan_text).astype("str")
+        out = (head + shown + tail).astype("str")
+        return out.fillna(tpl["nan"]) if "nan" in tpl else out
     v = pd.to_numeric(values, errors="coerce").astype("float64") * feat.scale
     rounded = v.round(0)
     if "levels" in tpl:
         idx = rounded.clip(0, len(tpl["levels"]) - 1).fillna(0).astype(int)
-        return pd.Series(
-            np.asarray(tpl["levels"], dtype=object)[idx], index=values.index, dtype="str"
-        )
+        out = pd.Series(np.asarray(tpl["levels"], dtype=object)[idx], index=values.index)
+        return out.where(v.notna()).astype("str")
     n_text = rounded.map(lambda x: f"{x:,.0f}".replace(",", "\u202f" if lang == "fr" else ","))
     neg = (rounded < 0) & ("neg" in tpl)
     n_text = n_text.where(~neg, rounded.abs().map(lambda x: f"{x:,.0f}"))
@@ -533,7 +589,9 @@ def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
         ["nan", "neg", "zero", "one"],
         default="many",
     )
-    unknown = f"{feat.name_fr} : inconnu" if lang == "fr" else f"{feat.name_en}: unknown"
-    template = pd.Series(kind, index=values.index).map({"nan": unknown, **tpl})
-    out = [t.replace("{n}", n) for t, n in zip(template, n_text, strict=True)]
+    template = pd.Series(kind, index=values.index).map(tpl)  # NA where no "nan" template
+    out = [
+        t.replace("{n}", n) if isinstance(t, str) else None
+        for t, n in zip(template, n_text, strict=True)
+    ]
     return pd.Series(out, index=values.index, dtype="str")

@@ -181,7 +181,6 @@ def _build_index(portfolio: Portfolio) -> _Index:
     types = np.array([known_type.get(t, -1) for t in type_names] + [-1])[type_codes]
     amount = _column(events, "amount", np.nan, m).to_numpy(dtype=np.float64, na_value=np.nan)
     key = code * span + (day - day0)
-    starts = np.arange(n, dtype=np.int64) * span
     # One sort of all events by (claim, day); tracks whose amounts are summed
     # are also ordered by amount within a day, so that the running sums do not
     # depend on the order of the input rows.
@@ -193,13 +192,16 @@ def _build_index(portfolio: Portfolio) -> _Index:
         in_track = np.zeros(len(EVENT_TYPES) + 1, dtype=bool)  # last slot: unknown type
         in_track[[EVENT_TYPES.index(t) for t in names]] = True
         rows = order[in_track[types_sorted]]
-        if name in (*_SUMMED, "promise"):
-            rows = rows[np.lexsort((amount[rows], key[rows]))]
+        if name in (*_SUMMED, "promise") and np.any(key[rows][1:] == key[rows][:-1]):
+            rows = rows[np.lexsort((amount[rows], key[rows]))]  # ties only: same claim, day
         cum = None
         if name in _SUMMED:
             cum = pd.Series(np.nan_to_num(amount[rows])).groupby(code[rows]).cumsum().to_numpy()
         tkey = key[rows]
-        start = np.searchsorted(tkey, starts, side="left")
+        # first position of each claim: events are sorted by claim, so it is the
+        # number of events of the claims before it (a count, not a search)
+        start = np.zeros(n, np.int64)
+        np.cumsum(np.bincount(code[rows], minlength=n)[:-1], out=start[1:])
         tracks[name] = _Track(tkey, day[rows], start, cum, rows)
 
     prom = tracks["promise"].rows

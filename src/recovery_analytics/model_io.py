@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.feature_catalog import FEATURES, source_columns
+from recovery_analytics.features import HISTORY_DAYS
 from recovery_analytics.schema import InputError
 
 __all__ = ["MODEL_SCHEMA_VERSION", "check_compatible", "load_model", "save_model"]
@@ -91,6 +93,7 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
         "calibration": model.calibration_,
         "window": model.window_,
         "horizon_days": getattr(model, "horizon_days_", None),
+        "history_days": getattr(model, "history_days_", HISTORY_DAYS),
         "versions": _versions(),
         "checksums": checksums,
     }
@@ -149,6 +152,8 @@ def load_model(directory: str | Path) -> AmicableModel:
     model.classes_ = np.array([0, 1])
     if meta.get("horizon_days") is not None:
         model.horizon_days_ = int(meta["horizon_days"])
+    # models saved before the look-back existed were trained on all the history
+    model.history_days_ = meta.get("history_days")
     if model.classifier_.feature_name() != model.feature_names_:
         raise InputError(f"{src}: model.json and classifier.txt disagree on the features")
     return model
@@ -157,13 +162,43 @@ def load_model(directory: str | Path) -> AmicableModel:
 def check_compatible(model: AmicableModel, state: pd.DataFrame) -> None:
     """Raise a clear :class:`InputError` if ``state`` cannot be scored by ``model``.
 
+    Every column the model's features are computed from
+    (:meth:`AmicableModel.required_columns`) must be in ``state``. The message
+    names all the missing columns; an extra feature of the training portfolio
+    (``bureau_score``, ``segment``...) must be a column of ``debtors`` or
+    ``claims`` (:func:`~recovery_analytics.snapshots.attach_attributes` copies
+    it into the state), whatever the mapping of the portfolio being scored.
+
     Examples
     --------
     >>> import pandas as pd
     >>> m = AmicableModel()
-    >>> m.numeric_features_, m.categorical_features_ = ["days_past_due"], []
-    >>> check_compatible(m, pd.DataFrame({"days_past_due": [3]}))
+    >>> m.numeric_features_, m.categorical_features_ = ["days_past_due", "bureau_score"], []
+    >>> m.feature_names_ = m.numeric_features_
+    >>> check_compatible(m, pd.DataFrame({"days_past_due": [3], "bureau_score": [7]}))
+    >>> try:
+    ...     check_compatible(m, pd.DataFrame({"days_past_due": [3]}))
+    ... except InputError as exc:
+    ...     print(str(exc)[:43])
+    the model needs column 'bureau_score' (extra
     """
-    from recovery_analytics.feature_catalog import feature_frame
-
-    feature_frame(state.iloc[:0], model.numeric_features_, model.categorical_features_)
+    catalog = {f.name for f in FEATURES}
+    names = getattr(model, "feature_names_", None)
+    names = list(names or [*model.numeric_features_, *model.categorical_features_])
+    missing = [c for c in source_columns(names) if c not in state.columns]
+    if not missing:
+        return
+    extra = [c for c in missing if c not in catalog and c in names]
+    other = [c for c in missing if c not in extra]
+    parts = []
+    if extra:
+        cols = ", ".join(map(repr, extra))
+        parts.append(
+            f"the model needs column{'s' if len(extra) > 1 else ''} {cols} (extra feature "
+            "of the training portfolio: a column of debtors or claims), which the portfolio "
+            "does not have; add it (or map it with --mapping) or retrain the model without it"
+        )
+    if other:
+        cols = ", ".join(map(repr, other))
+        parts.append(f"the claim state lacks column(s) {cols} that the model's features need")
+    raise InputError("; ".join(parts))

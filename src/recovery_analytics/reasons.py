@@ -57,9 +57,11 @@ def top_reasons(
         feature order); ``effect`` is ``+`` (pushes recovery up) or ``−``;
         ``reason`` the plain sentence. Features with a zero contribution, and
         values that tell a collector nothing
-        (:data:`~recovery_analytics.feature_catalog.QUIET_VALUES`, e.g. "no
-        insolvency", the département) are never reasons, so a row can have
-        fewer than ``top``.
+        (:func:`~recovery_analytics.feature_catalog.is_quiet`: "no
+        insolvency", the département, a missing value without a sentence of
+        its own such as a missing ``bureau_score``) are never reasons, so a
+        row can have fewer than ``top``. Extra features read ``"<name> :
+        <value>"`` (``"bureau_score : 3"``, ``"segment : PME"``).
 
     Examples
     --------
@@ -99,7 +101,8 @@ def top_reasons(
             "reason": reason,
         }
     ).astype({"claim_id": "str", "feature": "str", "value": "str", "reason": "str"})
-    out = out[strength[rows, cols] > 0]
+    # a reason must say something: quiet values and values without a sentence go
+    out = out[(strength[rows, cols] > 0) & out["reason"].notna().to_numpy()]
     return out.reset_index(drop=True)
 
 

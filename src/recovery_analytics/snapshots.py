@@ -28,7 +28,7 @@ flag is ignored there (see :func:`training_snapshots`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -191,27 +191,37 @@ def label_snapshots(
     return out
 
 
-def attach_attributes(state: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
+def attach_attributes(
+    state: pd.DataFrame, portfolio: Portfolio, columns: Iterable[str] = ()
+) -> pd.DataFrame:
     """Add debtor/claim columns the model may use and the state lacks.
 
-    ``naf_code`` and ``department`` from ``debtors`` and every extra feature
-    column of ``portfolio.extra_features`` (from ``debtors`` or ``claims``)
-    are merged in when the state does not already carry them.
+    ``naf_code`` and ``department`` from ``debtors``, every extra feature
+    column of ``portfolio.extra_features`` and every name in ``columns`` (e.g.
+    ``model.required_columns()``: a model trained with extra features finds
+    them even when the scored portfolio declares none) are merged in from
+    ``debtors`` (by ``debtor_id``) or ``claims`` (by ``claim_id``) when the
+    state does not already carry them. Names found in neither table are
+    skipped (:func:`~recovery_analytics.model_io.check_compatible` reports
+    them).
 
     Examples
     --------
     >>> import pandas as pd
     >>> from recovery_analytics.schema import Portfolio
     >>> pf = Portfolio(debtors=pd.DataFrame({"debtor_id": ["D1"], "naf_code": ["4711Z"]}),
-    ...                claims=pd.DataFrame({"claim_id": ["C1"], "grade": ["A"]}),
+    ...                claims=pd.DataFrame({"claim_id": ["C1"], "grade": ["A"], "score": [3]}),
     ...                events=pd.DataFrame(), extra_features={"categorical": ["grade"]})
     >>> st = pd.DataFrame({"claim_id": ["C1"], "debtor_id": ["D1"]})
     >>> attach_attributes(st, pf).columns.tolist()
     ['claim_id', 'debtor_id', 'naf_code', 'grade']
+    >>> attach_attributes(st, pf, columns=["score", "absent"]).columns.tolist()
+    ['claim_id', 'debtor_id', 'naf_code', 'score']
     """
     wanted = ["naf_code", "department"]
     for kind in ("numeric", "categorical"):
         wanted += list(portfolio.extra_features.get(kind, []))
+    wanted += [c for c in columns if c not in wanted]
     out = state
     for table, key in ((portfolio.debtors, "debtor_id"), (portfolio.claims, "claim_id")):
         cols = [c for c in wanted if c in table.columns and c not in out.columns and c != key]

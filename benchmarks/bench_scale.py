@@ -1,19 +1,22 @@
-"""Benchmark of the amicable model: training on ~1M snapshot rows, scoring 1M open claims.
+"""Benchmarks at scale: training on ~1M snapshot rows, scoring 1M open claims,
+the judicial assessment and the call queue of the same portfolio.
 
-Targets (issue 3):
+Targets (issues 3, 4 and 5):
 - scoring 1M open claims end to end (read Parquet, claim state from events,
   both models, write Parquet) within 3x the time of a bare LightGBM predict of
   the same model on the same feature matrix, measured in one run;
 - training on ~1M snapshot rows within a few minutes on 2 cores;
-- peak memory reported for both.
+- peak memory reported for both;
+- the judicial assessment of 1M claims in seconds (pure vectorised functions);
+- building the call queue of the same portfolio in seconds beyond scoring.
 
 The 1M open claims are the open claims of a generated 1M-claim portfolio,
 replicated (with their debtors and events, under new ids) until there are 1M
 of them: real feature distributions, and a portfolio whose size is driven by
 open claims as in an agency's book.
 
-Run: ``make bench`` or ``python benchmarks/bench_model.py``; writes
-``benchmarks/results/model.json``.
+Run: ``make bench`` or ``python benchmarks/bench_scale.py``; writes
+``benchmarks/results/scale.json``.
 """
 
 from __future__ import annotations
@@ -114,6 +117,36 @@ result.update(scored=len(scores), read_s=t1 - t0, state_s=t2 - t1, score_s=t3 - 
               ratio=(t4 - t0) / (t6 - t5))
 """
 
+JUDICIAL = """
+import time
+import pandas as pd
+from recovery_analytics.features import portfolio_state
+from recovery_analytics.io import read_portfolio
+from recovery_analytics.judicial import judicial_assessment
+
+p = read_portfolio(r"{work}/big")
+state = portfolio_state(p, pd.Timestamp("{as_of}"))
+state = state[state["is_open"]].reset_index(drop=True)
+t0 = time.perf_counter()
+j = judicial_assessment(state, as_of=pd.Timestamp("{as_of}"))
+result.update(claims=len(j), judicial_s=time.perf_counter() - t0)
+"""
+
+QUEUE = """
+import time
+import pandas as pd
+from recovery_analytics.io import read_portfolio
+from recovery_analytics.model_io import load_model
+from recovery_analytics.prioritise import build_call_queue
+
+model = load_model(r"{work}/model")
+p = read_portfolio(r"{work}/big")
+t0 = time.perf_counter()
+cq = build_call_queue(p, model, pd.Timestamp("{as_of}"), collectors=10, calls_per_collector=40)
+result.update(queue_s=time.perf_counter() - t0, debtors_in_queue=len(cq.queue),
+              excluded=len(cq.excluded), timings={{k: float(v) for k, v in cq.timings.items()}})
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -132,12 +165,21 @@ def main() -> None:
         )
         train = run_step(TRAIN.format(**fmt, train_claims=args.train_claims))
         score = run_step(SCORE.format(**fmt))
+        judicial = run_step(JUDICIAL.format(**fmt))
+        queue = run_step(QUEUE.format(**fmt))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = {"machine": machine(), "setup": setup, "train": train, "score": score}
+    out = {
+        "machine": machine(),
+        "setup": setup,
+        "train": train,
+        "score": score,
+        "judicial": judicial,
+        "queue": queue,
+    }
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "model.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    (results / "scale.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print("| step | rows | seconds | peak RSS (MB) |\n|---|---:|---:|---:|")
     print(
         f"| training snapshots | {train['snapshot_rows']:,} rows / {train['snapshot_dates']} dates "
@@ -152,6 +194,16 @@ def main() -> None:
         print(f"|   {key[:-2]} | | {score[key]:.1f} | |")
     print(f"| bare LightGBM predict (classifier) | | {score['bare_predict_s']:.1f} | |")
     print(f"| ratio end to end / bare predict | | {score['ratio']:.2f} | |")
+    print(
+        f"| judicial assessment | {judicial['claims']:,} open claims "
+        f"| {judicial['judicial_s']:.1f} | {judicial['peak_rss_mb']:.0f} |"
+    )
+    print(
+        f"| call queue (state, scoring, judicial, queue) | {queue['debtors_in_queue']:,} called "
+        f"| {queue['queue_s']:.1f} | {queue['peak_rss_mb']:.0f} |"
+    )
+    for key, seconds in queue["timings"].items():
+        print(f"|   {key} | | {seconds:.1f} | |")
 
 
 if __name__ == "__main__":
