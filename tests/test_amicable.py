@@ -285,3 +285,54 @@ def test_demo_targets_model_beats_every_baseline():
     assert strat["model_expected_eur"]["captured_eur"] > best_eur
     assert m["roc_auc"] > max(strat[b]["roc_auc"] for b in baselines)
     assert m["ece"] <= 0.03  # 0.0175 (docs/model.md)
+
+
+# -- state given by the caller, look-back, extra features without a mapping ----------
+
+
+def test_score_portfolio_reuses_a_given_state(portfolio, model):
+    as_of = portfolio.events["date"].max()
+    own = score_portfolio(portfolio, model, as_of, with_reasons=3)
+    full = portfolio_state(portfolio, as_of)
+    for given in (full, full[full["is_open"]].reset_index(drop=True)):
+        out = score_portfolio(portfolio, model, as_of, with_reasons=3, state=given)
+        pd.testing.assert_frame_equal(out, own)
+        assert out.attrs == own.attrs
+    with pytest.raises(ValueError, match="state must be the portfolio state at"):
+        score_portfolio(portfolio, model, as_of - pd.Timedelta(days=1), state=full)
+    # a state with another look-back than the model's is recomputed, not used
+    other = portfolio_state(portfolio, as_of, history_days=30)
+    assert not other["debtor_hist_claims"].equals(full["debtor_hist_claims"])
+    pd.testing.assert_frame_equal(
+        score_portfolio(portfolio, model, as_of, with_reasons=3, state=other), own
+    )
+
+
+def test_model_remembers_the_history_look_back(portfolio, snaps, model):
+    assert model.history_days_ == 365 == snaps.attrs["history_days"]
+    short = training_snapshots(portfolio, history_days=90)
+    m90 = AmicableModel(**FAST).fit(short)
+    assert m90.history_days_ == 90
+    as_of = portfolio.events["date"].max()
+    # scoring computes the state with the model's look-back
+    st = portfolio_state(portfolio, as_of, history_days=90, only_open=True)
+    expected = m90.predict_p(attach_attributes(st, portfolio))
+    np.testing.assert_allclose(score_portfolio(portfolio, m90, as_of)["p_amicable"], expected)
+
+
+def test_extra_features_are_found_without_a_mapping(portfolio, model):
+    """A model trained with bureau_score/segment scores the same data read back unmapped."""
+    assert {"bureau_score", "segment"} <= set(model.feature_names_)
+    as_of = portfolio.events["date"].max()
+    unmapped = Portfolio(portfolio.debtors, portfolio.claims, portfolio.events)
+    assert unmapped.extra_features == {}
+    pd.testing.assert_frame_equal(
+        score_portfolio(unmapped, model, as_of, with_reasons=5),
+        score_portfolio(portfolio, model, as_of, with_reasons=5),
+    )
+    table = "debtors" if "bureau_score" in portfolio.debtors else "claims"
+    parts = {"debtors": portfolio.debtors, "claims": portfolio.claims}
+    parts[table] = parts[table].drop(columns=["bureau_score"])
+    lacking = Portfolio(parts["debtors"], parts["claims"], portfolio.events)
+    with pytest.raises(InputError, match=r"needs column 'bureau_score' \(extra feature"):
+        score_portfolio(lacking, model, as_of)

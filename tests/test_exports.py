@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+import zipfile
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -68,6 +71,23 @@ def test_csv_is_semicolon_bom_decimal_comma_and_byte_identical(cq, tmp_path):
     back = pd.read_csv(tmp_path / "a.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert back["Encours échu"].sum() == pytest.approx(cq.queue["total_outstanding_eur"].sum())
     assert back["Rang"].tolist() == cq.queue["rank"].tolist()
+
+
+def test_xlsx_is_byte_identical_and_stamped_with_as_of(cq, tmp_path):
+    a = write_call_queue(cq, tmp_path / "a.xlsx").read_bytes()
+    time.sleep(2.1)  # zip member dates have a 2-second resolution: let the clock move on
+    b = write_call_queue(cq, tmp_path / "b.xlsx").read_bytes()
+    assert a == b
+    wb = load_workbook(tmp_path / "a.xlsx")
+    assert wb.properties.created == wb.properties.modified == datetime(2026, 6, 30)
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        assert {m.date_time for m in z.infolist()} == {(2026, 6, 30, 0, 0, 0)}
+    # another as_of, another stamp; the queue table alone gets a fixed one too
+    c = write_call_queue(cq, tmp_path / "c.xlsx", as_of="2026-07-01").read_bytes()
+    assert c != a
+    q1 = write_call_queue(cq.queue, tmp_path / "q1.xlsx").read_bytes()
+    q2 = write_call_queue(cq.queue, tmp_path / "q2.xlsx").read_bytes()
+    assert q1 == q2
 
 
 def test_refuses_other_suffixes(cq, tmp_path):

@@ -47,6 +47,7 @@ def test_round_trip_gives_identical_predictions(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.predict_fraction(snaps), model.predict_fraction(snaps))
     assert loaded.get_params() == model.get_params()
     assert loaded.categories_ == model.categories_ and loaded.horizon_days_ == 90
+    assert loaded.history_days_ == model.history_days_ == 365
     rows = snaps.tail(5)
     assert loaded.explain(rows).equals(model.explain(rows))
     meta = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
@@ -93,5 +94,22 @@ def test_scoring_a_state_missing_a_feature_names_it(fitted, tmp_path):
     check_compatible(loaded, snaps)
     with pytest.raises(InputError, match="'bureau_score'"):
         check_compatible(loaded, snaps.drop(columns=["bureau_score"]))
+    # every missing column in one message, extra features told apart
+    with pytest.raises(InputError) as err:
+        check_compatible(loaded, snaps.drop(columns=["bureau_score", "segment", "naf_code"]))
+    msg = str(err.value)
+    assert "columns 'bureau_score', 'segment' (extra feature" in msg
+    assert "lacks column(s) 'naf_code'" in msg
     with pytest.raises(InputError, match=r"feature 'sector' needs column.*'naf_code'"):
         loaded.predict_p(snaps.drop(columns=["naf_code"]))
+
+
+def test_models_saved_before_the_look_back_score_with_all_the_history(fitted, tmp_path):
+    model, _ = fitted
+    save_model(model, tmp_path)
+    meta_path = tmp_path / "model.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    assert meta["history_days"] == 365
+    del meta["history_days"]  # as written by the first version
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    assert load_model(tmp_path).history_days_ is None

@@ -1,4 +1,8 @@
-"""The call queue: eligibility, value of a call, capacity, assignment, next best action."""
+"""The call queue: eligibility, capacity, assignment, determinism, the lists of the week.
+
+The pieces have their own test files: ``test_phones.py``, ``test_uplift.py``
+(value of a call, uplift) and ``test_escalation.py`` (next best action).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recovery_analytics import escalation, phones, prioritise, uplift
 from recovery_analytics.amicable import train_model
 from recovery_analytics.demo import generate_demo
 from recovery_analytics.exports import write_call_queue
@@ -13,13 +18,8 @@ from recovery_analytics.features import portfolio_state
 from recovery_analytics.prioritise import (
     EXCLUSION_REASONS,
     QUEUE_COLUMNS,
-    EscalationPolicy,
     build_call_queue,
-    call_value,
     check_french_phone,
-    estimate_call_uplift,
-    format_french_phone,
-    next_best_action,
 )
 from recovery_analytics.schema import Portfolio
 
@@ -41,146 +41,17 @@ def cq(portfolio, model):
     return build_call_queue(portfolio, model, AS_OF, collectors=2, calls_per_collector=8)
 
 
+def test_public_names_stay_importable_from_prioritise():
+    # the split modules' names are re-exported unchanged (same objects)
+    for module in (phones, escalation, uplift):
+        for name in module.__all__:
+            assert name in prioritise.__all__
+            assert getattr(prioritise, name) is getattr(module, name)
+
+
 def _overdue_debtors(portfolio, as_of=AS_OF):
     st = portfolio_state(portfolio, as_of)
     return set(st.loc[st["is_open"] & (st["days_past_due"] > 0), "debtor_id"])
-
-
-# ----------------------------------------------------------------------------- phones
-def test_french_phone_numbers_are_validated_and_normalised():
-    raw = pd.Series(
-        [
-            "06 12 34 56 78",
-            "06.12.34.56.78",
-            "+33 6 12 34 56 78",
-            "+33 (0)1 23 45 67 89",
-            "0033 612345678",
-            "+262 692 12 34 56",  # Réunion mobile
-            "+596 596 12 34 56",  # Martinique landline
-            "+44 20 7123 4567",  # foreign, callable
-            "06 12 34",  # truncated
-            "00 00 00 00 00",  # placeholder
-            "06 11 11 11 11",  # fake
-            "tel 0612345678",  # letters
-            "",
-            None,
-        ]
-    )
-    out = check_french_phone(raw)
-    assert out["phone_status"].tolist() == [
-        "ok", "ok", "ok", "ok", "ok", "ok", "ok", "foreign",
-        "malformed", "malformed", "malformed", "malformed", "missing", "missing",
-    ]  # fmt: skip
-    assert out["phone_national"].tolist()[:8] == [
-        "0612345678", "0612345678", "0612345678", "0123456789", "0612345678",
-        "0692123456", "0596123456", "+442071234567",
-    ]  # fmt: skip
-    assert out["phone_national"].iloc[8:].isna().all()
-    formatted = format_french_phone(out["phone_national"])
-    assert formatted.iloc[0] == "06 12 34 56 78"
-    assert formatted.iloc[5] == "06 92 12 34 56"
-    assert formatted.iloc[7] == "+442071234567"
-
-
-# ----------------------------------------------------------------------------- value of a call
-def test_call_value_hand_worked_example():
-    # D1: claim 1: O 1000, E 400, lift 1.5 -> (0.5 x 400 = 200, cap 600) = 200
-    #     claim 2: O 300, E 280, lift 2 -> min(280, 20) = 20     -> 220 if reached
-    #     reach 0.5, broken promise x1.25 -> 137.50 €
-    #     minutes 0.5 x 8 + 0.5 x 1 = 4.5; cost 0.60 x 4.5 = 2.70 €; net 134.80; 29.9556 €/min
-    # D2: O 50, E 10, lift 1.5 -> 5; reach 0.2 -> 1.00 €; minutes 0.2 x 6 + 0.8 = 2.0;
-    #     cost 0.10 + 0.60 x 2 = 1.30 €; net -0.30 € (not worth a call)
-    claims = pd.DataFrame(
-        {
-            "debtor_id": ["D1", "D2", "D1"],
-            "outstanding_eur": [1000.0, 50.0, 300.0],
-            "expected_recovery_eur": [400.0, 10.0, 280.0],
-            "lift": [1.5, 1.5, 2.0],
-        }
-    )
-    debtors = pd.DataFrame(
-        {
-            "debtor_id": ["D2", "D1"],
-            "reach_rate": [0.2, 0.5],
-            "talk_minutes": [6.0, 8.0],
-            "broken_promise": [False, True],
-        }
-    )
-    out = call_value(claims, debtors, call_cost_eur=0.10)
-    assert out["debtor_id"].tolist() == ["D1", "D2"]
-    np.testing.assert_allclose(out["call_eur"], [137.5, 1.0])
-    np.testing.assert_allclose(out["expected_minutes"], [4.5, 2.0])
-    np.testing.assert_allclose(out["cost_eur"], [0.1 + 2.7, 1.3])
-    np.testing.assert_allclose(out["net_eur"], [134.7, -0.3])
-    np.testing.assert_allclose(out["value_per_minute"], [134.7 / 4.5, -0.15])
-
-
-def test_a_broken_promise_moves_the_debtor_up():
-    claims = pd.DataFrame(
-        {"debtor_id": ["A", "B"], "outstanding_eur": [1000.0] * 2,
-         "expected_recovery_eur": [300.0] * 2, "lift": [1.5] * 2}
-    )  # fmt: skip
-    debtors = pd.DataFrame(
-        {"debtor_id": ["A", "B"], "reach_rate": [0.5] * 2, "talk_minutes": [8.0] * 2,
-         "broken_promise": [False, True]}
-    )  # fmt: skip
-    out = call_value(claims, debtors).set_index("debtor_id")
-    assert out.loc["B", "call_eur"] == pytest.approx(1.25 * out.loc["A", "call_eur"])
-    assert out.loc["B", "value_per_minute"] > out.loc["A", "value_per_minute"]
-
-
-# ----------------------------------------------------------------------------- uplift
-def _tiny_ledger(with_calls: bool) -> Portfolio:
-    n = 40
-    ids = [f"F{i:02d}" for i in range(n)]
-    debtors = pd.DataFrame({"debtor_id": [f"D{i:02d}" for i in range(n)], "debtor_type": "B2B"})
-    claims = pd.DataFrame(
-        {
-            "claim_id": ids,
-            "debtor_id": debtors["debtor_id"],
-            "invoice_date": pd.Timestamp("2025-12-01"),
-            "due_date": pd.Timestamp("2026-01-01"),
-            "amount": 100.0,
-        }
-    )
-    called = ids[:20]
-    ev = [
-        pd.DataFrame(
-            {
-                "claim_id": called,
-                "date": pd.Timestamp("2026-02-10"),
-                "type": "payment",
-                "amount": 100.0,
-            }
-        )
-    ]
-    if with_calls:
-        ev.append(
-            pd.DataFrame(
-                {
-                    "claim_id": called,
-                    "date": pd.Timestamp("2026-02-05"),
-                    "type": "call_reached",
-                    "amount": np.nan,
-                }
-            )
-        )
-    return Portfolio(debtors, claims, pd.concat(ev, ignore_index=True))
-
-
-def test_uplift_from_the_history_and_the_prior_without_calls():
-    up = estimate_call_uplift(_tiny_ledger(True), AS_OF).set_index("age_bucket")
-    # the 20 reached claims (36 days past due on 5 Feb) all paid within 30 days
-    assert up.loc["31-60", "n_called"] == 20
-    assert up.loc["31-60", "paid_called"] == pytest.approx(1.0)
-    assert up.loc["31-60", "lift_raw"] > 1.5
-    assert (up["lift"] >= 1).all() and (up["lift"] <= 3).all()
-    assert up.loc["31-60", "lift"] > up.loc["365+", "lift"] > 1.5  # shrunk to the pooled lift
-    assert up["reach_rate"].iloc[0] == pytest.approx((20 + 20 * 0.45) / (20 + 20))
-    none = estimate_call_uplift(_tiny_ledger(False), AS_OF)
-    assert (none["n_called"] == 0).all()
-    np.testing.assert_allclose(none["lift"], 1.5)  # the prior
-    np.testing.assert_allclose(none["reach_rate"], 0.45)
 
 
 # ----------------------------------------------------------------------------- the queue
@@ -248,9 +119,10 @@ def test_deterministic_and_independent_of_row_order(portfolio, model, cq, tmp_pa
     again = build_call_queue(shuffled, model, AS_OF, collectors=2, calls_per_collector=8)
     for name in ("queue", "claims", "excluded", "letters", "summary", "disputes"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(cq, name), obj=name)
-    a = write_call_queue(cq, tmp_path / "a.csv").read_bytes()
-    b = write_call_queue(again, tmp_path / "b.csv").read_bytes()
-    assert a == b
+    for suffix in (".csv", ".xlsx"):
+        a = write_call_queue(cq, tmp_path / f"a{suffix}").read_bytes()
+        b = write_call_queue(again, tmp_path / f"b{suffix}").read_bytes()
+        assert a == b, suffix
 
 
 def test_minutes_capacity_and_segment_caps(portfolio, model):
@@ -305,106 +177,3 @@ def test_a_payments_only_ledger_still_gets_a_queue(portfolio):
     assert set(cq.queue["debtor_id"]) | set(cq.excluded["debtor_id"]) == _overdue_debtors(ledger)
     # nothing logged: the first step of the scenario is a reminder letter, not a court route
     assert "reminder_letter" in set(cq.letters["action"])
-
-
-# ----------------------------------------------------------------------------- next best action
-def _state(**cols):
-    n = len(next(iter(cols.values())))
-    base = {
-        "claim_id": [f"C{i:02d}" for i in range(n)],
-        "debtor_id": [f"D{i}" for i in range(n)],
-        "is_open": [True] * n,
-        "as_of": [pd.Timestamp(AS_OF)] * n,
-        "debtor_type": ["B2C"] * n,
-        "amount": [1000.0] * n,
-        "outstanding_eur": [1000.0] * n,
-        "n_reminders": [0] * n,
-        "n_call_attempts": [0] * n,
-        "n_formal_notices": [0] * n,
-        "stage_rank": [0] * n,
-        "last_action_date": [pd.NaT] * n,
-        "formal_notice_date": [pd.NaT] * n,
-        "judicial_filing_date": [pd.NaT] * n,
-        "promise_pending": [False] * n,
-        "next_promise_date": [pd.NaT] * n,
-        "open_dispute": [False] * n,
-        "insolvency_status": ["none"] * n,
-        "p_amicable": [0.8] * n,
-    }
-    base.update(cols)
-    st = pd.DataFrame(base)
-    st["due_date"] = pd.Timestamp(AS_OF) - pd.to_timedelta(st["days_past_due"], unit="D")
-    return st
-
-
-def test_next_best_action_follows_the_escalation_scenario():
-    d = pd.Timestamp
-    st = _state(
-        days_past_due=[-10, -10, 10, 20, 40, 40, 70, 90, 90, 30, 30, 30, 200],
-        amount=[6000.0, 500.0] + [1000.0] * 11,
-        n_reminders=[0, 0, 0, 1, 2, 1, 2, 2, 2, 0, 0, 0, 2],
-        n_call_attempts=[0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1],
-        n_formal_notices=[0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1],
-        stage_rank=[0, 0, 0, 1, 2, 2, 2, 4, 4, 0, 0, 0, 5],
-        last_action_date=[
-            pd.NaT,
-            pd.NaT,
-            pd.NaT,
-            d("2026-06-25"),
-            d("2026-06-01"),
-            d("2026-06-01"),
-            d("2026-05-20"),
-            d("2026-05-01"),
-            d("2026-05-01"),
-            pd.NaT,
-            pd.NaT,
-            pd.NaT,
-            d("2026-01-01"),
-        ],
-        formal_notice_date=[pd.NaT] * 7 + [d("2026-05-01")] * 2 + [pd.NaT] * 3 + [d("2025-12-01")],
-        judicial_filing_date=[pd.NaT] * 12 + [d("2026-01-01")],
-        promise_pending=[False] * 9 + [True, False, False, False],
-        next_promise_date=[pd.NaT] * 9 + [d("2026-07-04"), pd.NaT, pd.NaT, pd.NaT],
-        open_dispute=[False] * 10 + [True, False, False],
-        insolvency_status=["none"] * 11 + ["liquidation", "none"],
-    )
-    judicial = pd.DataFrame(
-        {"claim_id": st["claim_id"], "recommended_route": ["continue_amicable"] * 13,
-         "declaration_deadline": [pd.NaT] * 11 + [d("2026-08-15"), pd.NaT]}
-    )  # fmt: skip
-    judicial.loc[7, "recommended_route"] = "injonction_de_payer"
-    judicial.loc[11, "recommended_route"] = "declare_claim"
-    out = next_best_action(st, judicial, EscalationPolicy())
-    assert out["action"].tolist() == [
-        "courtesy_reminder",  # large invoice not yet due
-        "not_due",  # small, low-risk invoice not yet due
-        "reminder_letter",
-        "call",
-        "formal_notice",  # letter, call and second letter done; no visit for B2C
-        "second_letter",
-        "formal_notice",
-        "court",  # notice sent, the judicial module recommends an injonction de payer
-        "call",  # notice sent, court not worth it: call again
-        "wait_promise",
-        "resolve_dispute",
-        "declare_claim",
-        "follow_court_case",
-    ]
-    due = st["due_date"]
-    dates = out["action_date"]
-    assert dates[0] == due[0] - pd.Timedelta(days=5)
-    assert dates[2] == due[2] + pd.Timedelta(days=7)  # 7 days after the due date: 27 June
-    assert dates[3] == d("2026-07-02")  # due + 15 = 25 June, but 7 days after the 25 June letter
-    assert dates[4] == due[4] + pd.Timedelta(days=45)
-    assert dates[7] == max(due[7] + pd.Timedelta(days=60), d("2026-05-11"))
-    assert dates[8] == d("2026-05-31")  # court day (due + 60) is later than last action + 14
-    assert dates[9] == d("2026-07-07")  # promised 4 July + 3 days of grace
-    assert dates[11] == d("2026-08-15")
-    assert out.loc[7, "route"] == "injonction_de_payer" and pd.isna(out.loc[8, "route"])
-    assert out.loc[2, "channel"] == "letter" and out.loc[7, "channel"] == "court"
-    # a visit for a large B2B debtor between the second letter and the formal notice
-    b2b = _state(days_past_due=[50], debtor_type=["B2B"], n_reminders=[2], n_call_attempts=[1],
-                 stage_rank=[2], debtor_open_exposure_eur=[20_000.0])  # fmt: skip
-    assert next_best_action(b2b)["action"].tolist() == ["visit"]
-    no_visit = EscalationPolicy(visit_min_eur=None)
-    assert next_best_action(b2b, policy=no_visit)["action"].tolist() == ["formal_notice"]

@@ -20,7 +20,6 @@ def _template_regex(feature, lang):
     tpl = feature.templates[lang]
     texts = list(tpl.get("levels", [])) + [v for k, v in tpl.items() if k != "levels"]
     labels = list(feature.labels.get(lang, {}).values())
-    texts.append(f"{feature.name_fr} : inconnu" if lang == "fr" else f"{feature.name_en}: unknown")
     parts = []
     for t in texts:
         esc = re.escape(t).replace(r"\{n\}", r"-?[\d\u202f,]+").replace(r"\{v\}", r".+")
@@ -37,7 +36,10 @@ def test_every_catalog_feature_phrases_all_kinds_of_values(lang):
             else pd.Series([np.nan, -3.0, 0.0, 1.0, 0.456, 2.0, 45.4, 12345.0])
         )
         out = phrase(f.name, values, lang)
-        assert out.notna().all() and (out.str.len() > 0).all(), f.name
+        # a missing value has a sentence only where the feature says what it means
+        assert out.isna().tolist() == (values.isna() & ("nan" not in f.templates[lang])).tolist()
+        out = out.dropna()
+        assert (out.str.len() > 0).all(), f.name
         assert not out.str.contains("{", regex=False).any(), f.name
         assert out.str.match(_template_regex(f, lang)).all(), (f.name, out.tolist())
 
@@ -130,3 +132,58 @@ def test_values_that_tell_a_collector_nothing_are_not_reasons():
         "procédure collective : liquidation judiciaire",
         "en retard de 30 jours",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "lang", "expected"),
+    [
+        ("bureau_score", [3.0, 2.5, 1234.5, -0.001], "fr",
+         ["bureau_score : 3", "bureau_score : 2,5", "bureau_score : 1\u202f234,5",
+          "bureau_score : 0"]),
+        ("bureau_score", [3.0, 1234.567], "en", ["bureau_score: 3", "bureau_score: 1,234.57"]),
+        ("any name_42", [7.0], "fr", ["any name_42 : 7"]),
+    ],
+)  # fmt: skip
+def test_extra_numeric_features_read_name_and_value(name, values, lang, expected):
+    assert phrase(name, pd.Series(values), lang).tolist() == expected
+
+
+def test_extra_categorical_features_and_missing_values():
+    seg = pd.Series(["PME", "Grand compte", None], dtype="str")
+    assert phrase("segment", seg).tolist()[:2] == ["segment : PME", "segment : Grand compte"]
+    assert phrase("segment", seg, "en").tolist()[:2] == ["segment: PME", "segment: Grand compte"]
+    assert phrase("segment", seg).isna().tolist() == [False, False, True]
+    assert phrase("bureau_score", pd.Series([np.nan])).isna().all()
+    # catalog features without a sentence for "unknown" stay quiet too
+    assert phrase("debtor_type", pd.Series([None], dtype="str")).isna().all()
+    assert phrase("amount", pd.Series([np.nan])).isna().all()
+    assert phrase("stage_rank", pd.Series([np.nan])).isna().all()
+    # ... while those that have one keep it
+    assert phrase("days_since_last_action", pd.Series([np.nan])).tolist() == ["jamais relancé"]
+
+
+def test_missing_extra_values_are_never_reasons():
+    frame = pd.DataFrame(
+        {
+            "bureau_score": [np.nan, 3.0],
+            "segment": pd.Series([None, "PME"], dtype="str"),
+            "days_since_last_action": [np.nan, 10.0],
+            "days_past_due": [30.0, 30.0],
+        }
+    )
+    # the missing values carry the largest contributions of row A
+    contrib = np.array([[2.0, -1.5, 0.2, 0.1], [0.5, -0.4, 0.2, 0.1]])
+    out = top_reasons(contrib, frame, pd.Series(["A", "B"]), list(frame.columns), top=3)
+    a = out[out["claim_id"] == "A"]
+    assert a["reason"].tolist() == ["jamais relancé", "en retard de 30 jours"]
+    assert a["rank"].tolist() == [1, 2]  # ranks stay 1..n after dropping
+    b = out[out["claim_id"] == "B"]
+    assert b["reason"].tolist() == [
+        "bureau_score : 3",
+        "segment : PME",
+        "aucune relance depuis 10 jours",
+    ]
+    wide = wide_reasons(out)
+    assert wide.loc["B", "reason_1"] == "+ bureau_score : 3"
+    assert wide.loc["B", "reason_2"] == "− segment : PME"
+    assert not wide.stack().str.contains(r"\?|inconnu|nan").any()

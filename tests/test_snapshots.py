@@ -8,7 +8,7 @@ import pytest
 
 from recovery_analytics.demo import generate_demo
 from recovery_analytics.feature_catalog import available_features, feature_frame
-from recovery_analytics.features import portfolio_states
+from recovery_analytics.features import HISTORY_DAYS, portfolio_state, portfolio_states
 from recovery_analytics.schema import InputError, Portfolio
 from recovery_analytics.snapshots import (
     LABEL_COLUMNS,
@@ -155,6 +155,8 @@ def test_no_feature_can_see_past_its_as_of():
         extra_features=pf.extra_features,
     )
     state = portfolio_states(cut, [as_of])
+    # the static disputed flag is ignored in snapshots (it is the export date's)
+    state["open_dispute"] = state["dispute_opened_date"].notna()
     state = attach_attributes(state, cut).set_index("claim_id").loc[rows["claim_id"]]
     state = state.reset_index()
     feature_cols = [c for c in rows.columns if c not in LABEL_COLUMNS]
@@ -191,3 +193,38 @@ def test_error_when_a_single_class():
     pf = _portfolio(paid_every=1)  # every claim paid 40 days after due: all recovered
     with pytest.raises(InputError, match=r"all .* rows are recovered"):
         training_snapshots(pf, horizon_days=90, every_days=14)
+
+
+def test_static_dispute_flag_does_not_leak_into_snapshots():
+    # C001 (unpaid) is flagged disputed in the export, its dispute opened on
+    # 01/06/2025; C003 (unpaid) is flagged but no dispute event was logged.
+    pf = _portfolio()
+    claims = pf.claims.assign(disputed=pf.claims["claim_id"].isin(["C001", "C003"]))
+    opened = _events([("C001", "2025-06-01", "dispute_opened", np.nan)])
+    events = pd.concat([pf.events, opened], ignore_index=True)
+    pf = Portfolio(pf.debtors, claims, events)
+    snaps = training_snapshots(pf, horizon_days=60, every_days=30).set_index("claim_id")
+    c1, c3 = snaps.loc["C001"], snaps.loc["C003"]
+    before = c1["as_of"] < D("2025-06-01")
+    assert before.sum() >= 2 and (~before).sum() >= 2
+    assert not c1.loc[before, "open_dispute"].any()  # the dispute had not opened yet
+    assert c1.loc[~before, "open_dispute"].all()  # dated event known: open
+    assert (c1.loc[~before, "dispute_age_days"] >= 0).all()
+    assert not c3["open_dispute"].any()  # a flag without a date teaches nothing
+    # the state itself still trusts the flag (scoring: the flag is current)
+    early = c1.loc[before, "as_of"].iloc[0]
+    state = portfolio_state(pf, early).set_index("claim_id")
+    assert state.loc["C001", "open_dispute"] and state.loc["C003", "open_dispute"]
+
+
+def test_snapshots_record_their_history_look_back():
+    pf = _portfolio()
+    assert training_snapshots(pf, horizon_days=60, every_days=30).attrs["history_days"] == (
+        HISTORY_DAYS
+    )
+    short = training_snapshots(pf, horizon_days=60, every_days=30, history_days=60)
+    whole = training_snapshots(pf, horizon_days=60, every_days=30, history_days=None)
+    assert short.attrs["history_days"] == 60 and whole.attrs["history_days"] is None
+    # paid claims leave the 60-day window: fewer past claims than the whole history
+    assert (short["debtor_hist_claims"] <= whole["debtor_hist_claims"]).all()
+    assert short["debtor_hist_claims"].sum() < whole["debtor_hist_claims"].sum()

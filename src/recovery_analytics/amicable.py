@@ -634,9 +634,12 @@ def score_portfolio(
         The portfolio's state at ``as_of``
         (:func:`~recovery_analytics.features.portfolio_state`, all claims or
         only the open ones), when the caller has computed it already: it is
-        then not computed again. It must be at ``as_of`` and, if it records
-        its look-back (``attrs["history_days"]``), use the model's
-        ``history_days_``. Without it, only the open claims' state is computed.
+        then not computed again. It must be at ``as_of``. A state that
+        records another history look-back (``attrs["history_days"]``) than
+        the model's ``history_days_`` is not used: the state is recomputed
+        with the model's (compute it with
+        ``portfolio_state(portfolio, as_of, history_days=model.history_days_)``
+        to avoid that). Without it, only the open claims' state is computed.
 
     Returns
     -------
@@ -652,7 +655,7 @@ def score_portfolio(
         A column the model needs is missing (e.g. an extra feature such as
         ``bureau_score`` absent from ``debtors`` and ``claims``).
     ValueError
-        ``state`` is not at ``as_of`` or used another history look-back.
+        ``state`` is not the state at ``as_of``.
     """
     from tqdm.auto import tqdm
 
@@ -664,10 +667,11 @@ def score_portfolio(
     check_is_fitted(model)
     history_days = getattr(model, "history_days_", HISTORY_DAYS)
     with tqdm(total=3, disable=not progress, desc="score", unit="step") as bar:
+        if state is not None and not _usable_state(state, as_of, history_days):
+            state = None  # computed with another history look-back than the model's
         if state is None:
             state = portfolio_state(portfolio, as_of, history_days=history_days, only_open=True)
         else:
-            _check_given_state(state, as_of, history_days)
             state = state[state["is_open"].to_numpy(dtype=bool)].reset_index(drop=True)
         state = attach_attributes(state, portfolio, columns=model.required_columns())
         check_compatible(model, state)
@@ -696,16 +700,16 @@ def score_portfolio(
     return out[list(SCORE_COLUMNS)]
 
 
-def _check_given_state(state: pd.DataFrame, as_of: Any, history_days: int | None) -> None:
-    """A state passed to :func:`score_portfolio` must be at as_of, with the model's look-back."""
+def _usable_state(state: pd.DataFrame, as_of: Any, history_days: int | None) -> bool:
+    """Whether a state given to :func:`score_portfolio` can be used as is.
+
+    Raises ValueError when it is not a state at ``as_of``; returns False when
+    it records another history look-back than the model's (it is then
+    recomputed).
+    """
     day = pd.Timestamp(as_of).normalize()
     dates = pd.DatetimeIndex(state["as_of"].unique()) if "as_of" in state.columns else None
     if dates is None or (len(dates) and (len(dates) > 1 or dates[0] != day)):
         found = "no as_of column" if dates is None else f"as_of {sorted(map(str, dates.date))}"
         raise ValueError(f"state must be the portfolio state at {day.date()}; it has {found}")
-    if "history_days" in state.attrs and state.attrs["history_days"] != history_days:
-        raise ValueError(
-            f"state was computed with history_days={state.attrs['history_days']}, the model "
-            f"was trained with history_days={history_days}: compute the state with "
-            "portfolio_state(portfolio, as_of, history_days=model.history_days_)"
-        )
+    return state.attrs.get("history_days", history_days) == history_days

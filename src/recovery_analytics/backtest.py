@@ -14,28 +14,33 @@ the history. The history's own dunning happened whatever the work order, so
 the backtest scores the *targeting* (do the chosen debtors pay), not the
 causal effect of the calls; see ``docs/call-queue.md``.
 
-Leakage: pass a model trained on :func:`history_before` the first backtest
-date (``train_model(history_before(p, start))``); a model trained on the
-whole history has seen the outcomes it is scored on.
+Leakage: pass a model trained on the history before the first backtest date,
+:func:`backtest_model` (one light model, trained once); a model trained on the
+whole history has seen the outcomes it is scored on. The uplift of a reached
+call is estimated once, from the events dated up to the first backtest date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.schema import InputError, Portfolio
 
 __all__ = [
     "POLICIES",
+    "BacktestRun",
     "backtest_call_queue",
     "backtest_dates",
+    "backtest_model",
     "backtest_totals",
     "history_before",
     "plot_backtest",
+    "run_backtest",
 ]
 
 #: Work orders compared, in report order.
@@ -82,7 +87,9 @@ def history_before(portfolio: Portfolio, date: Any) -> Portfolio:
     )
 
 
-def backtest_dates(portfolio: Portfolio, *, weeks: int = 26, follow_up_days: int = 30):
+def backtest_dates(
+    portfolio: Portfolio, *, weeks: int = 13, follow_up_days: int = 30
+) -> pd.DatetimeIndex:
     """The weekly as_of dates: the last is ``follow_up_days`` before the last event.
 
     Examples
@@ -96,6 +103,73 @@ def backtest_dates(portfolio: Portfolio, *, weeks: int = 26, follow_up_days: int
     last = pd.Timestamp(portfolio.events["date"].max()).normalize()
     end = last - pd.Timedelta(days=int(follow_up_days))
     return pd.DatetimeIndex([end - pd.Timedelta(weeks=k) for k in range(int(weeks) - 1, -1, -1)])
+
+
+def backtest_model(
+    portfolio: Portfolio,
+    start: Any,
+    *,
+    horizon_days: int = 90,
+    every_days: int = 28,
+    n_estimators: int = 100,
+    num_threads: int | None = 1,
+    **params: Any,
+):
+    """One light model trained on the history before ``start``, for the backtest.
+
+    The snapshots are those of
+    :func:`~recovery_analytics.snapshots.training_snapshots` on
+    :func:`history_before` ``start``: their labels end by ``start``, so the
+    model has seen none of the outcomes the backtest scores. It is trained
+    once, on all those snapshots (no holdout evaluation, no refit), with
+    fewer snapshot dates and trees than the weekly model: it is a stand-in
+    for "the model we would have had then", cheap enough for the weekly job
+    (a few seconds on 100k claims, one thread).
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The full history.
+    start : date-like
+        The first backtest date.
+    horizon_days, every_days : int
+        Label horizon and snapshot spacing.
+    n_estimators : int, default 100
+    num_threads : int or None, default 1
+        LightGBM threads; one thread is steadier on a shared machine.
+    **params
+        Other :class:`~recovery_analytics.amicable.AmicableModel` parameters.
+
+    Returns
+    -------
+    AmicableModel
+        Fitted, with ``horizon_days_`` set.
+
+    Raises
+    ------
+    InputError
+        Too little history before ``start`` to train (see ``training_snapshots``).
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> p = generate_demo(120, seed=1)
+    >>> m = backtest_model(p, backtest_dates(p)[0], n_estimators=10)
+    >>> m.horizon_days_
+    90
+    """
+    from recovery_analytics.amicable import AmicableModel
+    from recovery_analytics.snapshots import training_snapshots
+
+    extra = portfolio.extra_features or {}
+    params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
+    params.setdefault("extra_categorical", tuple(extra.get("categorical", ())))
+    history = history_before(portfolio, start)
+    snaps = training_snapshots(history, horizon_days=horizon_days, every_days=every_days)
+    model = AmicableModel(n_estimators=n_estimators, num_threads=num_threads, **params)
+    model = model.fit(snaps)
+    model.horizon_days_ = horizon_days
+    return model
 
 
 def _collected(
@@ -125,7 +199,7 @@ def backtest_call_queue(
     model: Any,
     *,
     dates: Sequence[Any] | None = None,
-    weeks: int = 26,
+    weeks: int = 13,
     horizons: Sequence[int] = (7, 30),
     collectors: int | Sequence[str] = 3,
     calls_per_collector: int | None = 40,
@@ -143,7 +217,7 @@ def backtest_call_queue(
     dates : sequence of date-like, optional
         The weekly as_of dates; default :func:`backtest_dates` (``weeks`` weeks
         ending ``max(horizons)`` days before the last event).
-    weeks : int, default 26
+    weeks : int, default 13
     horizons : sequence of int, default (7, 30)
         Follow-up windows in days.
     collectors, calls_per_collector
@@ -151,6 +225,8 @@ def backtest_call_queue(
     progress : bool, default False
     **queue_options
         Passed to ``build_call_queue`` (``cooloff_days``, ``judicial``...).
+        Without ``uplift``, the uplift of a reached call is estimated once,
+        at the first date (events dated up to it), and used every week.
 
     Returns
     -------
@@ -172,12 +248,16 @@ def backtest_call_queue(
     from tqdm.auto import tqdm
 
     from recovery_analytics.prioritise import build_call_queue
+    from recovery_analytics.uplift import estimate_call_uplift
 
     horizons = tuple(int(h) for h in horizons)
     if dates is None:
         dates = backtest_dates(portfolio, weeks=weeks, follow_up_days=max(horizons))
+    dates = sorted(pd.to_datetime(list(dates)))
+    if dates and queue_options.get("uplift") is None:
+        queue_options["uplift"] = estimate_call_uplift(portfolio, dates[0])
     rows = []
-    for as_of in tqdm(list(pd.to_datetime(list(dates))), disable=not progress, desc="backtest"):
+    for as_of in tqdm(dates, disable=not progress, desc="backtest"):
         cq = build_call_queue(
             portfolio,
             model,
@@ -219,6 +299,104 @@ def backtest_call_queue(
         cols = ["as_of", "policy", "debtors_called", "outstanding_eur"]
         out = pd.DataFrame(columns=cols + [f"collected_{h}d_eur" for h in horizons])
     return out.astype({"policy": "str"}).reset_index(drop=True)
+
+
+@dataclass
+class BacktestRun:
+    """What :func:`run_backtest` replayed, and with which model.
+
+    Attributes
+    ----------
+    weekly : pandas.DataFrame
+        :func:`backtest_call_queue` output (empty when nothing was replayed).
+    totals : pandas.DataFrame
+        :func:`backtest_totals` of ``weekly``.
+    dates : pandas.DatetimeIndex
+        The weekly as_of dates.
+    model : str
+        ``"history_before"`` (a :func:`backtest_model` trained on the history
+        before the first date: no leakage), ``"given"`` (the model passed in,
+        which may have seen the outcomes) or ``"none"`` (not replayed).
+    note : str
+        One French sentence for the report saying what was replayed.
+    """
+
+    weekly: pd.DataFrame
+    totals: pd.DataFrame
+    dates: pd.DatetimeIndex
+    model: str
+    note: str
+
+
+def run_backtest(
+    portfolio: Portfolio,
+    model: Any,
+    *,
+    weeks: int = 13,
+    retrain: bool = True,
+    num_threads: int | None = 1,
+    **queue_options: Any,
+) -> BacktestRun:
+    """The backtest of the weekly report: train the stand-in model once, replay, total.
+
+    With ``retrain`` (the default), one :func:`backtest_model` is trained on
+    the history before the first of the :func:`backtest_dates` and replays
+    every week; when that history is too short to train on, nothing is
+    replayed and ``note`` says why (the weekly job goes on). Without
+    ``retrain``, ``model`` is used as given: it has probably seen the
+    outcomes it is scored on, which flatters the queue.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+    model : AmicableModel or None
+        Used when ``retrain`` is False.
+    weeks : int, default 13
+    retrain : bool, default True
+    num_threads : int or None, default 1
+        LightGBM threads of the backtest model.
+    **queue_options
+        Passed to :func:`backtest_call_queue` (capacity, ``schedule``...).
+
+    Returns
+    -------
+    BacktestRun
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> run = run_backtest(generate_demo(150, seed=3), None, weeks=2, retrain=False,
+    ...                    collectors=1, calls_per_collector=5)
+    >>> run.model, len(run.weekly)
+    ('given', 6)
+    """
+    dates = backtest_dates(portfolio, weeks=weeks)
+    empty = backtest_call_queue(portfolio, None, dates=[])
+    if not len(dates):
+        return BacktestRun(empty, backtest_totals(empty), dates, "none", "Pas de rejeu demandé.")
+    span = f"{len(dates)} semaines, du {dates[0]:%d/%m/%Y} au {dates[-1]:%d/%m/%Y}"
+    origin = "given"
+    note = (
+        f"Rejeu sur {span}, avec le modèle de la semaine : il a vu une partie des "
+        "encaissements sur lesquels il est jugé (résultat optimiste)."
+    )
+    if retrain:
+        try:
+            model = backtest_model(portfolio, dates[0], num_threads=num_threads)
+        except InputError as exc:
+            note = (
+                f"Pas de rejeu : l'historique antérieur au {dates[0]:%d/%m/%Y} ne suffit pas "
+                f"pour entraîner un modèle sans fuite ({str(exc).rstrip('.')})."
+            )
+            return BacktestRun(empty, backtest_totals(empty), dates, "none", note)
+        origin = "history_before"
+        note = (
+            f"Rejeu sur {span}. Modèle léger entraîné une seule fois sur l'historique "
+            f"antérieur au {dates[0]:%d/%m/%Y} (il n'a vu aucun des encaissements sur "
+            "lesquels il est jugé) ; effet d'un appel estimé à cette même date."
+        )
+    weekly = backtest_call_queue(portfolio, model, dates=dates, **queue_options)
+    return BacktestRun(weekly, backtest_totals(weekly), dates, origin, note)
 
 
 def backtest_totals(weekly: pd.DataFrame) -> pd.DataFrame:

@@ -15,8 +15,10 @@ collectors' working lists. Management reports use debtor ids only.
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -209,15 +211,42 @@ def _kind_of(header: str) -> str:
     return "text"
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, created) -> None:
+class _StampedZip(zipfile.ZipFile):
+    """A zip archive whose members all carry one fixed date (openpyxl stamps them with now)."""
+
+    def __init__(self, path: Path, stamp: datetime):
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._stamp = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(str(zinfo_or_arcname), date_time=self._stamp)
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes the worksheets from temporary files: drop their mtime
+        data = Path(filename).read_bytes()
+        self.writestr(arcname or Path(filename).name, data, compress_type, compresslevel)
+
+
+def _save_stamped(wb, path: Path, stamp: datetime) -> None:
+    """Save ``wb`` byte-identically for the same content: fixed properties and member dates."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.created = wb.properties.modified = stamp
+    with _StampedZip(path, stamp) as archive:
+        ExcelWriter(wb, archive).save()
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: datetime) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
-    if created is not None:
-        wb.properties.created = wb.properties.modified = created
     date_fmt = "DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
     for sheet, frame in tables.items():
@@ -258,10 +287,12 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, created)
             ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
     if not wb.sheetnames:
         wb.create_sheet("Vide" if lang == "fr" else "Empty")
-    wb.save(path)
+    _save_stamped(wb, path, stamp)
 
 
-def write_call_queue(cq: CallQueue | pd.DataFrame, path: str | Path, lang: str = "fr") -> Path:
+def write_call_queue(
+    cq: CallQueue | pd.DataFrame, path: str | Path, lang: str = "fr", *, as_of: Any = None
+) -> Path:
     """Write the call queue for people; ``.xlsx`` or ``.csv`` chosen by the suffix.
 
     ``.xlsx``: a summary sheet, one sheet per collector, then letters,
@@ -269,7 +300,9 @@ def write_call_queue(cq: CallQueue | pd.DataFrame, path: str | Path, lang: str =
     filters on, euros as ``#,##0.00 €``, dates ``dd/mm/yyyy`` (``lang="en"``:
     ISO), probabilities as percentages, fitted column widths.
     ``.csv``: the queue of every collector, ``;``-separated, decimal comma,
-    dates ``dd/mm/yyyy``, UTF-8 with BOM, byte-identical for the same queue.
+    dates ``dd/mm/yyyy``, UTF-8 with BOM. Both are byte-identical for the same
+    queue: the workbook's created/modified properties and the dates of its zip
+    members are ``as_of`` (midnight), not the time of writing.
 
     Parameters
     ----------
@@ -278,6 +311,9 @@ def write_call_queue(cq: CallQueue | pd.DataFrame, path: str | Path, lang: str =
     path : str or Path
         Ends in ``.xlsx`` or ``.csv``.
     lang : {"fr", "en"}
+    as_of : date-like, optional
+        Date stamped in the ``.xlsx``; default the queue's ``as_of`` (a
+        ``queue`` table alone: 1 January 1980, the earliest zip date).
 
     Returns
     -------
@@ -317,10 +353,10 @@ def write_call_queue(cq: CallQueue | pd.DataFrame, path: str | Path, lang: str =
             lineterminator="\r\n",
         )
         return path
-    created = None
-    if isinstance(cq, CallQueue):
-        created = datetime(cq.as_of.year, cq.as_of.month, cq.as_of.day)
-    _write_xlsx(export_tables(cq, lang), path, lang, created)
+    if as_of is None:
+        as_of = cq.as_of if isinstance(cq, CallQueue) else "1980-01-01"
+    day = pd.Timestamp(as_of)
+    _write_xlsx(export_tables(cq, lang), path, lang, datetime(day.year, day.month, day.day))
     return path
 
 

@@ -572,6 +572,7 @@ def phrase(name: str, values: pd.Series, lang: str = "fr") -> pd.Series:
     if feat.kind == "categorical":
         labels = feat.labels.get(lang, {})
         shown = values.astype("str").map(lambda v: labels.get(v, v), na_action="ignore")
+        shown = shown.astype("str")  # all-missing input maps to float NaN
         head, _, tail = tpl["value"].partition("{v}")
         out = (head + shown + tail).astype("str")
         return out.fillna(tpl["nan"]) if "nan" in tpl else out

@@ -284,21 +284,17 @@ def _state_at(
     codes = np.flatnonzero(ix.inv_day <= a)
     paid, credited, wo_day, outstanding, is_open = _balances(ix, codes, a)
     kept, broken, pending, next_day, pending_eur = _promises(ix, codes, a)
-    history = _history(
-        ix, codes, a, is_open, wo_day, kept, broken, _window_start(a, history_days)
-    )
+    history = _history(ix, codes, a, is_open, wo_day, kept, broken, _window_start(a, history_days))
     dcode = ix.debtor_code[codes]
     nd = len(ix.debtor_ids)
     exposure = np.bincount(dcode, weights=np.where(is_open, outstanding, 0.0), minlength=nd)
     n_open = np.bincount(dcode, weights=is_open, minlength=nd)
     if only_open:
-        keep = is_open
-        codes, dcode = codes[keep], dcode[keep]
-        paid, credited, wo_day, outstanding, is_open = (
-            paid[keep], credited[keep], wo_day[keep], outstanding[keep], is_open[keep]
+        per_claim = (codes, dcode, paid, credited, wo_day, outstanding, kept, broken, pending)
+        codes, dcode, paid, credited, wo_day, outstanding, kept, broken, pending = (
+            x[is_open] for x in per_claim
         )
-        kept, broken, pending = kept[keep], broken[keep], pending[keep]
-        next_day, pending_eur = next_day[keep], pending_eur[keep]
+        next_day, pending_eur, is_open = next_day[is_open], pending_eur[is_open], is_open[is_open]
 
     tr, d0, sp = ix.tracks, ix.day0, ix.span
     cnt, last = {}, {}
@@ -488,7 +484,9 @@ def _check_history_days(history_days: int | None) -> int | None:
     if history_days is None:
         return None
     if isinstance(history_days, bool) or int(history_days) != history_days or history_days < 1:
-        raise ValueError(f"history_days must be a positive number of days or None, got {history_days!r}")
+        raise ValueError(
+            f"history_days must be a positive number of days or None, got {history_days!r}"
+        )
     return int(history_days)
 
 

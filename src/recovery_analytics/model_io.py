@@ -179,7 +179,7 @@ def check_compatible(model: AmicableModel, state: pd.DataFrame) -> None:
     >>> try:
     ...     check_compatible(m, pd.DataFrame({"days_past_due": [3]}))
     ... except InputError as exc:
-    ...     print(str(exc)[:43])
+    ...     print(str(exc)[:44])
     the model needs column 'bureau_score' (extra
     """
     catalog = {f.name for f in FEATURES}

@@ -216,7 +216,7 @@ def attach_attributes(
     >>> attach_attributes(st, pf).columns.tolist()
     ['claim_id', 'debtor_id', 'naf_code', 'grade']
     >>> attach_attributes(st, pf, columns=["score", "absent"]).columns.tolist()
-    ['claim_id', 'debtor_id', 'naf_code', 'score']
+    ['claim_id', 'debtor_id', 'naf_code', 'grade', 'score']
     """
     wanted = ["naf_code", "department"]
     for kind in ("numeric", "categorical"):
