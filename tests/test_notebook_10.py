@@ -43,7 +43,6 @@ def test_notebook_writes_the_exports_and_the_summary(tmp_path):
             "collectors": 2,
             "calls_per_collector": 5,
             "backtest_weeks": 2,
-            "backtest_retrain": False,
         },
         html_path=tmp_path / "run" / "10_weekly_call_queue.html",
     )
@@ -62,6 +61,8 @@ def test_notebook_writes_the_exports_and_the_summary(tmp_path):
         assert (out / name).is_file(), name
     # the report shows ids and totals only: no names, phones or emails
     html = (tmp_path / "run" / "10_weekly_call_queue.html").read_text(encoding="utf-8")
+    # the report says what the backtest is: a model that never saw the outcomes it is scored on
+    assert "Modèle léger entraîné une seule fois" in html
     for column in ("name", "phone", "email"):
         for value in p.debtors[column].dropna().head(30):
             assert value not in html, column

@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "debtor_history": "features",
     "open_claims": "features",
     "STAGES": "features",
+    "HISTORY_DAYS": "features",
     "aged_balance": "aging",
     "age_bucket": "aging",
     "bucket_labels": "aging",

@@ -258,6 +258,13 @@ def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
     type=click.IntRange(1),
     help="Spacing of training snapshots.",
 )
+@click.option(
+    "--history-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Look-back of the debtor's payment-history features.",
+)
 @_threads_option
 @_handle_errors
 def train(
@@ -266,6 +273,7 @@ def train(
     model_out: Path,
     horizon_days: int,
     every_days: int,
+    history_days: int,
     threads: int | None,
 ) -> None:
     """Train the amicable model on historical snapshots and print its evaluation.
@@ -282,6 +290,7 @@ def train(
         portfolio,
         horizon_days=horizon_days,
         every_days=every_days,
+        history_days=history_days,
         progress=True,
         num_threads=threads,
     )

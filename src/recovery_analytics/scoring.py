@@ -102,18 +102,25 @@ def score_claims(
     >>> bool(table["p_amicable"].isna().all())  # no model given
     True
     """
-    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.features import HISTORY_DAYS, portfolio_state
     from recovery_analytics.judicial import judicial_assessment
 
     as_of = pd.Timestamp(as_of)
-    state = portfolio_state(portfolio, as_of)
+    history_days = getattr(model, "history_days_", HISTORY_DAYS) if model else HISTORY_DAYS
+    state = portfolio_state(portfolio, as_of, only_open=True, history_days=history_days)
     state = state[state["is_open"]].reset_index(drop=True)
     unseen: list = []
     if model is not None:
         from recovery_analytics.amicable import score_portfolio
 
         amicable = score_portfolio(
-            portfolio, model, as_of, with_reasons=with_reasons, lang=lang, progress=progress
+            portfolio,
+            model,
+            as_of,
+            with_reasons=with_reasons,
+            lang=lang,
+            progress=progress,
+            state=state,
         )
         unseen = amicable.attrs.get("unseen_categories", [])
         keep = [
