@@ -22,12 +22,18 @@ from recovery_analytics.costs import load_schedule
 from recovery_analytics.judicial import (
     COURT_ROUTES,
     ROUTES,
+    SENSITIVITY_PARAMETERS,
     break_even_amount,
     break_even_curves,
     judicial_assessment,
     sensitivity,
 )
-from recovery_analytics.judicial_plots import plot_break_even, plot_tornado
+from recovery_analytics.judicial_plots import (
+    SENSITIVITY_LABELS_FR,
+    plot_break_even,
+    plot_tornado,
+    sensitivity_label,
+)
 from recovery_analytics.plots import ROUTE_COLORS, format_eur
 
 T = pd.Timestamp
@@ -477,6 +483,32 @@ def test_plots_return_axes_with_french_euros():
     ax = plot_tornado(tab, lang="en")
     assert "20 %" in ax.get_title()
     assert len(ax.get_yticklabels()) == len(tab)
+
+
+def test_tornado_names_each_assumption_in_french_with_its_base_value():
+    assert set(SENSITIVITY_LABELS_FR) == {*SENSITIVITY_PARAMETERS, "p_amicable"}
+    assert len(set(SENSITIVITY_LABELS_FR.values())) == len(SENSITIVITY_LABELS_FR)
+    tab = sensitivity(
+        frame(claim(outstanding_eur=4000.0)),
+        as_of="2026-06-01",
+        parameters=(
+            "routes.agency.fee_share",
+            "lawyers.hourly_rate_eur",
+            "courts.greffe_ip_tc_eur",
+        ),
+    )
+    ax = plot_tornado(tab)
+    ax.figure.canvas.draw()
+    names = {t.get_text().replace("\u00a0", " ") for t in ax.get_yticklabels()}
+    assert "Commission de l'agence de recouvrement (15 %)" in names  # schedule: 0.15
+    assert "Taux horaire de l'avocat (250 €)" in names  # schedule: 250 EUR
+    assert "Frais de greffe d'une injonction de payer (38,40 €)" in names  # 38.40 EUR TTC
+    assert not any("." in n.split(" (")[0] for n in names)  # no schedule key left
+    assert sensitivity_label("routes.injonction_de_payer.months_to_cash", 4.0) == (
+        "Délai d'encaissement d'une injonction de payer (4 mois)"
+    )
+    assert sensitivity_label("unknown.key") == "unknown.key"
+    plt.close("all")
 
 
 def test_break_even_lines_take_the_route_colours_and_dash_b2c():

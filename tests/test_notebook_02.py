@@ -6,6 +6,7 @@ Marked slow: training twice (notebook + ``train_model``) and SHAP take ~20 s.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -79,3 +80,5 @@ def test_model_card_shap_and_figures_are_written(run):
     html = (run / "02_train_model.html").read_text("utf-8")
     assert "AmicableModel(" not in html  # no code cells
     assert "Calibrage" in html
+    assert not re.search(r"<tbody>\s*<tr>\s*<th", html)  # tables shown without index
+    assert "Part captée" in html and "Ordre de travail" in html  # French headers

@@ -7,6 +7,7 @@ few seconds); its files are checked against the library's own functions.
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
 import pandas as pd
@@ -95,6 +96,10 @@ def test_scores_file_and_tables(run):
     assert by_type["claims"].sum() == len(scores)
     shares = by_type.groupby("debtor_type")["share_of_segment"].sum()
     assert shares.to_numpy() == pytest.approx([1.0] * len(shares))
+    declarations = pd.read_csv(out / "declarations.csv", parse_dates=["declaration_deadline"])
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert (declarations["days_left"] >= 0).sum() == summary["insolvency_declarations_due"]
+    assert (declarations["days_left"] < 0).sum() == summary["insolvency_declarations_late"]
     sens = pd.read_csv(out / "sensitivity.csv")
     assert "p_amicable" in set(sens["parameter"])
 
@@ -127,6 +132,9 @@ def test_html_has_no_personal_data_and_no_code(run):
     leaked = [s for s in personal if s in html]
     assert not leaked
     assert "review_table(" not in html and "import " not in html
+    assert not re.search(r"<tbody>\s*<tr>\s*<th", html)  # no pandas index before the rows
+    assert "PosixPath" not in html  # figure paths are not printed
+    assert "Gain attendu" in html and "Budget de frais" in html  # French headers
     assert "Chiffres clés" in html and "Seuils de rentabilité" in html
     assert html.index("Chiffres clés") < html.index("Seuils de rentabilité")
 

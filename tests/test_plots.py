@@ -25,6 +25,7 @@ from recovery_analytics.plots import (
     format_eur,
     format_number,
     format_pct,
+    gains_table,
     pct_formatter,
     plot_aged_balance,
     plot_captured_curve,
@@ -134,6 +135,18 @@ def test_column_label():
         column_label("naf_code", lang="de")
 
 
+def test_column_label_names_the_report_columns_in_both_languages():
+    from recovery_analytics.plots import _COLUMN_NAMES
+
+    assert set(_COLUMN_NAMES["fr"]) == set(_COLUMN_NAMES["en"])
+    assert column_label("outstanding_eur") == "encours"
+    assert column_label("claim_id") == "créance" and column_label("claims") == "créances"
+    assert column_label("share_of_segment", lang="en") == "share of segment"
+    # lower case (titles say "par type de débiteur"), acronyms excepted
+    fr = _COLUMN_NAMES["fr"].values()
+    assert all(label[0].islower() or label.split()[0].isupper() for label in fr)
+
+
 def test_every_route_has_one_colour_and_one_french_name():
     from recovery_analytics.judicial import ROUTES
 
@@ -213,3 +226,17 @@ def test_plot_gains_counts_claims_and_draws_the_random_order(scores):
     assert random.get_label() == "hasard" and list(random.get_ydata()) == [0, 1]
     assert "Gains cumulés" in ax.get_title()
     plt.close(ax.figure)
+
+
+def test_gains_table_counts_recovered_claims_and_lift(scores):
+    # one date, 4 claims, a and c recovered; largest first works a, b at 50 %
+    g = gains_table(scores, ["largest_first", "perfect_hindsight"], capacities=[0.25, 0.5, 1.0])
+    g = g.set_index(["strategy", "capacity"])
+    assert g.loc[("largest_first", 0.5), "recovered_claims"] == 1
+    assert g.loc[("largest_first", 0.5), "captured_share"] == 0.5
+    assert g.loc[("largest_first", 0.5), "lift"] == 1.0  # 50 % found working 50 %: random
+    # hindsight ranks the recovered claims first (not the euros): a and c at 50 %
+    assert g.loc[("perfect_hindsight", 0.5), "recovered_claims"] == 2
+    assert g.loc[("perfect_hindsight", 0.25), "lift"] == 2.0  # 1 of 2 working 1 of 4
+    assert (g["total_recovered_claims"] == 2).all()
+    assert g.xs(1.0, level="capacity")["captured_share"].tolist() == [1.0, 1.0]

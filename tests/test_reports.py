@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -277,6 +278,9 @@ def test_export_html_title_defaults_to_the_stem(executed, tmp_path):
 # --------------------------------------------------------------------------- formatting
 
 
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
 def _plain(values) -> list[str]:
     return [v.replace("\u202f", " ").replace("\u00a0", " ") for v in values]
 
@@ -373,3 +377,94 @@ def test_explore_notebook_on_a_tiny_portfolio(tmp_path):
     for personal in ("Dupont", "Jeanne", "Martin", "0601020304", "0699887766", "@example.org"):
         assert personal not in html
     assert "read_portfolio" not in html  # no code
+    assert not _INDEX_CELLS.search(html)  # no pandas index in front of a table
+    assert "Encours échu" in html and "Retard max. (jours)" in html  # French headers
+
+
+# --------------------------------------------------------------------------- display helpers
+
+_INDEX_CELLS = re.compile(r"<tbody>\s*<tr>\s*<th")  # a pandas index printed as a first column
+
+
+def test_display_table_has_french_headers_numbers_and_no_index():
+    t = pd.DataFrame(
+        {
+            "claim_id": ["F1", "F2"],
+            "outstanding_eur": [1234.5, np.nan],
+            "share_of_segment": [0.125, 1.0],
+            "recommended_route": ["injonction_de_payer", None],
+            "claims": [12345, 2],
+            "days_past_due": [45.4, 400.0],
+            "due_date": pd.to_datetime(["2026-06-30", None]),
+            "note": ["<b>x</b>", "ok"],
+        }
+    )
+    styler = reports.display_table(t, labels={"note": "Remarque"}, decimals={"share_of_segment": 0})
+    shown = styler.data
+    assert shown.columns.tolist() == [
+        "Créance",
+        "Encours",
+        "Part du segment",
+        "Route recommandée",
+        "Créances",
+        "Jours de retard",
+        "Échéance",
+        "Remarque",
+    ]
+    assert shown.index.tolist() == [0, 1]
+    assert _plain(shown.iloc[0]) == [
+        "F1",
+        "1 234 €",  # 1234.5 rounds half to even
+        "12 %",
+        "injonction de payer",
+        "12 345",
+        "45",
+        "30/06/2026",
+        "<b>x</b>",
+    ]
+    assert _plain(shown.iloc[1]) == ["F2", "–", "100 %", "–", "2", "400", "–", "ok"]
+    page = styler.to_html()
+    assert not _INDEX_CELLS.search(page) and "row_heading" not in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page  # text is escaped
+    # text columns left-aligned, each rule scoped to this table's id
+    uuid = styler.uuid
+    assert f"#T_{uuid} td.col0" in page and f"#T_{uuid} td.col7" in page
+    assert f"#T_{uuid} td.col1" not in page  # euros stay right-aligned
+    assert t["outstanding_eur"].iloc[0] == 1234.5  # input untouched
+
+
+def test_display_table_columns_overrides_and_repeated_headers():
+    t = pd.DataFrame({"route": ["agency"], "route_fr": ["agence"], "n": [0.5], "x": [1.0]})
+    shown = reports.display_table(t, columns=["route", "n", "x"], pct=["n"], eur=["x"]).data
+    assert _plain(shown.iloc[0]) == ["agence de recouvrement", "50,0 %", "1 €"]
+    with pytest.raises(ValueError, match="several columns would be shown as"):
+        reports.display_table(t)  # route and route_fr are both "Route"
+    with pytest.raises(KeyError, match="missing_column"):
+        reports.display_table(t, columns=["missing_column"])
+
+
+def test_headline_cards_show_every_figure_and_mark_only_non_zero_alerts():
+    cards = reports.headline_cards(
+        {"Encours": 1234567.0, "Alertes": 3, "Hors délai": 0, "Note": "<script>"},
+        alerts=["Alertes", "Hors délai"],
+    )
+    page = cards._repr_html_()
+    assert cards.data.equals(
+        headline_table({"Encours": 1234567.0, "Alertes": 3, "Hors délai": 0, "Note": "<script>"})
+    )
+    assert page.count('"ra-card-value"') == 4
+    assert page.count("ra-card ra-alert") == 1  # 3 alerts marked, 0 late not
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    assert f"1{NNBSP}234{NNBSP}567{NBSP}€" in page
+    assert headline_table({"Date": pd.Timestamp("2026-07-14")})["value"].tolist() == ["14/07/2026"]
+
+
+def test_save_figure_writes_closes_and_accepts_axes(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [0, 1])
+    path = reports.save_figure(ax, tmp_path / "deep", "line", show=False)
+    assert path == tmp_path / "deep" / "line.png"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)

@@ -39,6 +39,13 @@ EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
     "segment_cap": ("plafond du segment atteint", "segment cap reached"),
     "below_capacity": ("au-delà de la capacité du jour", "below the capacity cut-off"),
 }
+
+
+def _reason_labels(lang: str) -> dict[str, str]:
+    """Exclusion reason -> its French (``lang="fr"``) or English label."""
+    return {k: v[0 if lang == "fr" else 1] for k, v in EXCLUSION_REASONS.items()}
+
+
 _ROUTED = {
     "follow_court_case": "in_court",
     "court": "routed_to_court",

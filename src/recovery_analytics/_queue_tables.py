@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._queue_debtors import EXCLUSION_REASONS
-from recovery_analytics.escalation import ACTIONS, LETTER_ACTIONS
+from recovery_analytics._queue_debtors import EXCLUSION_REASONS, _reason_labels
+from recovery_analytics.escalation import LETTER_ACTIONS, _action_labels
 from recovery_analytics.phones import format_french_phone
 
 __all__ = ["QUEUE_COLUMNS"]
@@ -114,7 +114,7 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
         .last()
         .reindex(q["debtor_id"])
     )
-    labels = {k: v[1 if lang == "fr" else 2] for k, v in ACTIONS.items()}
+    labels = _action_labels(lang)
     base = pd.Series(np.where(q["broken_promise"], t["broken"], t["call"]), dtype="str")
     nxt = pd.Series(top_action.map(labels).to_numpy(), dtype="str")
     follow = (top_action.to_numpy() != "call") & nxt.notna().to_numpy()
@@ -165,7 +165,7 @@ def _excluded_table(deb: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = _TEXT[lang]
     ex = deb[deb["collector"].isna().to_numpy()].copy()
     ex["reason"] = ex["reason"].astype("str")
-    labels = {k: v[0 if lang == "fr" else 1] for k, v in EXCLUSION_REASONS.items()}
+    labels = _reason_labels(lang)
     ex["reason_label"] = ex["reason"].map(labels).astype("str")
     r = ex["reason"].to_numpy(dtype=object)
     promise = _pending_text(ex, lang)

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from recovery_analytics.schema import InputError, Portfolio
+
+if TYPE_CHECKING:
+    from recovery_analytics.amicable import AmicableModel
 
 __all__ = [
     "POLICIES",
@@ -114,7 +117,7 @@ def backtest_model(
     n_estimators: int = 100,
     num_threads: int | None = 1,
     **params: Any,
-):
+) -> AmicableModel:
     """One light model trained on the history before ``start``, for the backtest.
 
     The snapshots are those of

@@ -100,6 +100,13 @@ LETTER_ACTIONS: tuple[str, ...] = (
     "second_letter",
     "formal_notice",
 )
+
+
+def _action_labels(lang: str) -> dict[str, str]:
+    """Action code -> its French (``lang="fr"``) or English label."""
+    return {k: v[1 if lang == "fr" else 2] for k, v in ACTIONS.items()}
+
+
 _LADDER = ("reminder_letter", "call", "second_letter", "visit", "formal_notice", "court")
 
 

@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.prioritise import ACTIONS, CallQueue
+from recovery_analytics._queue_debtors import _reason_labels
+from recovery_analytics.escalation import _action_labels
+from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
 
 __all__ = [
     "HEADERS",
@@ -169,10 +171,9 @@ def export_tables(cq: CallQueue | pd.DataFrame, lang: str = "fr") -> dict[str, p
             queue[(queue["collector"] == name).to_numpy()], lang
         )
     if isinstance(cq, CallQueue):
-        labels = {k: v[1 + i] for k, v in ACTIONS.items()}
         let = cq.letters.assign(
             debtor=_debtor(cq.letters),
-            action=cq.letters["action"].map(labels),
+            action=cq.letters["action"].map(_action_labels(lang)),
             channel=cq.letters["channel"].map({k: v[i] for k, v in _CHANNELS.items()}),
             late=_yes(cq.letters["late"], lang),
         )
@@ -371,14 +372,12 @@ def excluded_by_reason(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
         of :data:`~recovery_analytics.prioritise.EXCLUSION_REASONS`, reasons
         with no debtor left out.
     """
-    from recovery_analytics.prioritise import EXCLUSION_REASONS
-
     g = cq.excluded.groupby("reason")
     out = pd.DataFrame(
         {"debtors": g.size(), "total_outstanding_eur": g["total_outstanding_eur"].sum()}
     )
     out = out.reindex([r for r in EXCLUSION_REASONS if r in out.index])
-    out["reason_label"] = [EXCLUSION_REASONS[r][0 if lang == "fr" else 1] for r in out.index]
+    out["reason_label"] = out.index.map(_reason_labels(lang)).astype("str")
     out.index.name = "reason"
     return out.reset_index()[["reason", "reason_label", "debtors", "total_outstanding_eur"]]
 
@@ -400,8 +399,7 @@ def letters_by_action(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
             "total_outstanding_eur": g["total_outstanding_eur"].sum(),
         }
     ).reset_index()
-    labels = {k: v[1 if lang == "fr" else 2] for k, v in ACTIONS.items()}
-    out.insert(2, "label", out["action"].map(labels).astype("str"))
+    out.insert(2, "label", out["action"].map(_action_labels(lang)).astype("str"))
     return out.astype({"late": "int64"})
 
 

@@ -17,10 +17,76 @@ from recovery_analytics.plots import (
     ensure_axes,
     eur_formatter,
     format_eur,
+    format_number,
+    format_pct,
     pct_formatter,
 )
 
-__all__ = ["plot_break_even", "plot_tornado"]
+__all__ = ["SENSITIVITY_LABELS_FR", "plot_break_even", "plot_tornado", "sensitivity_label"]
+
+#: Each assumption moved by :func:`~recovery_analytics.judicial.sensitivity`, as
+#: managers read it (``judicial.SENSITIVITY_PARAMETERS`` plus ``p_amicable``).
+SENSITIVITY_LABELS_FR: dict[str, str] = {
+    "p_amicable": "Probabilité de recouvrement amiable (modèle)",
+    "general.cost_of_capital": "Coût du capital (par an)",
+    "general.minimum_margin_eur": "Marge minimale exigée d'une procédure",
+    "general.fallback_amicable_factor": "Amiable restant après l'échec d'une procédure",
+    "courts.greffe_ip_tc_eur": "Frais de greffe d'une injonction de payer",
+    "tariffs.cj_acts.signification_eur": "Émolument de signification (commissaire de justice)",
+    "tariffs.cj_acts.saisie_attribution_eur": "Coût d'une saisie-attribution",
+    "lawyers.hourly_rate_eur": "Taux horaire de l'avocat",
+    "routes.injonction_de_payer.refused_rate": "Injonctions de payer refusées par le juge",
+    "routes.injonction_de_payer.opposition_rate": "Injonctions de payer frappées d'opposition",
+    "routes.injonction_de_payer.months_to_cash": "Délai d'encaissement d'une injonction de payer",
+    "routes.procedure_simplifiee.acceptance_rate": "Débiteurs acceptant la procédure simplifiée",
+    "routes.refere_provision.p_title_undisputed": "Provision accordée en référé (non contesté)",
+    "routes.action_au_fond.p_title_undisputed": "Jugement obtenu au fond (non contesté)",
+    "routes.action_au_fond.p_title_disputed": "Jugement obtenu au fond (contesté)",
+    "routes.agency.fee_share": "Commission de l'agence de recouvrement",
+    "enforcement.success_share_good": "Exécution réussie, débiteur solvable",
+    "enforcement.success_share_unknown": "Exécution réussie, solvabilité inconnue",
+    "enforcement.success_share_poor": "Exécution réussie, débiteur peu solvable",
+}
+
+
+def sensitivity_label(parameter: str, base_value: float | None = None, *, lang: str = "fr") -> str:
+    """How a sensitivity parameter is named in the tornado chart, with its base value.
+
+    Parameters
+    ----------
+    parameter : str
+        A schedule key of ``judicial.SENSITIVITY_PARAMETERS`` or ``p_amicable``
+        (an unknown key is shown as given).
+    base_value : float, optional
+        Appended in brackets, in the parameter's unit: euros for ``*_eur``
+        keys, months for ``months_*`` keys, a percentage otherwise (rates,
+        shares, probabilities; the mean probability for ``p_amicable``).
+    lang : {"fr", "en"}
+        ``"en"`` keeps the schedule key.
+
+    Examples
+    --------
+    >>> sensitivity_label("routes.agency.fee_share", 0.15).replace("\u00a0", " ")
+    "Commission de l'agence de recouvrement (15 %)"
+    >>> sensitivity_label("tariffs.cj_acts.signification_eur", 25.79).replace("\u00a0", " ")
+    'Émolument de signification (commissaire de justice) (25,79 €)'
+    >>> sensitivity_label("routes.injonction_de_payer.months_to_cash", 4.0, lang="en")
+    'routes.injonction_de_payer.months_to_cash (4 months)'
+    """
+    if lang not in _LABELS:
+        raise ValueError(f"unknown language {lang!r}; use one of {sorted(_LABELS)}")
+    name = SENSITIVITY_LABELS_FR.get(parameter, parameter) if lang == "fr" else parameter
+    if base_value is None or pd.isna(base_value):
+        return name
+    key = parameter.rsplit(".", 1)[-1]
+    if key.endswith("_eur"):
+        value = format_eur(base_value, 0 if abs(base_value) >= 100 else 2)
+    elif key.startswith("months"):
+        unit = "mois" if lang == "fr" else "months"
+        value = f"{format_number(base_value, 0 if float(base_value).is_integer() else 1)} {unit}"
+    else:
+        value = format_pct(base_value, 0 if round(100 * base_value, 6).is_integer() else 1)
+    return f"{name} ({value})"
 
 _LABELS = {
     "fr": {
@@ -105,7 +171,8 @@ def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") 
 
     One horizontal bar per parameter from the portfolio gain with the
     parameter lowered to the gain with it raised, around the base gain;
-    largest swing on top.
+    largest swing on top. Parameters are named in plain French with their
+    base value (:func:`sensitivity_label`); ``lang="en"`` keeps the keys.
 
     Examples
     --------
@@ -127,7 +194,12 @@ def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") 
     ax.barh(y, low - base, left=base, color="#c0504d", label=t["low"].format(pct=pct))
     ax.barh(y, high - base, left=base, color="#4f81bd", label=t["high"].format(pct=pct))
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(y, d["parameter"].tolist())
+    base_values = d["base_value"] if "base_value" in d else pd.Series(np.nan, index=d.index)
+    names = [
+        sensitivity_label(str(p), v, lang=lang)
+        for p, v in zip(d["parameter"], base_values, strict=True)  # one per assumption
+    ]
+    ax.set_yticks(y, names)
     ax.xaxis.set_major_formatter(eur_formatter())
     ax.set_title(t["to_title"].format(pct=pct))
     ax.set_xlabel(f"{t['to_x']} (base {format_eur(base)})")

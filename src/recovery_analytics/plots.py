@@ -37,6 +37,7 @@ __all__ = [
     "format_eur",
     "format_number",
     "format_pct",
+    "gains_table",
     "pct_formatter",
     "plot_aged_balance",
     "plot_captured_curve",
@@ -92,7 +93,8 @@ STRATEGY_COLORS: dict[str, str] = {
 }
 _THOUSANDS = "\u202f"  # narrow no-break space
 _BEFORE_UNIT = "\u00a0"  # no-break space
-# How grouping columns are named in titles.
+# How columns are named in titles and table headers (lower case; tables capitalise).
+# Grouping columns first, then the columns of the report tables.
 _COLUMN_NAMES = {
     "fr": {
         "debtor_type": "type de débiteur",
@@ -101,6 +103,96 @@ _COLUMN_NAMES = {
         "creditor_id": "créancier",
         "stage": "étape de relance",
         "insolvency_status": "procédure collective",
+        "segment": "segment",
+        # identifiers (pseudonymous) and routes
+        "claim_id": "créance",
+        "debtor_id": "débiteur",
+        "route": "route",
+        "route_fr": "route",
+        "recommended_route": "route recommandée",
+        "judicial_route": "procédure judiciaire",
+        "strategy": "ordre de travail",
+        # counts
+        "claims": "créances",
+        "debtors": "débiteurs",
+        "n_claims": "créances",
+        "open_claims": "créances ouvertes",
+        "rows": "lignes",
+        "rows_read": "lignes lues",
+        "valid": "lignes valides",
+        "quarantined": "en quarantaine",
+        "count": "nombre",
+        "dates": "dates",
+        "rank": "rang",
+        "claims_worked": "créances travaillées",
+        "recovered_claims": "créances soldées",
+        "expected_recovered_claims": "créances soldées attendues",
+        # euros
+        "outstanding_eur": "encours",
+        "amount_eur": "montant",
+        "expected_gain_eur": "gain attendu",
+        "cost_budget_eur": "budget de frais",
+        "expected_recovery_eur": "recouvrement amiable attendu",
+        "expected_eur": "attendu",
+        "collected_eur": "encaissé",
+        "recovered_eur": "recouvré",
+        "captured_eur": "euros captés",
+        "total_eur": "total recouvrable",
+        "base_eur": "encours de départ",
+        "paid_eur": "payé",
+        "invoiced_eur": "facturé",
+        "credited_eur": "avoirs",
+        "ar_begin_eur": "encours début",
+        "ar_end_eur": "encours fin",
+        "ar_overdue_end_eur": "dont échu en fin",
+        # shares and rates
+        "share": "part de l'encours",
+        "share_of_outstanding": "part de l'encours",
+        "share_of_segment": "part du segment",
+        "cumulative_share": "part cumulée",
+        "debtor_share": "part des débiteurs",
+        "recovery_rate": "taux de recouvrement",
+        "recovered_rate": "taux de recouvrement",
+        "captured_share": "part captée",
+        "share_of_perfect": "part du plafond",
+        "collected_vs_expected": "encaissé / attendu",
+        "p_amicable": "probabilité amiable",
+        "cei": "CEI",
+        # days and dates
+        "days": "jours",
+        "days_past_due": "jours de retard",
+        "max_days_past_due": "retard max. (jours)",
+        "from_days": "depuis (jours de retard)",
+        "days_left": "jours restants",
+        "days_to_prescription": "jours avant prescription",
+        "days_observed": "jours observés",
+        "dso_days": "DSO (jours)",
+        "as_of": "date",
+        "scored_as_of": "date de la prévision",
+        "first_as_of": "première date",
+        "last_as_of": "dernière date",
+        "period_start": "début",
+        "period_end": "fin",
+        "due_date": "échéance",
+        "invoice_date": "date de facture",
+        "disputed": "en litige",
+        "prescription_date": "date de prescription",
+        "declaration_deadline": "date limite de déclaration",
+        # other report columns
+        "bucket": "retard",
+        "table": "table",
+        "column": "colonne",
+        "check": "contrôle",
+        "example_reason": "exemple de motif",
+        "indicator": "indicateur",
+        "slice": "période",
+        "figure": "indicateur",
+        "value": "valeur",
+        "previous": "semaine précédente",
+        "current": "cette semaine",
+        "change": "évolution",
+        "lift": "lift",
+        "roc_auc": "ROC AUC",
     },
     "en": {
         "debtor_type": "debtor type",
@@ -109,6 +201,90 @@ _COLUMN_NAMES = {
         "creditor_id": "creditor",
         "stage": "dunning stage",
         "insolvency_status": "insolvency proceedings",
+        "segment": "segment",
+        "claim_id": "claim",
+        "debtor_id": "debtor",
+        "route": "route",
+        "route_fr": "route",
+        "recommended_route": "recommended route",
+        "judicial_route": "court route",
+        "strategy": "work order",
+        "claims": "claims",
+        "debtors": "debtors",
+        "n_claims": "claims",
+        "open_claims": "open claims",
+        "rows": "rows",
+        "rows_read": "rows read",
+        "valid": "valid rows",
+        "quarantined": "quarantined",
+        "count": "count",
+        "dates": "dates",
+        "rank": "rank",
+        "claims_worked": "claims worked",
+        "recovered_claims": "claims recovered",
+        "expected_recovered_claims": "claims expected to be recovered",
+        "outstanding_eur": "outstanding",
+        "amount_eur": "amount",
+        "expected_gain_eur": "expected gain",
+        "cost_budget_eur": "cost budget",
+        "expected_recovery_eur": "expected amicable recovery",
+        "expected_eur": "expected",
+        "collected_eur": "collected",
+        "recovered_eur": "recovered",
+        "captured_eur": "euros captured",
+        "total_eur": "total recoverable",
+        "base_eur": "starting outstanding",
+        "paid_eur": "paid",
+        "invoiced_eur": "invoiced",
+        "credited_eur": "credit notes",
+        "ar_begin_eur": "receivables at start",
+        "ar_end_eur": "receivables at end",
+        "ar_overdue_end_eur": "of which overdue at end",
+        "share": "share of outstanding",
+        "share_of_outstanding": "share of outstanding",
+        "share_of_segment": "share of segment",
+        "cumulative_share": "cumulative share",
+        "debtor_share": "share of debtors",
+        "recovery_rate": "recovery rate",
+        "recovered_rate": "recovery rate",
+        "captured_share": "share captured",
+        "share_of_perfect": "share of the ceiling",
+        "collected_vs_expected": "collected / expected",
+        "p_amicable": "amicable probability",
+        "cei": "CEI",
+        "days": "days",
+        "days_past_due": "days past due",
+        "max_days_past_due": "max. days past due",
+        "from_days": "from (days past due)",
+        "days_left": "days left",
+        "days_to_prescription": "days to prescription",
+        "days_observed": "days observed",
+        "dso_days": "DSO (days)",
+        "as_of": "date",
+        "scored_as_of": "date of the prediction",
+        "first_as_of": "first date",
+        "last_as_of": "last date",
+        "period_start": "start",
+        "period_end": "end",
+        "due_date": "due date",
+        "invoice_date": "invoice date",
+        "disputed": "disputed",
+        "prescription_date": "prescription date",
+        "declaration_deadline": "declaration deadline",
+        "bucket": "age",
+        "table": "table",
+        "column": "column",
+        "check": "check",
+        "example_reason": "example reason",
+        "indicator": "indicator",
+        "slice": "slice",
+        "figure": "figure",
+        "value": "value",
+        "previous": "previous week",
+        "current": "this week",
+        "change": "change",
+        "lift": "lift",
+        "roc_auc": "ROC AUC",
     },
 }
 
@@ -195,7 +371,12 @@ def pct_formatter(decimals: int = 0) -> FuncFormatter:
 
 
 def column_label(name: str, lang: str = "fr") -> str:
-    """How a grouping column is named in titles (the column name if unknown).
+    """How a column is named in titles and table headers (the column name if unknown).
+
+    Grouping columns (``debtor_type``, ``naf_code``...) and the columns of
+    the report tables (``outstanding_eur`` -> ``encours``, ``claim_id`` ->
+    ``créance``...), in lower case: a title writes ``par type de débiteur``,
+    :func:`recovery_analytics.reports.display_table` capitalises the header.
 
     Examples
     --------
@@ -396,6 +577,68 @@ def plot_reliability(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
+#: Orders of work in the gains chart (the model's probability, the rules, the ceiling).
+_GAINS_STRATEGIES = (
+    "p_amicable",
+    "oldest_first",
+    "largest_first",
+    "fastest_payer_first",
+    "perfect_hindsight",
+)
+
+
+def gains_table(
+    scores: pd.DataFrame,
+    strategies: Sequence[str] | None = None,
+    capacities: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Cumulative gains and lift: recovered claims found by each order of work.
+
+    :func:`~recovery_analytics.evaluate.captured_curve` on counts instead of
+    euros: each recovered claim weighs 1 (``perfect_hindsight`` ranks the
+    recovered claims first). The input of :func:`plot_gains`.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        ``evaluate(...)["scores"]``: one row per held-out snapshot row with
+        ``as_of``, ``recovered`` and one score column per strategy.
+    strategies : sequence of str, optional
+        Default: ``p_amicable, oldest_first, largest_first,
+        fastest_payer_first, perfect_hindsight`` (those present).
+    capacities : sequence of float, optional
+        Shares of the claims worked at each date (default 2 %, 4 %, ... 100 %).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strategy, capacity, claims_worked, recovered_claims,
+        total_recovered_claims, captured_share, share_of_perfect, lift``;
+        ``lift`` = ``captured_share`` / share of the rows worked (1 for a
+        random order), rounded to 4 decimals.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"as_of": pd.Timestamp("2026-03-31"), "claim_id": list("abcd"),
+    ...     "recovered": [True, False, True, False], "largest_first": [4.0, 3.0, 2.0, 1.0]})
+    >>> g = gains_table(s, ["largest_first", "perfect_hindsight"], capacities=[0.5])
+    >>> g[["strategy", "recovered_claims", "captured_share", "lift"]].values.tolist()
+    [['largest_first', 1.0, 0.5, 1.0], ['perfect_hindsight', 2.0, 1.0, 2.0]]
+    """
+    from recovery_analytics.evaluate import captured_curve
+
+    recovered = scores["recovered"].astype("float64")
+    counts = scores.assign(recovered_eur=recovered, perfect_hindsight=recovered)
+    if strategies is None:
+        strategies = [s for s in _GAINS_STRATEGIES if s in counts.columns]
+    gains = captured_curve(counts, capacities, list(strategies)).rename(
+        columns={"captured_eur": "recovered_claims", "total_eur": "total_recovered_claims"}
+    )
+    worked = gains["claims_worked"] / max(len(scores), 1)
+    gains["lift"] = (gains["captured_share"] / worked.where(worked > 0)).round(4)
+    return gains
+
+
 def plot_gains(
     gains: pd.DataFrame,
     ax: Axes | None = None,
@@ -408,9 +651,7 @@ def plot_gains(
     Parameters
     ----------
     gains : pandas.DataFrame
-        :func:`~recovery_analytics.evaluate.captured_curve` computed on counts
-        (``recovered_eur`` replaced by the 0/1 ``recovered``): ``strategy,
-        capacity, captured_share``.
+        :func:`gains_table` (``strategy, capacity, captured_share``).
     ax : matplotlib.axes.Axes, optional
     strategies : sequence of str, optional
         Lines drawn, in that order (default: every strategy of ``gains``).

@@ -24,6 +24,12 @@ several notebooks can check them all before the first one starts. Since names
 are checked here, papermill's own "Passed unknown parameter" warning (its
 regular expression misreads annotations such as ``str | None``) is dropped
 during :func:`run_notebook`, and only then.
+
+What a notebook shows goes through the display helpers defined in
+:mod:`recovery_analytics._report_tables` and re-exported here:
+:func:`display_table` (a table without index, French headers, French
+numbers), :func:`headline_cards` / :func:`headline_table` (headline figures)
+and :func:`save_figure` (write a figure's PNG, close it, show that PNG).
 """
 
 from __future__ import annotations
@@ -34,35 +40,39 @@ import io
 import logging
 import os
 import tokenize
-from collections.abc import Iterator, Mapping, Sequence
-from numbers import Integral
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from recovery_analytics.plots import format_eur as _format_eur
-from recovery_analytics.plots import format_number as _format_number
-from recovery_analytics.plots import format_pct as _format_pct
+from recovery_analytics._report_tables import (
+    HtmlBlock,
+    display_table,
+    format_table,
+    headline_cards,
+    headline_table,
+    save_figure,
+)
+from recovery_analytics.plots import format_eur as _format_eur  # noqa: F401 (one writing)
 from recovery_analytics.schema import InputError
 
 if TYPE_CHECKING:
     import nbformat
 
 __all__ = [
+    "HtmlBlock",
     "NotebookError",
     "check_parameters",
+    "display_table",
     "export_html",
     "format_table",
+    "headline_cards",
     "headline_table",
     "notebook_has_outputs",
     "notebook_parameters",
     "run_notebook",
+    "save_figure",
     "strip_outputs",
 ]
-
-_NBSP = "\u00a0"  # before a unit
-
 
 class NotebookError(RuntimeError):
     """A notebook failed while running.
@@ -603,119 +613,3 @@ def strip_outputs(path: str | os.PathLike[str]) -> bool:
         return False
     path.write_text(after, encoding="utf-8")
     return True
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _format_count(value: float | None) -> str:
-    """A count with French thousands separators: ``12 345``.
-
-    Examples
-    --------
-    >>> _format_count(12345).replace("\\u202f", " ")
-    '12 345'
-    """
-    return _format_number(value if value is None or pd.isna(value) else round(float(value)))
-
-
-def headline_table(
-    figures: Mapping[str, Any], *, kinds: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """Headline figures as a two-column table of formatted strings.
-
-    Parameters
-    ----------
-    figures : mapping
-        Label -> value. By default an ``int`` is a count, a ``float`` an
-        amount in euros, and a ``str`` is shown as given.
-    kinds : mapping, optional
-        Label -> ``"eur"``, ``"count"``, ``"pct"`` (a share in [0, 1]),
-        ``"days"`` or ``"text"`` to override the default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``figure, value`` (both str), in the order given.
-
-    Examples
-    --------
-    >>> t = headline_table({"Outstanding": 12345.0, "Open claims": 42, "CEI": 0.5},
-    ...                    kinds={"CEI": "pct"})
-    >>> [v.replace("\\u202f", " ").replace("\\u00a0", " ") for v in t["value"]]
-    ['12 345 €', '42', '50,0 %']
-    """
-    kinds = dict(kinds or {})
-    formatters = {
-        "eur": _format_eur,
-        "count": _format_count,
-        "pct": _format_pct,
-        "days": lambda v: "–" if pd.isna(v) else f"{_format_count(v)}{_NBSP}jours",
-        "text": str,
-    }
-    rows = []
-    for label, value in figures.items():
-        kind = kinds.get(label)
-        if kind is None:
-            if isinstance(value, str):
-                kind = "text"
-            elif isinstance(value, Integral) and not isinstance(value, bool):
-                kind = "count"
-            else:
-                kind = "eur"
-        if kind not in formatters:
-            raise ValueError(
-                f"unknown kind {kind!r} for {label!r}; use one of {sorted(formatters)}"
-            )
-        rows.append((str(label), formatters[kind](value)))
-    return pd.DataFrame(rows, columns=["figure", "value"], dtype="str")
-
-
-def format_table(
-    table: pd.DataFrame,
-    *,
-    eur: Sequence[str] | None = None,
-    pct: Sequence[str] | None = None,
-    counts: Sequence[str] = (),
-) -> pd.DataFrame:
-    """A copy of a table with numbers formatted for people (for display only).
-
-    Euros the French way (``12 345 €``), shares as ``12,5 %``, counts with
-    thousands separators, dates as ``dd/mm/yyyy``; other columns unchanged.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-    eur : sequence of str, optional
-        Amount columns; default: the columns whose name ends in ``_eur``.
-    pct : sequence of str, optional
-        Share columns (values in [0, 1]); default: the columns named
-        ``share*``, ``*_share``, ``*_rate`` or ``cei``.
-    counts : sequence of str
-        Integer columns to group by thousands.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"outstanding_eur": [1234.5], "share": [0.25],
-    ...                   "due_date": pd.to_datetime(["2026-06-30"])})
-    >>> out = format_table(t)
-    >>> [v.replace("\\u202f", " ").replace("\\u00a0", " ") for v in out.iloc[0]]
-    ['1 234 €', '25,0 %', '30/06/2026']
-    """
-    out = table.copy()
-    names = [str(c) for c in out.columns]
-    eur = [c for c in names if c.endswith("_eur")] if eur is None else list(eur)
-    if pct is None:
-        pct = [c for c in names if c.startswith("share") or c.endswith(("_share", "_rate"))]
-        pct += [c for c in names if c == "cei"]
-    for col in eur:
-        out[col] = out[col].map(_format_eur).astype("str")
-    for col in pct:
-        out[col] = out[col].map(_format_pct).astype("str")
-    for col in counts:
-        out[col] = out[col].map(_format_count).astype("str")
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%d/%m/%Y").fillna("").astype("str")
-    return out
