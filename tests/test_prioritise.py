@@ -177,3 +177,17 @@ def test_a_payments_only_ledger_still_gets_a_queue(portfolio):
     assert set(cq.queue["debtor_id"]) | set(cq.excluded["debtor_id"]) == _overdue_debtors(ledger)
     # nothing logged: the first step of the scenario is a reminder letter, not a court route
     assert "reminder_letter" in set(cq.letters["action"])
+
+
+def test_a_model_with_extra_features_queues_a_portfolio_read_without_mapping(
+    portfolio, model, cq, tmp_path
+):
+    from recovery_analytics.io import read_portfolio, write_portfolio
+
+    assert set(model.required_columns()) >= {"bureau_score", "segment"}
+    write_portfolio(portfolio, tmp_path)
+    (tmp_path / "mapping.toml").unlink()
+    plain = read_portfolio(tmp_path)
+    assert plain.extra_features == {}
+    again = build_call_queue(plain, model, AS_OF, collectors=2, calls_per_collector=8)
+    assert again.queue["debtor_id"].tolist() == cq.queue["debtor_id"].tolist()

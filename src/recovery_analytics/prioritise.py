@@ -266,7 +266,7 @@ def build_call_queue(
     >>> len(cq.queue) <= 10, sorted(cq.summary["collector"])
     (True, ['C01', 'C02'])
     """
-    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.features import HISTORY_DAYS, portfolio_state
     from recovery_analytics.judicial import judicial_assessment
     from recovery_analytics.snapshots import attach_attributes
 
@@ -286,8 +286,15 @@ def build_call_queue(
         if isinstance(collectors, int)
         else [str(c) for c in collectors]
     )
-    state = portfolio_state(portfolio, as_of)
-    open_ = attach_attributes(state[state["is_open"].to_numpy()].reset_index(drop=True), portfolio)
+    # The model's features are computed as in its training: same look-back of
+    # the debtor history, and every column it needs (extra features included).
+    history_days = getattr(model, "history_days_", HISTORY_DAYS) if model else HISTORY_DAYS
+    state = portfolio_state(portfolio, as_of, history_days=history_days)
+    open_ = attach_attributes(
+        state[state["is_open"].to_numpy()].reset_index(drop=True),
+        portfolio,
+        columns=model.required_columns() if model is not None else (),
+    )
     tick("state")
     if model is not None:
         sc = model.score_frame(open_)
