@@ -45,7 +45,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	cd benchmarks && ../$(BIN)/python bench_foundation.py && ../$(BIN)/python bench_scale.py
+	cd benchmarks && ../$(BIN)/python bench_foundation.py && ../$(BIN)/python bench_scale.py && ../$(BIN)/python bench_weekly.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
