@@ -332,11 +332,29 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes):
     return table
 
 
-_model_option = click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Model folder written by `train`.",
+def _model_option(required: bool) -> Callable[..., Any]:
+    return click.option(
+        "--model",
+        "model_dir",
+        required=required,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Model folder written by `train`.",
+    )
+
+
+_collectors_option = click.option(
+    "--collectors",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Collectors on the phones.",
+)
+_calls_option = click.option(
+    "--calls-per-collector",
+    default=40,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Calls each collector can make in the day.",
 )
 _costs_option = click.option(
     "--costs",
@@ -365,13 +383,7 @@ _lang_option = click.option(
 @main.command()
 @_portfolio_option
 @_mapping_option
-@click.option(
-    "--model",
-    "model_dir",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Model folder written by `train`.",
-)
+@_model_option(required=True)
 @_as_of_option
 @_out_option
 @_costs_option
@@ -399,7 +411,7 @@ def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
 @main.command()
 @_portfolio_option
 @_mapping_option
-@_model_option
+@_model_option(required=False)
 @_as_of_option
 @_costs_option
 @_out_option
@@ -424,28 +436,10 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
 @main.command("call-queue")
 @_portfolio_option
 @_mapping_option
-@click.option(
-    "--model",
-    "model_dir",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Model folder written by `train`.",
-)
+@_model_option(required=True)
 @_as_of_option
-@click.option(
-    "--collectors",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Collectors on the phones.",
-)
-@click.option(
-    "--calls-per-collector",
-    default=40,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Calls each collector can make in the day.",
-)
+@_collectors_option
+@_calls_option
 @click.option(
     "--minutes-per-day",
     type=click.FloatRange(min=1),
@@ -535,13 +529,7 @@ def call_queue(
 @main.command()
 @_portfolio_option
 @_mapping_option
-@click.option(
-    "--model",
-    "model_dir",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Model folder written by `train`.",
-)
+@_model_option(required=True)
 @click.option("--as-of", "as_of", required=True, callback=_date, help="Date of the week's run.")
 @click.option(
     "--out-dir",
@@ -549,8 +537,8 @@ def call_queue(
     type=click.Path(file_okay=False, path_type=Path),
     help="Root of the weekly outputs; this week goes to OUT_DIR/<as_of>/.",
 )
-@click.option("--collectors", default=3, show_default=True, type=click.IntRange(1))
-@click.option("--calls-per-collector", default=40, show_default=True, type=click.IntRange(1))
+@_collectors_option
+@_calls_option
 @_costs_option
 @_handle_errors
 def weekly(

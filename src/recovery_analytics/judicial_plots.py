@@ -88,6 +88,7 @@ def sensitivity_label(parameter: str, base_value: float | None = None, *, lang: 
         value = format_pct(base_value, 0 if round(100 * base_value, 6).is_integer() else 1)
     return f"{name} ({value})"
 
+
 _LABELS = {
     "fr": {
         "be_title": "Montant minimal pour qu'une procédure rapporte plus que l'amiable",

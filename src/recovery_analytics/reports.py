@@ -74,6 +74,7 @@ __all__ = [
     "strip_outputs",
 ]
 
+
 class NotebookError(RuntimeError):
     """A notebook failed while running.
 

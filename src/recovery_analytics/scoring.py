@@ -12,29 +12,29 @@ from typing import Any
 
 import pandas as pd
 
+from recovery_analytics.amicable import SCORE_COLUMNS
+from recovery_analytics.reasons import REASON_COLUMNS
 from recovery_analytics.schema import Portfolio
 
 __all__ = ["SCORE_TABLE_COLUMNS", "score_claims"]
 
-#: Columns of the score table, in DESIGN.md's order.
-SCORE_TABLE_COLUMNS: tuple[str, ...] = (
-    "claim_id",
-    "debtor_id",
-    "as_of",
-    "outstanding_eur",
-    "days_past_due",
-    "stage",
-    "p_amicable",
-    "expected_recovery_eur",
+#: The judicial columns of the score table (DESIGN.md), from the assessment.
+_JUDICIAL_COLUMNS: tuple[str, ...] = (
     "recommended_route",
     "judicial_route",
     "judicial_cost_eur",
     "judicial_expected_net_eur",
     "amicable_expected_net_eur",
     "legal_flags",
-    "reason_1",
-    "reason_2",
-    "reason_3",
+)
+
+#: Columns of the score table, in DESIGN.md's order: the amicable model's
+#: columns (:data:`recovery_analytics.amicable.SCORE_COLUMNS`) with the
+#: judicial ones before the reasons.
+SCORE_TABLE_COLUMNS: tuple[str, ...] = (
+    *SCORE_COLUMNS[: SCORE_COLUMNS.index("reason_1")],
+    *_JUDICIAL_COLUMNS,
+    *REASON_COLUMNS,
 )
 
 #: Judicial columns appended after the DESIGN.md columns (plain words and deadlines).
@@ -123,39 +123,20 @@ def score_claims(
             state=state,
         )
         unseen = amicable.attrs.get("unseen_categories", [])
-        keep = [
-            "claim_id",
-            "p_amicable",
-            "expected_recovery_eur",
-            "reason_1",
-            "reason_2",
-            "reason_3",
-        ]
+        keep = ["claim_id", "p_amicable", "expected_recovery_eur", *REASON_COLUMNS]
         state = state.merge(amicable[keep], on="claim_id", how="left", validate="one_to_one")
     judicial = judicial_assessment(state, schedule, as_of=as_of)
-    out = state[["claim_id", "debtor_id", "as_of", "outstanding_eur", "days_past_due", "stage"]]
+    base = ["claim_id", "debtor_id", "as_of", "outstanding_eur", "days_past_due", "stage"]
     extra = [c for c in judicial.columns if c.startswith(("net_", "cost_"))] if all_routes else []
-    out = out.merge(
-        judicial[
-            [
-                "claim_id",
-                "recommended_route",
-                "judicial_route",
-                "judicial_cost_eur",
-                "judicial_expected_net_eur",
-                "amicable_expected_net_eur",
-                "legal_flags",
-                *_JUDICIAL_EXTRA,
-                *extra,
-            ]
-        ],
+    out = state[base].merge(
+        judicial[["claim_id", *_JUDICIAL_COLUMNS, *_JUDICIAL_EXTRA, *extra]],
         on="claim_id",
         how="left",
         validate="one_to_one",
     )
     for col in ("p_amicable", "expected_recovery_eur"):
         out[col] = state[col].to_numpy(dtype="float64") if col in state else float("nan")
-    for col in ("reason_1", "reason_2", "reason_3"):
+    for col in REASON_COLUMNS:
         out[col] = state[col] if col in state else pd.Series(pd.NA, index=out.index, dtype="str")
     out = out[[*SCORE_TABLE_COLUMNS, *_JUDICIAL_EXTRA, *extra]]
     out = out.sort_values("claim_id", kind="stable").reset_index(drop=True)
