@@ -125,11 +125,13 @@ def scored_state(
         :func:`review_table` and of :func:`~recovery_analytics.judicial.sensitivity`.
     """
     from recovery_analytics.amicable import score_portfolio
-    from recovery_analytics.features import open_claims, portfolio_state
+    from recovery_analytics.features import HISTORY_DAYS, open_claims, portfolio_state
 
     day = pd.Timestamp(as_of)
-    state = open_claims(portfolio_state(portfolio, day)).reset_index(drop=True)
-    scores = score_portfolio(portfolio, model, day)
+    history_days = getattr(model, "history_days_", HISTORY_DAYS)
+    state = portfolio_state(portfolio, day, only_open=True, history_days=history_days)
+    state = open_claims(state).reset_index(drop=True)
+    scores = score_portfolio(portfolio, model, day, state=state)
     keep = ["claim_id", "p_amicable", "expected_recovery_eur"]
     state = state.merge(scores[keep], on="claim_id", how="left", validate="one_to_one")
     state.attrs["segments"] = _join_segments(state, portfolio, segments)
