@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import pandas as pd
 from openpyxl import load_workbook
+from tests._helpers import html_text
 
 from recovery_analytics.amicable import train_model
+from recovery_analytics.backtest import plot_backtest
 from recovery_analytics.demo import generate_demo
+from recovery_analytics.exports import (
+    QUEUE_HEADLINE_LABELS_FR,
+    queue_headline,
+    queue_headline_figures,
+)
 from recovery_analytics.io import read_portfolio, write_portfolio
 from recovery_analytics.model_io import save_model
-from recovery_analytics.reports import notebook_parameters, run_notebook
+from recovery_analytics.prioritise import CallQueue
+from recovery_analytics.reports import headline_cards, notebook_parameters, run_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10_weekly_call_queue.ipynb"
 
@@ -66,3 +80,75 @@ def test_notebook_writes_the_exports_and_the_summary(tmp_path):
     for column in ("name", "phone", "email"):
         for value in p.debtors[column].dropna().head(30):
             assert value not in html, column
+    # display conventions: cards, tables without index and with French headers, no file list
+    shown = html_text(tmp_path / "run" / "10_weekly_call_queue.html")
+    assert len(re.findall(r'class="ra-card( ra-alert)?"', shown)) == len(QUEUE_HEADLINE_LABELS_FR)
+    assert not re.search(r"<tbody>\s*<tr>\s*<th", shown)  # no pandas index column
+    for header in ("Chargé", "Capacité (appels)", "Minutes prévues", "Encours échu", "Motif",
+                   "Envoi", "Canal", "Lift observé", "Lift retenu", "Ordre de travail",
+                   "Encaissé sous 30 jours"):  # fmt: skip
+        assert f">{header}</th>" in shown, header
+    for raw in ("capacity_calls", "expected_minutes", "reason_label", "lift_raw",
+                "queue_ratio_30d", "total_outstanding_eur", "NaN", "oldest_first",
+                "summary_by_collector.csv", "backtest.png", "PosixPath"):  # fmt: skip
+        assert raw not in shown, raw
+    assert "capacité (minutes)" not in shown.lower()  # no minutes limit given: no column of –
+    assert "&lt;" not in shown and "[&#x27;" not in shown  # no printed list or repr
+
+
+def _tiny_queue() -> CallQueue:
+    """A hand-made week: 2 debtors queued, 1 excluded, 1 contact, 2 disputes, 3 letters."""
+    empty = pd.DataFrame()
+    queue = pd.DataFrame({"total_outstanding_eur": [1000.0, 250.5],
+                          "expected_recovery_eur": [400.0, 100.0], "call_eur": [30.0, 12.5],
+                          "expected_minutes": [6.25, 3.0]})  # fmt: skip
+    return CallQueue(
+        queue=queue,
+        claims=empty,
+        excluded=pd.DataFrame({"debtor_id": ["D9"]}),
+        disputes=pd.DataFrame({"claim_id": ["F1", "F2"]}),
+        contact_to_check=pd.DataFrame({"debtor_id": ["D7"]}),
+        letters=pd.DataFrame({"late": [True, False, True]}),
+        summary=pd.DataFrame({"capacity_calls": [40.0, 40.0]}),
+        actions=empty,
+        uplift=empty,
+        debtors=empty,
+        as_of=pd.Timestamp("2026-06-30"),
+    )
+
+
+def test_headline_figures_are_the_summary_values_under_french_labels():
+    cq = _tiny_queue()
+    figures = queue_headline_figures(cq)
+    assert list(figures) == list(QUEUE_HEADLINE_LABELS_FR.values())
+    assert figures["Débiteurs à appeler"] == 2 and figures["Encours échu de la file"] == 1250.5
+    assert figures["Gain attendu des appels"] == 42.5 and figures["Débiteurs écartés"] == 1
+    assert figures["Coordonnées à vérifier"] == 1 and figures["Litiges à résoudre"] == 2
+    assert figures["Courriers à envoyer"] == 3 and figures["Courriers en retard"] == 2
+    # every figure but the late letters is the summary.json value, unchanged
+    headline = queue_headline(cq)
+    for key, label in QUEUE_HEADLINE_LABELS_FR.items():
+        if key != "late_letters":
+            assert figures[label] == headline[key], key
+    assert "late_letters" not in headline  # summary.json keeps its keys
+    cards = headline_cards(figures, alerts=["Courriers en retard"])
+    assert cards.data["value"].tolist()[:2] == ["2", "1\u202f250\u00a0€"]
+    assert cards.html.count("ra-card ra-alert") == 1
+
+
+def test_backtest_figure_writes_dates_the_french_way():
+    weekly = pd.DataFrame(
+        {
+            "as_of": ["2026-03-08", "2026-03-15"] * 3,
+            "policy": ["queue"] * 2 + ["oldest_first"] * 2 + ["largest_first"] * 2,
+            "collected_30d_eur": [300.0, 200.0, 100.0, 50.0, 250.0, 150.0],
+        }
+    )
+    ax = plot_backtest(weekly, horizon=30)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d\d/\d\d", t) for t in labels), labels
+    assert ax.get_ylabel() == "Encaissé sous 30 jours"
+    assert [line.get_label() for line in ax.get_lines()] == [
+        "file d'appels", "plus ancien d'abord", "plus gros d'abord"]  # fmt: skip
+    plt.close(ax.figure)

@@ -91,6 +91,39 @@ def test_plot_aged_balance(table):
     plt.close(fig)
 
 
+def test_plot_aged_balance_in_shares(table):
+    # B2B: 1 200 not yet due + 800 at 45 days = 2 000; B2C: 300 at 400 days (totals ignored)
+    ax = plot_aged_balance(table, shares=True)
+    heights = {}
+    for p in ax.patches:
+        if p.get_height() > 0:
+            heights.setdefault(round(p.get_x(), 3), []).append(round(p.get_height(), 6))
+    assert sorted(heights.values()) == [[0.6, 0.4], [1.0]]  # 1 200/2 000, 800/2 000; 300/300
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == [f"60{NBSP}%", f"40{NBSP}%", f"100{NBSP}%"]  # shares of 8 % or more
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == [f"B2B\n2{NNBSP}000{NBSP}€", f"B2C\n300{NBSP}€"]  # the euros under the name
+    assert ax.get_ylim() == (0.0, 1.0) and ax.yaxis.get_major_formatter()(0.5, 0) == f"50{NBSP}%"
+    assert ax.get_title().startswith("Balance âgée par type de débiteur")
+    plt.close(ax.figure)
+
+
+def test_plot_aged_balance_in_shares_with_an_empty_group():
+    state = pd.DataFrame(
+        {
+            "debtor_type": pd.Series(["B2B", "B2C"], dtype="str"),
+            "is_open": [True, True],
+            "outstanding_eur": [500.0, 0.0],
+            "days_past_due": [10, 10],
+        }
+    )
+    ax = plot_aged_balance(aged_balance(state), shares=True)
+    assert all(np.isfinite(p.get_height()) for p in ax.patches)  # 0 €: empty bar, no NaN
+    assert {round(p.get_height(), 6) for p in ax.patches} == {0.0, 1.0}
+    assert [t.get_text() for t in ax.texts] == [f"100{NBSP}%"]
+    plt.close(ax.figure)
+
+
 def test_plot_whole_portfolio_new_figure():
     state = pd.DataFrame({"is_open": [True], "outstanding_eur": [50.0], "days_past_due": [10]})
     ax = plot_aged_balance(aged_balance(state, by=None), title="Ma balance")
@@ -145,6 +178,36 @@ def test_column_label_names_the_report_columns_in_both_languages():
     # lower case (titles say "par type de débiteur"), acronyms excepted
     fr = _COLUMN_NAMES["fr"].values()
     assert all(label[0].islower() or label.split()[0].isupper() for label in fr)
+
+
+def test_call_queue_report_columns_have_distinct_headers():
+    from recovery_analytics.reports import display_table
+
+    # the columns notebook 10 shows: by collector, excluded, letters, uplift, backtest
+    shown = ["collector", "debtors", "capacity_calls", "expected_minutes", "capacity_minutes",
+             "total_outstanding_eur", "expected_recovery_eur", "call_eur", "net_eur",
+             "reason_label", "channel", "claims", "late", "age_bucket", "n_called", "n_uncalled",
+             "paid_called", "paid_uncalled", "lift_raw", "lift", "reach_rate", "policy",
+             "debtors_called", "collected_7d_eur", "collected_30d_eur", "queue_ratio_7d",
+             "queue_ratio_30d", "weeks"]  # fmt: skip
+    for lang in ("fr", "en"):
+        labels = [column_label(c, lang) for c in shown]
+        assert len(set(labels)) == len(labels), lang
+        assert not [c for c, label in zip(shown, labels, strict=True) if label == c and "_" in c]
+    assert column_label("total_outstanding_eur") == "encours échu"
+    assert column_label("collected_30d_eur", "en") == "collected within 30 days"
+    codes = pd.DataFrame(
+        {
+            "policy": ["queue", "oldest_first", "largest_first"],
+            "channel": ["email", "letter", "registered_letter"],
+            "age_bucket": ["1-30", "365+", "all"],
+        }
+    )
+    assert display_table(codes).data.values.tolist() == [
+        ["file d'appels", "e-mail", "1-30"],
+        ["plus ancien d'abord", "courrier", "365+"],
+        ["plus gros d'abord", "lettre recommandée AR", "tous"],
+    ]
 
 
 def test_every_route_has_one_colour_and_one_french_name():

@@ -9,8 +9,9 @@ One set of display conventions for every notebook:
   counts rounded (``days``, ``*_days``, ``days_*``), integers grouped by
   thousands, dates ``dd/mm/yyyy``, booleans ``oui``/``non``, missing values
   ``–``;
-* route and work-order codes in plain French (``injonction_de_payer`` ->
-  ``injonction de payer``);
+* route, work-order and letter-channel codes in plain French
+  (``injonction_de_payer`` -> ``injonction de payer``, ``registered_letter`` ->
+  ``lettre recommandée AR``);
 * numbers right-aligned, text left-aligned.
 
 The public names are re-exported by :mod:`recovery_analytics.reports`.
@@ -66,6 +67,16 @@ _VALUE_NAMES: dict[str, Mapping[str, str]] = {
         "promises_broken": "promesses non tenues",
         "promises_pending": "promesses en cours",
     },
+    # the call queue: letter channels (exports), backtest work orders, uplift age buckets
+    "channel": {
+        "email": "e-mail",
+        "letter": "courrier",
+        "registered_letter": "lettre recommandée AR",
+        "phone": "téléphone",
+        "visit": "visite",
+    },
+    "policy": {"queue": "file d'appels"} | STRATEGY_LABELS_FR,
+    "age_bucket": {"all": "tous"},
 }
 _RIGHT = frozenset({"eur", "pct", "count", "days", "number", "date"})
 

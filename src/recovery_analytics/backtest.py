@@ -439,6 +439,7 @@ def plot_backtest(weekly: pd.DataFrame, horizon: int = 30, ax=None):
     Returns the matplotlib ``Axes``; saving is the caller's job.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.dates import DateFormatter
 
     from recovery_analytics.plots import eur_formatter
 
@@ -455,7 +456,8 @@ def plot_backtest(weekly: pd.DataFrame, horizon: int = 30, ax=None):
         ax.plot(pd.to_datetime(part["as_of"]), part[col], color=color, ls=ls, marker="o",
                 ms=3, label=names[policy])  # fmt: skip
     ax.yaxis.set_major_formatter(eur_formatter())
-    ax.set_ylabel(f"encaissé sous {horizon} jours")
+    ax.xaxis.set_major_formatter(DateFormatter("%d/%m"))  # French dates, the year is in the text
+    ax.set_ylabel(f"Encaissé sous {horizon} jours")
     ax.set_title("Rejeu hebdomadaire à capacité égale")
     ax.legend(frameon=False)
     ax.grid(axis="y", alpha=0.3)

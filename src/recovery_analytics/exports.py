@@ -29,11 +29,13 @@ from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
 
 __all__ = [
     "HEADERS",
+    "QUEUE_HEADLINE_LABELS_FR",
     "SHEETS",
     "excluded_by_reason",
     "export_tables",
     "letters_by_action",
     "queue_headline",
+    "queue_headline_figures",
     "write_call_queue",
 ]
 
@@ -85,6 +87,18 @@ SHEETS: dict[str, tuple[str, str]] = {
     "excluded": ("Exclus", "Excluded"),
     "disputes": ("Litiges", "Disputes"),
     "contact_to_check": ("Coordonnées à vérifier", "Contact details to check"),
+}
+#: The figures of :func:`queue_headline_figures` as team leads read them, in report order.
+QUEUE_HEADLINE_LABELS_FR: dict[str, str] = {
+    "debtors_in_queue": "Débiteurs à appeler",
+    "queue_outstanding_eur": "Encours échu de la file",
+    "queue_expected_recovery_eur": "Euros attendus (modèle)",
+    "expected_call_eur": "Gain attendu des appels",
+    "excluded_debtors": "Débiteurs écartés",
+    "contacts_to_check": "Coordonnées à vérifier",
+    "disputes_to_resolve": "Litiges à résoudre",
+    "letters_to_send": "Courriers à envoyer",
+    "late_letters": "Courriers en retard",
 }
 _QUEUE_KEYS = ("rank", "collector", "debtor", "contact", "email", "open_claims",
                "total_outstanding_eur", "oldest_days_past_due", "p_amicable",
@@ -446,3 +460,26 @@ def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
                 bt[f"ratio_vs_{policy}_{h}"] = None if pd.isna(ratio) else round(float(ratio), 4)
         out["backtest"] = bt
     return out
+
+
+def queue_headline_figures(cq: CallQueue) -> dict[str, Any]:
+    """The week's headline figures under their French labels, for the report's cards.
+
+    For :func:`~recovery_analytics.reports.headline_cards`: label -> value in
+    the order of :data:`QUEUE_HEADLINE_LABELS_FR`; the values are those of
+    :func:`queue_headline` (so of ``summary.json``), plus ``late_letters``,
+    the letters of :attr:`CallQueue.letters` that were due before ``as_of``.
+    Counts are ``int`` and amounts ``float``, as ``headline_cards`` expects.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
+    ...                       calls_per_collector=3)
+    >>> figures = queue_headline_figures(cq)
+    >>> list(figures)[:2], figures["Débiteurs à appeler"]
+    (['Débiteurs à appeler', 'Encours échu de la file'], 3)
+    """
+    headline = queue_headline(cq) | {"late_letters": int(cq.letters["late"].sum())}
+    return {label: headline[key] for key, label in QUEUE_HEADLINE_LABELS_FR.items()}

@@ -193,6 +193,31 @@ _COLUMN_NAMES = {
         "change": "évolution",
         "lift": "lift",
         "roc_auc": "ROC AUC",
+        # call queue (exports.py, prioritise.py, backtest.py, uplift.py)
+        "collector": "chargé",
+        "capacity_calls": "capacité (appels)",
+        "expected_minutes": "minutes prévues",
+        "capacity_minutes": "capacité (minutes)",
+        "total_outstanding_eur": "encours échu",
+        "call_eur": "gain attendu des appels",
+        "net_eur": "gain net des appels",
+        "reason_label": "motif",
+        "channel": "canal",
+        "late": "en retard",
+        "age_bucket": "retard (jours)",
+        "n_called": "cas appelés",
+        "n_uncalled": "cas non appelés",
+        "paid_called": "part payée, appelés",
+        "paid_uncalled": "part payée, non appelés",
+        "lift_raw": "lift observé",
+        "reach_rate": "taux de joignabilité",
+        "policy": "ordre de travail",
+        "weeks": "semaines",
+        "debtors_called": "débiteurs appelés",
+        "collected_7d_eur": "encaissé sous 7 jours",
+        "collected_30d_eur": "encaissé sous 30 jours",
+        "queue_ratio_7d": "file / cet ordre, 7 jours",
+        "queue_ratio_30d": "file / cet ordre, 30 jours",
     },
     "en": {
         "debtor_type": "debtor type",
@@ -285,6 +310,30 @@ _COLUMN_NAMES = {
         "change": "change",
         "lift": "lift",
         "roc_auc": "ROC AUC",
+        "collector": "collector",
+        "capacity_calls": "capacity (calls)",
+        "expected_minutes": "expected minutes",
+        "capacity_minutes": "capacity (minutes)",
+        "total_outstanding_eur": "overdue outstanding",
+        "call_eur": "expected gain of the calls",
+        "net_eur": "net gain of the calls",
+        "reason_label": "reason",
+        "channel": "channel",
+        "late": "late",
+        "age_bucket": "days past due",
+        "n_called": "called cases",
+        "n_uncalled": "uncalled cases",
+        "paid_called": "share paid, called",
+        "paid_uncalled": "share paid, uncalled",
+        "lift_raw": "observed lift",
+        "reach_rate": "reach rate",
+        "policy": "work order",
+        "weeks": "weeks",
+        "debtors_called": "debtors called",
+        "collected_7d_eur": "collected within 7 days",
+        "collected_30d_eur": "collected within 30 days",
+        "queue_ratio_7d": "queue / this order, 7 days",
+        "queue_ratio_30d": "queue / this order, 30 days",
     },
 }
 
@@ -437,7 +486,11 @@ def ensure_axes(ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 5.0
 
 
 def plot_aged_balance(
-    table: pd.DataFrame, ax: Axes | None = None, title: str | None = None
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str | None = None,
+    *,
+    shares: bool = False,
 ) -> Axes:
     """Stacked bars of the aged balance: one bar per group, one segment per bucket.
 
@@ -450,6 +503,11 @@ def plot_aged_balance(
         Where to draw; a new figure is made when omitted.
     title : str, optional
         Defaults to a sentence saying what is shown.
+    shares : bool, default False
+        Bars of each group's shares (100 % each, so that a small group reads
+        as well as a large one, shares of 8 % or more written in the bar),
+        each group's open outstanding in euros under its name. ``False``
+        draws euros.
 
     Returns
     -------
@@ -466,6 +524,14 @@ def plot_aged_balance(
     >>> ax = plot_aged_balance(aged_balance(state))
     >>> ax.get_title()
     'Balance âgée : encours ouvert par ancienneté du retard, par type de débiteur'
+    >>> ax = plot_aged_balance(aged_balance(state), shares=True)
+    >>> [t.get_text().splitlines() for t in ax.get_xticklabels()] == [
+    ...     ["B2B", format_eur(1200)], ["B2C", format_eur(300)]]
+    True
+    >>> {round(float(p.get_y() + p.get_height()), 6) for p in ax.patches if p.get_height()}
+    {1.0}
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     keys = list(table.columns[: table.columns.get_loc("bucket")])
     data = table[table["bucket"] != TOTAL_LABEL]
@@ -482,6 +548,9 @@ def plot_aged_balance(
         .reindex(columns=labels)
         .fillna(0.0)
     )
+    totals = wide.sum(axis=1)
+    if shares:
+        wide = wide.div(totals.where(totals > 0), axis=0).fillna(0.0)
     ax = ensure_axes(ax, (max(5.0, 1.2 * len(wide) + 3), 4.5))
     colors = age_bucket_colors(labels)
     bottom = np.zeros(len(wide))
@@ -489,18 +558,40 @@ def plot_aged_balance(
     for label in labels:
         heights = wide[label].to_numpy()
         ax.bar(x, heights, bottom=bottom, color=colors[label], label=label, width=0.6)
+        if shares:
+            _share_texts(ax, x, bottom, heights, colors[label])
         bottom += heights
-    ax.set_xticks(x, [str(g) for g in wide.index])
-    ax.yaxis.set_major_formatter(eur_formatter())
-    ax.set_ylabel("Encours ouvert")
+    names = [str(g) for g in wide.index]
     by = " / ".join(column_label(k) for k in keys)
-    ax.set_title(
-        title
-        or "Balance âgée : encours ouvert par ancienneté du retard" + (f", par {by}" if by else "")
-    )
+    if shares:
+        names = [f"{g}\n{format_eur(t)}" for g, t in zip(names, totals, strict=True)]
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(pct_formatter())
+        ax.set_ylabel("Part de l'encours ouvert")
+        default = "Balance âgée" + (f" par {by}" if by else "")
+        default += " :\nrépartition de l'encours ouvert par ancienneté du retard"
+    else:
+        ax.yaxis.set_major_formatter(eur_formatter())
+        ax.set_ylabel("Encours ouvert")
+        default = "Balance âgée : encours ouvert par ancienneté du retard"
+        default += f", par {by}" if by else ""
+    ax.set_xticks(x, names)
+    ax.set_title(title or default)
     ax.legend(title="Retard", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def _share_texts(
+    ax: Axes, x: np.ndarray, bottom: np.ndarray, heights: np.ndarray, color: tuple
+) -> None:
+    """Writes each share of 8 % or more in the middle of its bar segment (a few groups)."""
+    r, g, b = color[:3]
+    ink = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+    for xi, y0, h in zip(x, bottom, heights, strict=True):
+        if h >= 0.08:
+            ax.text(xi, y0 + h / 2, format_pct(h, 0), ha="center", va="center",
+                    fontsize="small", color=ink)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- model evaluation
