@@ -54,3 +54,13 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "versions": versions,
     }
+
+
+def save_results(name: str, results: dict) -> None:
+    """Write ``results/<name>.json`` beside this file (the recorded figures)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "results"
+    folder.mkdir(exist_ok=True)
+    text = json.dumps(results, indent=2) + "\n"
+    (folder / f"{name}.json").write_text(text, encoding="utf-8")

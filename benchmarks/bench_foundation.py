@@ -8,14 +8,11 @@ numbers quoted in ``benchmarks/README.md`` come from that file.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 from pathlib import Path
 
-from _harness import machine, run_step
-
-HERE = Path(__file__).resolve().parent
+from _harness import machine, run_step, save_results
 
 
 def main() -> None:
@@ -42,25 +39,18 @@ def main() -> None:
                           debtors=len(p.debtors), claims=len(p.claims), events=len(p.events))
             """
         )
-        val = run_step(
-            f"""
-            import time
-            from recovery_analytics.io import read_portfolio
-            t0 = time.perf_counter()
-            p = read_portfolio(r"{work}")
-            result.update(read_validate_s=time.perf_counter() - t0,
-                          valid_claims=len(p.claims), quarantined=len(p.quarantine))
-            """
-        )
-        val_csv = run_step(
-            f"""
-            import time
-            from recovery_analytics.io import read_portfolio
-            t0 = time.perf_counter()
-            p = read_portfolio(r"{work}/csv")
-            result.update(read_validate_s=time.perf_counter() - t0,
-                          valid_claims=len(p.claims), quarantined=len(p.quarantine))
-            """
+        val, val_csv = (
+            run_step(
+                f"""
+                import time
+                from recovery_analytics.io import read_portfolio
+                t0 = time.perf_counter()
+                p = read_portfolio(r"{folder}")
+                result.update(read_validate_s=time.perf_counter() - t0,
+                              valid_claims=len(p.claims), quarantined=len(p.quarantine))
+                """
+            )
+            for folder in (work, work / "csv")
         )
         state = run_step(
             f"""
@@ -85,9 +75,7 @@ def main() -> None:
         "validate_csv": val_csv,
         "state": state,
     }
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "foundation.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    save_results("foundation", out)
     print("| step | seconds | peak RSS (MB) |\n|---|---:|---:|")
     print(
         f"| generate {gen['claims']:,} claims / {gen['events']:,} events "

@@ -22,14 +22,11 @@ Run: ``make bench`` or ``python benchmarks/bench_scale.py``; writes
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 from pathlib import Path
 
-from _harness import machine, run_step
-
-HERE = Path(__file__).resolve().parent
+from _harness import machine, run_step, save_results
 
 SETUP = """
 import numpy as np, pandas as pd
@@ -177,9 +174,7 @@ def main() -> None:
         "judicial": judicial,
         "queue": queue,
     }
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "scale.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    save_results("scale", out)
     print("| step | rows | seconds | peak RSS (MB) |\n|---|---:|---:|---:|")
     print(
         f"| training snapshots | {train['snapshot_rows']:,} rows / {train['snapshot_dates']} dates "

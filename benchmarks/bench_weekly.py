@@ -9,14 +9,11 @@ export. Writes ``benchmarks/results/weekly.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 from pathlib import Path
 
-from _harness import machine, run_step
-
-HERE = Path(__file__).resolve().parent
+from _harness import machine, run_step, save_results
 
 SETUP = """
 import time
@@ -56,9 +53,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = {"machine": machine(), "setup": setup, "weekly": weekly}
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "weekly.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    save_results("weekly", out)
     print("| step | seconds | peak RSS (MB) |\n|---|---:|---:|")
     print(
         f"| train the model ({setup['claims']:,} claims, not in the job) "
