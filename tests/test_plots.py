@@ -169,7 +169,7 @@ def test_column_label():
 
 
 def test_column_label_names_the_report_columns_in_both_languages():
-    from recovery_analytics.plots import _COLUMN_NAMES
+    from recovery_analytics._labels import _COLUMN_NAMES
 
     assert set(_COLUMN_NAMES["fr"]) == set(_COLUMN_NAMES["en"])
     assert column_label("outstanding_eur") == "encours"

@@ -14,6 +14,10 @@
 Both use the same features (:mod:`recovery_analytics.feature_catalog`), are
 grown with early stopping on the later time slice, and are deterministic for
 a given ``random_state`` and independent of the input row order.
+
+The calibration functions live in :mod:`recovery_analytics.calibration` and
+:func:`train_model` / :func:`score_portfolio` in a private helper module; all
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -24,9 +28,14 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.validation import check_is_fitted
 
+from recovery_analytics._amicable_portfolio import (
+    SCORE_COLUMNS,
+    score_portfolio,
+    train_model,
+)
+from recovery_analytics.calibration import apply_calibration, fit_calibration
 from recovery_analytics.feature_catalog import (
     FEATURES,
     available_features,
@@ -34,7 +43,7 @@ from recovery_analytics.feature_catalog import (
     source_columns,
 )
 from recovery_analytics.features import HISTORY_DAYS
-from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.schema import InputError
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -45,153 +54,7 @@ __all__ = [
     "train_model",
 ]
 
-#: Columns of :func:`score_portfolio` (the amicable part of DESIGN.md's score table).
-SCORE_COLUMNS: tuple[str, ...] = (
-    "claim_id",
-    "debtor_id",
-    "as_of",
-    "outstanding_eur",
-    "days_past_due",
-    "stage",
-    "p_amicable",
-    "expected_recovery_eur",
-    "reason_1",
-    "reason_2",
-    "reason_3",
-)
-
 _LABELS = ("recovered", "recovered_fraction")
-_EPS = 1e-6
-#: Minimum rows and rows of each class in the calibration slice for isotonic.
-_ISOTONIC_MIN_ROWS, _ISOTONIC_MIN_CLASS = 1000, 50
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, _EPS, 1 - _EPS)
-    return np.log(p / (1 - p))
-
-
-def _platt(raw: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> tuple[float, float]:
-    """Fit ``p = sigmoid(a * logit(raw) + b)`` by Newton's method (log loss)."""
-    x = _logit(raw)
-    a, b = 1.0, 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(a * x + b)))
-        w = p * (1 - p)
-        grad = np.array([np.sum((p - y) * x) + ridge * (a - 1), np.sum(p - y) + ridge * b])
-        hess = np.array(
-            [[np.sum(w * x * x) + ridge, np.sum(w * x)], [np.sum(w * x), np.sum(w) + ridge]]
-        )
-        step = np.linalg.solve(hess, grad)
-        a, b = a - step[0], b - step[1]
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    return float(a), float(b)
-
-
-def apply_calibration(raw: np.ndarray, calibration: dict[str, Any]) -> np.ndarray:
-    """Map raw classifier probabilities through stored calibration parameters.
-
-    Parameters
-    ----------
-    raw : numpy.ndarray
-        Uncalibrated probabilities.
-    calibration : dict
-        ``{"method": "isotonic", "x": [...], "y": [...]}`` (piecewise linear
-        through the thresholds, clipped at the ends), ``{"method": "platt",
-        "a": a, "b": b}`` or ``{"method": "none"}``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> apply_calibration(np.array([0.1, 0.5, 0.9]), {"method": "isotonic",
-    ...                   "x": [0.0, 1.0], "y": [0.2, 0.6]}).round(2).tolist()
-    [0.24, 0.4, 0.56]
-    """
-    raw = np.asarray(raw, dtype="float64")
-    method = calibration["method"]
-    if method == "isotonic":
-        out = np.interp(raw, np.asarray(calibration["x"]), np.asarray(calibration["y"]))
-    elif method == "platt":
-        out = 1.0 / (1.0 + np.exp(-(calibration["a"] * _logit(raw) + calibration["b"])))
-    else:
-        out = raw
-    return np.clip(out, 0.0, 1.0)
-
-
-def _fit_one(method: str, raw: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    if method == "isotonic":
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y)
-        return {
-            "method": "isotonic",
-            "x": iso.X_thresholds_.tolist(),
-            "y": iso.y_thresholds_.tolist(),
-        }
-    a, b = _platt(raw, y)
-    return {"method": "platt", "a": a, "b": b}
-
-
-def _brier(p: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((p - y) ** 2))
-
-
-def fit_calibration(
-    raw: np.ndarray, y: np.ndarray, order: np.ndarray, method: str = "auto"
-) -> dict[str, Any]:
-    """Choose and fit the calibration of raw probabilities on a later time slice.
-
-    ``method="auto"`` compares isotonic and Platt when the slice is large
-    enough (>= 1000 rows, >= 50 of each class): both are fitted on the older
-    half of the slice (by ``order``, e.g. the as_of date) and the one with the
-    lower Brier score on the newer half wins; smaller slices use Platt. The
-    winner is refitted on the whole slice. If it does not lower the Brier
-    score of the raw probabilities on the slice, no calibration is applied
-    (``method="none"``), so calibration never makes the slice's Brier worse.
-
-    Returns
-    -------
-    dict
-        Calibration parameters (see :func:`apply_calibration`) plus
-        ``brier_raw`` and ``brier_calibrated`` on the slice.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> raw = rng.uniform(size=500)
-    >>> y = (rng.uniform(size=500) < raw**2).astype(float)
-    >>> cal = fit_calibration(raw, y, np.arange(500))
-    >>> cal["method"], cal["brier_calibrated"] <= cal["brier_raw"]
-    ('platt', True)
-    """
-    raw = np.asarray(raw, dtype="float64")
-    y = np.asarray(y, dtype="float64")
-    n_min = min(y.sum(), len(y) - y.sum())
-    if n_min == 0:
-        chosen = {"method": "none"}
-    elif method == "auto":
-        if len(y) >= _ISOTONIC_MIN_ROWS and n_min >= _ISOTONIC_MIN_CLASS:
-            cut = np.quantile(order, 0.5, method="lower")
-            old, new = order <= cut, order > cut
-            if new.sum() == 0 or old.sum() == 0:
-                old = new = np.ones(len(y), dtype=bool)
-            scores = {
-                m: _brier(apply_calibration(raw[new], _fit_one(m, raw[old], y[old])), y[new])
-                for m in ("isotonic", "platt")
-            }
-            method = min(scores, key=lambda m: (scores[m], m))
-        else:
-            method = "platt"
-        chosen = _fit_one(method, raw, y)
-    elif method in ("isotonic", "platt"):
-        chosen = _fit_one(method, raw, y)
-    else:
-        chosen = {"method": "none"}
-    brier_raw = _brier(raw, y) if len(y) else float("nan")
-    brier_cal = _brier(apply_calibration(raw, chosen), y) if len(y) else float("nan")
-    if brier_cal > brier_raw:
-        chosen, brier_cal = {"method": "none"}, brier_raw
-    return {**chosen, "brier_raw": brier_raw, "brier_calibrated": brier_cal}
 
 
 class AmicableModel(ClassifierMixin, BaseEstimator):
@@ -515,201 +378,3 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         return top_reasons(
             contrib[:, :-1], frame, state_rows["claim_id"], self.feature_names_, top, lang
         )
-
-
-def train_model(
-    portfolio: Portfolio,
-    *,
-    horizon_days: int = 90,
-    every_days: int = 14,
-    test_fraction: float = 0.25,
-    capacity: float = 0.10,
-    refit: bool = True,
-    progress: bool = False,
-    history_days: int | None = HISTORY_DAYS,
-    **params: Any,
-) -> tuple[AmicableModel, dict]:
-    """Build snapshots, evaluate on a later period, fit the final model.
-
-    Steps: :func:`~recovery_analytics.snapshots.training_snapshots`;
-    :func:`~recovery_analytics.evaluate.time_split` (the newest
-    ``test_fraction`` of the dates held out, with an embargo of one horizon);
-    fit on the older part and :func:`~recovery_analytics.evaluate.evaluate`
-    on the holdout; then (``refit=True``) refit the same settings on all
-    snapshots, which is the model returned. The card's metrics are those of
-    the holdout evaluation.
-
-    Parameters
-    ----------
-    portfolio : Portfolio
-    horizon_days, every_days : int
-        Label horizon and snapshot spacing.
-    test_fraction : float, default 0.25
-    capacity : float, default 0.10
-        Share of open claims worked per date, for the captured-euros figures.
-    refit : bool, default True
-    progress : bool, default False
-        Show a progress bar on stderr.
-    history_days : int or None, default 365
-        Look-back of the debtor history features (claims settled in the
-        ``history_days`` days before each as_of; None = all the history). The
-        model remembers it (``history_days_``) and scores with the same.
-    **params
-        :class:`AmicableModel` parameters (``num_threads``, ``n_estimators``...).
-        ``portfolio.extra_features`` are added as ``extra_numeric`` /
-        ``extra_categorical``.
-
-    Returns
-    -------
-    (AmicableModel, dict)
-        The fitted model (``horizon_days_`` set) and its model card, whose
-        ``summary`` key holds a printable evaluation summary.
-
-    Raises
-    ------
-    InputError
-        Too little data to train (see ``training_snapshots``).
-    """
-    from tqdm.auto import tqdm
-
-    from recovery_analytics.evaluate import evaluate, model_card, summary_text, time_split
-    from recovery_analytics.snapshots import training_snapshots
-
-    extra = portfolio.extra_features or {}
-    params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
-    params.setdefault("extra_categorical", tuple(extra.get("categorical", ())))
-    steps = ["snapshots", "evaluation model", "evaluation", "final model"]
-    with tqdm(total=len(steps), disable=not progress, desc="train", unit="step") as bar:
-        bar.set_postfix_str(steps[0])
-        snaps = training_snapshots(
-            portfolio, horizon_days=horizon_days, every_days=every_days, history_days=history_days
-        )
-        bar.update()
-        train, test = time_split(snaps, test_fraction)
-        bar.set_postfix_str(steps[1])
-        model = AmicableModel(**params).fit(train)
-        bar.update()
-        evaluation = evaluate(model, test, capacity)
-        bar.update()
-        final = AmicableModel(**params).fit(snaps) if refit else model
-        bar.update()
-    final.horizon_days_ = horizon_days
-    card = model_card(
-        model,
-        train,
-        test,
-        evaluation,
-        horizon_days=horizon_days,
-        every_days=every_days,
-        final_window=final.window_,
-    )
-    card["summary"] = summary_text(evaluation)
-    return final, card
-
-
-def score_portfolio(
-    portfolio: Portfolio,
-    model: AmicableModel,
-    as_of: Any,
-    *,
-    with_reasons: bool | int = 0,
-    lang: str = "fr",
-    progress: bool = False,
-    state: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Score every open claim of a portfolio at ``as_of``.
-
-    Parameters
-    ----------
-    portfolio : Portfolio
-    model : AmicableModel
-        A fitted (or loaded) model.
-    as_of : date-like
-    with_reasons : bool or int, default 0
-        Reasons cost ~60x a prediction: ``0``/``False`` none, an int ``n`` for
-        the ``n`` claims with the highest expected euros, ``True`` for all.
-    lang : {"fr", "en"}, default "fr"
-    progress : bool, default False
-    state : pandas.DataFrame, optional
-        The portfolio's state at ``as_of``
-        (:func:`~recovery_analytics.features.portfolio_state`, all claims or
-        only the open ones), when the caller has computed it already: it is
-        then not computed again. It must be at ``as_of``. A state that
-        records another history look-back (``attrs["history_days"]``) than
-        the model's ``history_days_`` is not used: the state is recomputed
-        with the model's (compute it with
-        ``portfolio_state(portfolio, as_of, history_days=model.history_days_)``
-        to avoid that). Without it, only the open claims' state is computed.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`SCORE_COLUMNS`, one row per open claim, sorted by ``claim_id``;
-        ``reason_*`` are NA where not computed. Categories unseen in training
-        are scored as unknown and listed in ``attrs["unseen_categories"]``
-        (list of ``{"feature", "value", "rows"}``).
-
-    Raises
-    ------
-    InputError
-        A column the model needs is missing (e.g. an extra feature such as
-        ``bureau_score`` absent from ``debtors`` and ``claims``).
-    ValueError
-        ``state`` is not the state at ``as_of``.
-    """
-    from tqdm.auto import tqdm
-
-    from recovery_analytics.features import portfolio_state
-    from recovery_analytics.model_io import check_compatible
-    from recovery_analytics.reasons import REASON_COLUMNS, wide_reasons
-    from recovery_analytics.snapshots import attach_attributes
-
-    check_is_fitted(model)
-    history_days = getattr(model, "history_days_", HISTORY_DAYS)
-    with tqdm(total=3, disable=not progress, desc="score", unit="step") as bar:
-        if state is not None and not _usable_state(state, as_of, history_days):
-            state = None  # computed with another history look-back than the model's
-        if state is None:
-            state = portfolio_state(portfolio, as_of, history_days=history_days, only_open=True)
-        else:
-            state = state[state["is_open"].to_numpy(dtype=bool)].reset_index(drop=True)
-        state = attach_attributes(state, portfolio, columns=model.required_columns())
-        check_compatible(model, state)
-        bar.update()
-        frame = model._features(state)
-        scored = model._score(state, frame)
-        out = state[["claim_id", "debtor_id", "as_of", "outstanding_eur", "days_past_due"]].copy()
-        out["stage"] = state["stage"]
-        out["p_amicable"] = scored["p_amicable"]
-        out["expected_recovery_eur"] = scored["expected_recovery_eur"]
-        for col in REASON_COLUMNS:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
-        bar.update()
-        n = len(out) if with_reasons is True else int(with_reasons)
-        if n > 0 and len(out):
-            pick = out.sort_values(
-                ["expected_recovery_eur", "claim_id"], ascending=[False, True], kind="stable"
-            ).index[:n]
-            wide = wide_reasons(model.explain(state.loc[pick], top=3, lang=lang))
-            rows = out.loc[pick, "claim_id"]
-            for col in REASON_COLUMNS:
-                out.loc[pick, col] = wide[col].reindex(rows).to_numpy()
-        bar.update()
-    out = out.sort_values("claim_id", kind="stable", ignore_index=True)
-    out.attrs = {"unseen_categories": model._unseen(frame).to_dict(orient="records")}
-    return out[list(SCORE_COLUMNS)]
-
-
-def _usable_state(state: pd.DataFrame, as_of: Any, history_days: int | None) -> bool:
-    """Whether a state given to :func:`score_portfolio` can be used as is.
-
-    Raises ValueError when it is not a state at ``as_of``; returns False when
-    it records another history look-back than the model's (it is then
-    recomputed).
-    """
-    day = pd.Timestamp(as_of).normalize()
-    dates = pd.DatetimeIndex(state["as_of"].unique()) if "as_of" in state.columns else None
-    if dates is None or (len(dates) and (len(dates) > 1 or dates[0] != day)):
-        found = "no as_of column" if dates is None else f"as_of {sorted(map(str, dates.date))}"
-        raise ValueError(f"state must be the portfolio state at {day.date()}; it has {found}")
-    return state.attrs.get("history_days", history_days) == history_days

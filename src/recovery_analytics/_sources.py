@@ -1,0 +1,263 @@
+"""Where a portfolio's tables come from: CSV / Parquet files, an .xlsx workbook, SQL.
+
+Private helpers of :func:`recovery_analytics.io.read_portfolio`. Each source gives,
+per table of the contract, a :class:`_Table`: its label for people, its header and
+an iterator of row chunks carrying a ``_line`` column (or None when absent).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recovery_analytics import _parse
+from recovery_analytics._mapping import Mapping
+from recovery_analytics.schema import TABLES, InputError
+
+__all__: list[str] = []
+
+_CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz", ".tsv")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+@dataclass
+class _Table:
+    """One table of a source: its name for people, its header and its row chunks."""
+
+    label: str
+    columns: list[str]
+    chunks: Iterator[pd.DataFrame]  # each with a ``_line`` column (may be provisional)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    relines: object = None  # callable mapping provisional ``_line`` to real lines
+
+
+def _sniff_bytes(path: Path) -> bytes:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as fh:
+            return fh.read(65536)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read {path.name}: {exc}") from None
+
+
+def _detect_encoding(path: Path, head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError(f"{path.name} is not a CSV file: it looks like an Excel workbook")
+    if head.startswith(b"PAR1"):
+        raise InputError(f"{path.name} is not a CSV file: it looks like a Parquet file")
+    if b"\x00" in head:
+        raise InputError(f"{path.name} is not a CSV file (it contains binary data)")
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with opener(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{path.name} is neither UTF-8 nor Windows-1252 text: set encoding under [read] "
+        "in the mapping"
+    )
+
+
+def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name} is empty (0 bytes)")
+    head = _sniff_bytes(path)
+    encoding = mapping.encoding or _detect_encoding(path, head)
+    lines = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
+    blank = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if blank is None:
+        raise InputError(f"{path.name} has no header line (the file is blank)")
+    header = lines[blank]
+    sep = mapping.sep or max((";", ",", "\t"), key=header.count)
+    options = dict(
+        sep=sep,
+        encoding=encoding,
+        skiprows=blank,
+        index_col=False,
+        dtype=str,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+    )
+    try:
+        columns = list(pd.read_csv(path, nrows=0, **options).columns)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path.name} cannot be read as CSV: {exc}") from None
+    table = _Table(label=path.name, columns=columns, chunks=iter(()))
+    header_line = blank + 1
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            reader = pd.read_csv(path, chunksize=chunksize, on_bad_lines="warn", **options)
+            try:
+                for chunk in reader:
+                    _collect_skips(caught, table.skipped)
+                    filled = chunk.ne("").any(axis=1) if len(chunk.columns) else chunk.index < 0
+                    pos = chunk.index.to_numpy()
+                    chunk = chunk.assign(_line=pos)
+                    yield chunk.loc[filled.to_numpy()]
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise InputError(f"{path.name} cannot be read as CSV: {exc}") from None
+            finally:
+                reader.close()
+            _collect_skips(caught, table.skipped)
+
+    def relines(pos: np.ndarray) -> np.ndarray:
+        skipped = np.sort(np.array([line for line, _ in table.skipped], dtype=np.int64))
+        offsets = skipped - header_line - 1 - np.arange(len(skipped))
+        return header_line + 1 + pos + np.searchsorted(offsets, pos, side="right")
+
+    table.chunks, table.relines = chunks(), relines
+    return table
+
+
+_SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+
+
+def _collect_skips(caught: list, out: list[tuple[int, str]]) -> None:
+    for warning in caught:
+        for line, expected, saw in _SKIP_RE.findall(str(warning.message)):
+            out.append(
+                (
+                    int(line),
+                    f"line has {saw} fields but the header has {expected} (a separator inside "
+                    "an unquoted value?); the row could not be read",
+                )
+            )
+    caught.clear()
+
+
+def _parquet_table(path: Path, chunksize: int) -> _Table:
+    import pyarrow.parquet as pq
+
+    try:
+        pfile = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise InputError(f"{path.name} cannot be read as Parquet: {exc}") from None
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        start = 1
+        for batch in pfile.iter_batches(batch_size=chunksize):
+            df = batch.to_pandas()
+            yield df.assign(_line=np.arange(start, start + len(df)))
+            start += len(df)
+
+    return _Table(label=path.name, columns=list(pfile.schema_arrow.names), chunks=chunks())
+
+
+def _find_name(wanted: str, names: list[str]) -> str | None:
+    return next((n for n in names if _parse.norm_name(n) == _parse.norm_name(wanted)), None)
+
+
+def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, _Table | None]:
+    files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    tables: dict[str, _Table | None] = {}
+    for table in TABLES:
+        if table in mapping.files:
+            found = [n for n in files if n.casefold() == mapping.files[table].casefold()]
+            if not found:
+                raise InputError(
+                    f"{folder}: file {mapping.files[table]!r} (for {table}, from the mapping) "
+                    f"not found; files found: {', '.join(files) or 'none'}"
+                )
+        else:
+            names = [table + s for s in _CSV_SUFFIXES + _PARQUET_SUFFIXES]
+            found = [n for n in files if n.casefold() in names]
+        if len(found) > 1:
+            raise InputError(f"{folder}: several files for {table}: {', '.join(found)}; keep one")
+        if not found:
+            tables[table] = None
+            continue
+        path = folder / found[0]
+        if path.name.lower().endswith(_PARQUET_SUFFIXES):
+            tables[table] = _parquet_table(path, chunksize)
+        else:
+            tables[table] = _csv_table(path, mapping, chunksize)
+    return tables
+
+
+def _xlsx_tables(path: Path, mapping: Mapping) -> tuple[dict[str, _Table | None], list[str]]:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises zipfile / XML errors
+        raise InputError(f"{path.name} cannot be read as an .xlsx workbook: {exc}") from None
+    tables: dict[str, _Table | None] = {}
+    with book:
+        for table in TABLES:
+            sheet = _find_name(mapping.files.get(table, table), book.sheet_names)
+            if sheet is None:
+                tables[table] = None
+                continue
+            df = pd.read_excel(book, sheet_name=sheet, dtype=str, na_filter=False)
+            df = df.assign(_line=np.arange(2, len(df) + 2))  # Excel rows; header on row 1
+            df = df.loc[df.drop(columns="_line").ne("").any(axis=1)]
+            label = f"{path.name}[{sheet}]"
+            tables[table] = _Table(label=label, columns=list(df.columns[:-1]), chunks=iter([df]))
+        return tables, list(book.sheet_names)
+
+
+def _masked(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not parseable: mask anything between ':' and '@'
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, object]:
+    import sqlalchemy as sa
+
+    masked = _masked(url)
+    try:
+        parsed = sa.engine.make_url(url)
+        db = parsed.database
+        local = parsed.get_backend_name() == "sqlite" and db not in (None, "", ":memory:")
+        if local and not Path(db).is_file():
+            raise InputError(f"SQLite database file not found: {db}")
+        engine = sa.create_engine(parsed)
+        conn = engine.connect()
+    except InputError:
+        raise
+    except Exception as exc:  # drivers raise their own error types
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        password = getattr(locals().get("parsed"), "password", None)
+        if password:
+            message = message.replace(str(password), "***")
+        raise InputError(f"cannot connect to {masked}: {message}") from None
+    names = sa.inspect(conn).get_table_names()
+    tables: dict[str, _Table | None] = {}
+    for table in TABLES:
+        name = _find_name(mapping.files.get(table, table), names)
+        if name is None:
+            tables[table] = None
+            continue
+        reflected = sa.Table(name, sa.MetaData(), autoload_with=conn)
+
+        def chunks(t=reflected) -> Iterator[pd.DataFrame]:
+            start = 1
+            for df in pd.read_sql_query(sa.select(t), conn, chunksize=chunksize):
+                yield df.assign(_line=np.arange(start, start + len(df)))
+                start += len(df)
+
+        tables[table] = _Table(
+            label=name, columns=[c.name for c in reflected.columns], chunks=chunks()
+        )
+    return tables, (conn, engine, names)
