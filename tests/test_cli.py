@@ -203,3 +203,13 @@ def test_call_queue_exports_csv_and_xlsx(runner: CliRunner, trained, tmp_path: P
     assert len(sheets) >= 3
     bad = runner.invoke(main, [*base, "--out", str(tmp_path / "queue.txt")])
     assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output
+
+
+def test_quarantine_is_written_next_to_the_outputs(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "judicial.csv"
+    args = ["judicial", "--portfolio", str(FIXTURES / "erp_fr"), "--as-of", "2026-06-30"]
+    result = runner.invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    quarantine = pd.read_csv(out.parent / "quarantine.csv", sep=";", encoding="utf-8-sig")
+    assert len(quarantine) == 8
+    assert "8 input row(s) quarantined" in result.output

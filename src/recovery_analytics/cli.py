@@ -64,16 +64,17 @@ _mapping_option = click.option(
 
 
 def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None):
-    """Read and validate a portfolio, report the quarantine, write it if asked."""
+    """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
     from recovery_analytics.io import read_portfolio, write_quarantine
 
     portfolio = read_portfolio(source, mapping)
     n_bad = len(portfolio.quarantine)
-    if n_bad:
-        click.echo(f"{n_bad} input row(s) quarantined (see quarantine.csv).", err=True)
     if quarantine_dir is not None:
-        quarantine_dir.mkdir(parents=True, exist_ok=True)
-        write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")
+        path = write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")
+        if n_bad:
+            click.echo(f"{n_bad} input row(s) quarantined, with their reasons: {path}", err=True)
+    elif n_bad:
+        click.echo(f"{n_bad} input row(s) quarantined (`validate` lists them).", err=True)
     return portfolio
 
 
@@ -285,7 +286,7 @@ def train(
     from recovery_analytics.amicable import train_model
     from recovery_analytics.model_io import save_model
 
-    portfolio = _load(source, mapping)
+    portfolio = _load(source, mapping, model_out)
     model, card = train_model(
         portfolio,
         horizon_days=horizon_days,
@@ -299,10 +300,10 @@ def train(
     click.echo(f"model written to {model_out} (model card: {model_out / 'model_card.md'})")
 
 
-def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes):
+def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out):
     from recovery_analytics.scoring import score_claims
 
-    portfolio = _load(source, mapping)
+    portfolio = _load(source, mapping, out.parent)
     model = None
     if model_dir is not None:
         from recovery_analytics.model_io import load_model
@@ -403,7 +404,7 @@ def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
     expected_recovery_eur, the recommended route and its judicial economics,
     legal flags and the top three reasons.
     """
-    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes=False)
+    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out)
     _write_table(table, out)
     click.echo(f"{len(table):,d} open claims scored -> {out}")
 
@@ -426,7 +427,7 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     disputes) in plain words. Without --model, the chance of amicable recovery
     is the documented prior by age (docs/judicial.md).
     """
-    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", all_routes=True)
+    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out)
     _write_table(table, out)
     counts = table["recommended_route"].value_counts()
     click.echo(f"{len(table):,d} open claims assessed -> {out}")
@@ -499,7 +500,7 @@ def call_queue(
         from recovery_analytics.schema import InputError
 
         raise InputError(f"--out {out}: use a .xlsx or .csv file name")
-    portfolio = _load(source, mapping)
+    portfolio = _load(source, mapping, out.parent)
     model = load_model(model_dir)
     schedule = None
     if costs is not None:
