@@ -97,6 +97,10 @@ def test_queued_debtors_pass_every_rule(cq, portfolio):
     assert not set(recent["debtor_id"]) & set(cq.queue["debtor_id"])
     assert (cq.queue["net_eur"] > 0).all()
     assert cq.queue["talking_points"].str.len().gt(0).all()
+    # The model's reasons name the invoice they are about (one of the debtor's claims).
+    about = cq.queue["talking_points"].str.extract(r"^facture (\S+) : ")[0]
+    claims_of = cq.claims.groupby("debtor_id")["claim_id"].agg(set)
+    assert all(c in claims_of[d] for c, d in zip(about, cq.queue["debtor_id"], strict=True))
     # every excluded-for-contact debtor is on the list of contacts to check
     contact = cq.excluded[cq.excluded["reason"].str.startswith("contact_")]
     assert set(contact["debtor_id"]) <= set(cq.contact_to_check["debtor_id"])

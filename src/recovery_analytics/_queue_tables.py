@@ -47,6 +47,7 @@ _TEXT = {
         "pending": " ; en attente ",
         "on": " au ",
         "claims": " facture(s), la plus ancienne à ",
+        "invoice": "facture ",
         "days": " jours",
         "last_call": "dernier appel le ",
         "calls_30d": " appels en 30 jours",
@@ -62,6 +63,7 @@ _TEXT = {
         "pending": "; pending ",
         "on": " on ",
         "claims": " invoice(s), oldest ",
+        "invoice": "invoice ",
         "days": " days past due",
         "last_call": "last call on ",
         "calls_30d": " calls in 30 days",
@@ -136,7 +138,10 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
 
 
 def _model_reasons(debtor_id, mine, open_, model, lang) -> pd.Series:
-    """The model's top 3 reasons for each debtor's claim with the most expected euros."""
+    """The model's top 3 reasons for each debtor's claim with the most expected euros.
+
+    Prefixed with that claim's id (``"facture F0042 : + ... ; − ..."``).
+    """
     top = mine.sort_values(
         ["debtor_id", "expected_recovery_eur", "claim_id"],
         ascending=[True, False, True],
@@ -145,6 +150,9 @@ def _model_reasons(debtor_id, mine, open_, model, lang) -> pd.Series:
     rows = open_.set_index("claim_id").loc[top["claim_id"]].reset_index()
     long = model.explain(rows, top=3, lang=lang)
     text = (long["effect"] + " " + long["reason"]).groupby(long["claim_id"]).agg(" ; ".join)
+    # The model's reasons are about one invoice (the debtor's largest expected
+    # euros): say which, so that "no contact" on it is not read as the debtor's.
+    text = _TEXT[lang]["invoice"] + text.index.to_series() + " : " + text
     why = pd.Series(
         text.reindex(top["claim_id"]).to_numpy(), index=top["debtor_id"].to_numpy()
     ).reindex(debtor_id)
