@@ -83,8 +83,10 @@ def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None)
 def main() -> None:
     """Score overdue claims, weigh French court routes, and build call queues.
 
-    Start with `demo-data` to get a portfolio, `validate` to check one, then
-    `aged-balance`. See the README for the input format and the weekly job.
+    A typical week: `validate` the export, `train` the amicable model (when the
+    history has grown), then `weekly` for the call queue and the management
+    report; `score`, `judicial` and `call-queue` give each table on its own.
+    `demo-data` writes a realistic portfolio to try it on. See the README.
     """
 
 
