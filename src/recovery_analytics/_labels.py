@@ -301,3 +301,13 @@ _COLUMN_NAMES = {
         "queue_ratio_30d": "queue / this order, 30 days",
     },
 }
+
+
+#: Channels of the letters and actions of the call queue: code -> (French, English).
+CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    "email": ("e-mail", "email"),
+    "letter": ("courrier", "letter"),
+    "registered_letter": ("lettre recommandée AR", "registered letter"),
+    "phone": ("téléphone", "phone"),
+    "visit": ("visite", "visit"),
+}

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from recovery_analytics._labels import CHANNEL_LABELS
 from recovery_analytics.plots import (
     ROUTE_LABELS_FR,
     STRATEGY_LABELS_FR,
@@ -68,13 +69,7 @@ _VALUE_NAMES: dict[str, Mapping[str, str]] = {
         "promises_pending": "promesses en cours",
     },
     # the call queue: letter channels (exports), backtest work orders, uplift age buckets
-    "channel": {
-        "email": "e-mail",
-        "letter": "courrier",
-        "registered_letter": "lettre recommandée AR",
-        "phone": "téléphone",
-        "visit": "visite",
-    },
+    "channel": {code: fr for code, (fr, _) in CHANNEL_LABELS.items()},
     "policy": {"queue": "file d'appels"} | STRATEGY_LABELS_FR,
     "age_bucket": {"all": "tous"},
 }

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recovery_analytics._labels import CHANNEL_LABELS
 from recovery_analytics._queue_debtors import _reason_labels
 from recovery_analytics.escalation import _action_labels
 from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
@@ -104,11 +105,6 @@ _QUEUE_KEYS = ("rank", "collector", "debtor", "contact", "email", "open_claims",
                "total_outstanding_eur", "oldest_days_past_due", "p_amicable",
                "expected_recovery_eur", "call_eur", "suggested_action", "talking_points",
                "last_contact_date", "promises")  # fmt: skip
-_CHANNELS = {
-    "email": ("e-mail", "email"),
-    "letter": ("courrier", "letter"),
-    "registered_letter": ("lettre recommandée AR", "registered letter"),
-}
 _FORMATS = {
     "eur": '#,##0.00 "€"',
     "pct": "0%",
@@ -188,7 +184,7 @@ def export_tables(cq: CallQueue | pd.DataFrame, lang: str = "fr") -> dict[str, p
         let = cq.letters.assign(
             debtor=_debtor(cq.letters),
             action=cq.letters["action"].map(_action_labels(lang)),
-            channel=cq.letters["channel"].map({k: v[i] for k, v in _CHANNELS.items()}),
+            channel=cq.letters["channel"].map({k: v[i] for k, v in CHANNEL_LABELS.items()}),
             late=_yes(cq.letters["late"], lang),
         )
         keys = ("debtor", "email", "action", "channel", "action_date", "late", "claims",
