@@ -12,6 +12,7 @@ __all__ = [
     "ROUTE_LABELS_FR",
     "STRATEGY_COLORS",
     "STRATEGY_LABELS_FR",
+    "column_label",
 ]
 
 #: One colour per route, the same in every figure (green: amicable, blues: court).
@@ -311,3 +312,21 @@ CHANNEL_LABELS: dict[str, tuple[str, str]] = {
     "phone": ("téléphone", "phone"),
     "visit": ("visite", "visit"),
 }
+
+
+def column_label(name: str, lang: str = "fr") -> str:
+    """How a column is named in titles and table headers (the column name if unknown).
+
+    Grouping columns (``debtor_type``, ``naf_code``...) and the columns of
+    the report tables (``outstanding_eur`` -> ``encours``, ``claim_id`` ->
+    ``créance``...), in lower case: a title writes ``par type de débiteur``,
+    :func:`recovery_analytics.reports.display_table` capitalises the header.
+
+    Examples
+    --------
+    >>> column_label("debtor_type"), column_label("debtor_type", "en"), column_label("segment")
+    ('type de débiteur', 'debtor type', 'segment')
+    """
+    if lang not in _COLUMN_NAMES:
+        raise ValueError(f"unknown language {lang!r}; use one of {sorted(_COLUMN_NAMES)}")
+    return _COLUMN_NAMES[lang].get(name, name)

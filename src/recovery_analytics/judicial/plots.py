@@ -22,7 +22,14 @@ from recovery_analytics.plots import (
     pct_formatter,
 )
 
-__all__ = ["SENSITIVITY_LABELS_FR", "plot_break_even", "plot_tornado", "sensitivity_label"]
+__all__ = [
+    "SENSITIVITY_LABELS_FR",
+    "plot_break_even",
+    "plot_prediction_check",
+    "plot_routes_by_segment",
+    "plot_tornado",
+    "sensitivity_label",
+]
 
 #: Each assumption moved by :func:`~recovery_analytics.judicial.sensitivity`, as
 #: managers read it (``judicial.SENSITIVITY_PARAMETERS`` plus ``p_amicable``).
@@ -205,4 +212,108 @@ def plot_tornado(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr") 
     ax.set_title(t["to_title"].format(pct=pct))
     ax.set_xlabel(f"{t['to_x']} (base {format_eur(base)})")
     ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_routes_by_segment(
+    table: pd.DataFrame, by: str, ax: Axes | None = None, *, shares: bool = True
+) -> Axes:
+    """Stacked horizontal bars: how each segment's outstanding splits by recommended route.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`~recovery_analytics.review.verdicts_by_segment`.
+    by : str
+        Its segment column.
+    ax : matplotlib.axes.Axes, optional
+    shares : bool, default True
+        Bars of the segment's shares (100 % each, so that a small segment
+        reads as well as a large one; shares of 8 % or more are written in
+        the bar); ``False`` draws euros. Each segment's label gives its
+        outstanding in euros.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from recovery_analytics.review import verdicts_by_segment
+    >>> r = pd.DataFrame({"claim_id": list("abc"), "debtor_type": ["B2B", "B2B", "B2C"],
+    ...     "recommended_route": ["injonction_de_payer", "continue_amicable", "write_off"],
+    ...     "outstanding_eur": [300.0, 100.0, 50.0]})
+    >>> ax = plot_routes_by_segment(verdicts_by_segment(r, "debtor_type"), "debtor_type")
+    >>> len(ax.patches), [round(float(p.get_width()), 2) for p in ax.patches if p.get_width()]
+    (6, [0.25, 0.75, 1.0])
+    >>> {t.get_text().splitlines()[0]: int(t.get_position()[1]) for t in ax.get_yticklabels()}
+    {'B2B': 1, 'B2C': 0}
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    value = "share_of_segment" if shares else "outstanding_eur"
+    segments = list(dict.fromkeys(table[by].astype("str")))
+    data = table.assign(**{by: table[by].astype("str"), value: table[value].fillna(0.0)})
+    wide = data.pivot_table(index=by, columns="route", values=value, aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(index=segments, fill_value=0.0)
+    totals = data.groupby(by)["outstanding_eur"].sum().reindex(segments).fillna(0.0)
+    routes = [r for r in ROUTE_COLORS if r in wide.columns]
+    ax = ensure_axes(ax, (10.0, 1.2 + 0.6 * max(len(wide), 2)))
+    left = np.zeros(len(wide))
+    y = np.arange(len(wide))[::-1]  # the first segment on top
+    for r in routes:
+        widths = wide[r].to_numpy(dtype="float64")
+        ax.barh(y, widths, left=left, color=ROUTE_COLORS[r], label=ROUTE_LABELS_FR[r])
+        if shares:
+            for yi, x0, w in zip(y, left, widths, strict=True):  # segments x routes, a few cells
+                if w >= 0.08:
+                    dark = r in ("action_au_fond", "injonction_de_payer", "declare_claim")
+                    ax.text(
+                        x0 + w / 2,
+                        yi,
+                        format_pct(w, 0),
+                        ha="center",
+                        va="center",
+                        fontsize="small",
+                        color="white" if dark else "black",
+                    )
+        left += widths
+    names = [f"{v}\n{format_eur(t)}" for v, t in zip(wide.index, totals, strict=True)]
+    ax.set_yticks(y, names)
+    if shares:
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(pct_formatter())
+        ax.set_xlabel("Part de l'encours ouvert du segment")
+        title = f"Route recommandée : répartition de l'encours ouvert par {column_label(by)}"
+    else:
+        ax.xaxis.set_major_formatter(eur_formatter())
+        ax.set_xlabel("Encours ouvert")
+        title = f"Route recommandée : encours ouvert par {column_label(by)}"
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_prediction_check(check: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Bars of expected vs collected euros for each scored date of :func:`prediction_check`.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"scored_as_of": pd.to_datetime(["2026-03-31"]),
+    ...     "expected_eur": [1000.0], "collected_eur": [800.0], "days_observed": [90]})
+    >>> len(plot_prediction_check(c).patches)
+    2
+    """
+    ax = ensure_axes(ax, (max(6.0, 1.3 * len(check) + 3), 4.0))
+    x = np.arange(len(check))
+    ax.bar(x - 0.2, check["expected_eur"], width=0.4, color="#9ecae1", label="attendu (modèle)")
+    ax.bar(x + 0.2, check["collected_eur"], width=0.4, color="#2e8b57", label="encaissé")
+    dates = pd.to_datetime(check["scored_as_of"]).dt.strftime("%d/%m/%Y")
+    days = check["days_observed"].astype("int64").astype("str")
+    ax.set_xticks(x, [f"{d}\n({n} j observés)" for d, n in zip(dates, days, strict=True)])
+    ax.yaxis.set_major_formatter(eur_formatter())
+    ax.set_title("Euros attendus par le modèle et euros réellement encaissés ensuite")
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
     return ax

@@ -53,7 +53,6 @@ __all__ = [
     "STRATEGY_COLORS",
     "STRATEGY_LABELS_FR",
     "age_bucket_colors",
-    "column_label",
     "ensure_axes",
     "eur_formatter",
     "format_eur",
@@ -63,7 +62,10 @@ __all__ = [
     "pct_formatter",
     "plot_aged_balance",
     "plot_captured_curve",
+    "plot_dso_cei",
     "plot_gains",
+    "plot_pareto",
+    "plot_recovery_curves",
     "plot_reliability",
 ]
 
@@ -72,24 +74,6 @@ AGE_BUCKET_CMAP = "RdYlGn_r"
 
 
 # --------------------------------------------------------------------------- names and colours
-
-
-def column_label(name: str, lang: str = "fr") -> str:
-    """How a column is named in titles and table headers (the column name if unknown).
-
-    Grouping columns (``debtor_type``, ``naf_code``...) and the columns of
-    the report tables (``outstanding_eur`` -> ``encours``, ``claim_id`` ->
-    ``créance``...), in lower case: a title writes ``par type de débiteur``,
-    :func:`recovery_analytics.reports.display_table` capitalises the header.
-
-    Examples
-    --------
-    >>> column_label("debtor_type"), column_label("debtor_type", "en"), column_label("segment")
-    ('type de débiteur', 'debtor type', 'segment')
-    """
-    if lang not in _COLUMN_NAMES:
-        raise ValueError(f"unknown language {lang!r}; use one of {sorted(_COLUMN_NAMES)}")
-    return _COLUMN_NAMES[lang].get(name, name)
 
 
 def age_bucket_colors(labels: Sequence[str] | None = None) -> dict[str, tuple]:
@@ -229,3 +213,118 @@ def _share_texts(
         if h >= 0.08:
             ax.text(xi, y0 + h / 2, format_pct(h, 0), ha="center", va="center",
                     fontsize="small", color=ink)  # fmt: skip
+
+
+def plot_pareto(table: pd.DataFrame, ax=None):
+    """Pareto curve: share of outstanding held by the largest debtors.
+
+    ``table`` is :func:`concentration` with ``top=None``. Returns the Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> state = pd.DataFrame({"debtor_id": ["a", "b"], "debtor_type": ["B2B", "B2C"],
+    ...     "outstanding_eur": [300.0, 100.0], "days_past_due": [10, 40], "is_open": [True, True]})
+    >>> plot_pareto(concentration(state, top=None)).get_title()
+    "Concentration de l'encours ouvert sur 2 débiteurs"
+    """
+    ax = ensure_axes(ax, (7.0, 4.0))
+    x = np.concatenate([[0.0], table["debtor_share"].to_numpy()])
+    y = np.concatenate([[0.0], table["cumulative_share"].to_numpy()])
+    ax.plot(x, y, color="#1f4e79", lw=2)
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="encours également réparti")
+    if len(table):
+        k = max(int(np.ceil(0.2 * len(table))), 1)
+        held = table["cumulative_share"].iloc[k - 1]
+        ax.axvline(k / len(table), color="#c55a11", ls="--", lw=1)
+        ax.annotate(
+            f"{k} débiteurs ({format_pct(k / len(table), 0)}) portent {format_pct(held, 0)}",
+            xy=(k / len(table), held),
+            xytext=(8, -16),
+            textcoords="offset points",
+        )
+    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.yaxis.set_major_formatter(pct_formatter())
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        xlabel="part des débiteurs (les plus gros d'abord)",
+        ylabel="part de l'encours ouvert",
+        title=f"Concentration de l'encours ouvert sur {len(table)} débiteurs",
+    )
+    ax.legend(loc="lower right", frameon=False)
+    return ax
+
+
+def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None):
+    """Recovery rate by days past due, one line per value of ``group``.
+
+    ``curves`` is :func:`recovery_curves`; ``group`` is ``"from_days"`` or a
+    segment column. Returns the Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curves = pd.DataFrame({"from_days": [0, 0], "days_past_due": [30, 60],
+    ...     "recovery_rate": [0.4, 0.6]})
+    >>> len(plot_recovery_curves(curves).get_lines())
+    1
+    """
+    ax = ensure_axes(ax, (7.0, 4.0))
+    by = "" if group == "from_days" else f" par {column_label(group)}"
+    for value, part in curves.groupby(group, sort=True, dropna=False):
+        label = f"encours à {value} jours de retard" if group == "from_days" else str(value)
+        part = part.sort_values("days_past_due")
+        x = np.concatenate([[part["from_days"].iloc[0]], part["days_past_due"]])
+        ax.plot(x, np.concatenate([[0.0], part["recovery_rate"]]), marker="o", label=label)
+    ax.yaxis.set_major_formatter(pct_formatter())
+    ax.set(
+        xlabel="jours de retard",
+        ylabel="part de l'encours payée",
+        ylim=(0, None),
+        title=f"Courbes de recouvrement{by} : part de l'encours payée selon le retard",
+    )
+    if ax.get_lines():
+        ax.legend(frameon=False, fontsize="small")
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "aucune créance observée assez longtemps",
+            transform=ax.transAxes,
+            ha="center",
+            color="grey",
+        )
+    return ax
+
+
+def plot_dso_cei(table: pd.DataFrame, axes=None):
+    """DSO (days) and CEI (%) per period on two stacked Axes sharing the dates.
+
+    ``table`` is :func:`dso_cei`. Returns the array of two Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"period_start": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+    ...     "dso_days": [31.0, 46.1], "cei": [float("nan"), 0.38]})
+    >>> len(plot_dso_cei(table))
+    2
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        axes = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)[1]
+    x = table["period_start"]  # a point per period, labelled by the period it closes
+    axes[0].plot(x, table["dso_days"], marker="o", color="#1f4e79")
+    axes[0].set(ylabel="jours", title="DSO (méthode par épuisement du CA) en fin de période")
+    axes[1].plot(x, table["cei"], marker="o", color="#548235")
+    axes[1].yaxis.set_major_formatter(pct_formatter())
+    axes[1].set(ylabel="CEI", title="Efficacité du recouvrement (CEI) par période")
+    locator = mdates.AutoDateLocator()
+    axes[1].xaxis.set_major_locator(locator)
+    axes[1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    return axes

@@ -32,13 +32,12 @@ __all__ = [
     "EVENT_TYPE_ALIASES",
     "INSOLVENCY_ALIASES",
     "INSOLVENCY_STATUSES",
-    "QUARANTINE_COLUMNS",
-    "TABLES",
     "InputError",
     "Portfolio",
+    "QUARANTINE_COLUMNS",
+    "TABLES",
     "check_columns",
     "empty_table",
-    "validate_portfolio",
 ]
 
 #: The three tables of a portfolio, in the order they are read and validated.
@@ -277,63 +276,3 @@ def check_columns(table: str, columns: list[str], source: str, hint: str = "") -
         )
 
 
-def validate_portfolio(
-    debtors: pd.DataFrame,
-    claims: pd.DataFrame,
-    events: pd.DataFrame | None = None,
-    *,
-    source: str = "<memory>",
-    currency_rates: dict[str, float] | None = None,
-    decimal: str | None = None,
-    dayfirst: bool = True,
-) -> Portfolio:
-    """Validate three in-memory tables with canonical column names.
-
-    Values may be strings as exported (French dates, decimal commas, oui/non) or
-    already typed. Every row ends in the returned tables or in its quarantine.
-    :func:`recovery_analytics.io.read_portfolio` does the same on files, chunk by chunk.
-
-    Parameters
-    ----------
-    debtors, claims, events : pandas.DataFrame
-        The tables; ``events`` may be None (then empty).
-    source : str
-        Name recorded in ``Portfolio.source`` and the quarantine.
-    currency_rates : dict, optional
-        EUR per unit of other currencies; claims in them are converted.
-    decimal : {",", "."}, optional
-        Decimal separator when ambiguous (``1.234``); default: see ``parse_amount``.
-    dayfirst : bool
-        ``01/02/2026`` is 1 February (default) or 2 January.
-
-    Returns
-    -------
-    Portfolio
-
-    Raises
-    ------
-    InputError
-        If a required column is missing.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"debtor_id": ["D1"], "debtor_type": ["Particulier"]})
-    >>> c = pd.DataFrame({"claim_id": ["F1", "F2"], "debtor_id": ["D1", "D9"],
-    ...                   "invoice_date": ["01/03/2026"] * 2, "due_date": ["31/03/2026"] * 2,
-    ...                   "amount": ["1 234,56 €", "10"]})
-    >>> p = validate_portfolio(d, c)
-    >>> p.claims["amount"].tolist(), p.quarantine["reason"].tolist()
-    ([1234.56], ['debtor D9 does not exist in debtors'])
-    """
-    from recovery_analytics._validate import _coerce, _finalize  # imports this module
-
-    frames, tables = {}, {"debtors": debtors, "claims": claims, "events": events}
-    for table, df in tables.items():
-        if df is None:
-            df = empty_table(table)
-        check_columns(table, list(df.columns), f"{source} {table}")
-        df = df.assign(_line=np.arange(1, len(df) + 1))
-        frames[table] = _coerce(
-            table, df, decimal=decimal, dayfirst=dayfirst, currency_rates=currency_rates
-        )
-    return _finalize(frames, {t: t for t in TABLES}, source=source, currency_rates=currency_rates)

@@ -35,14 +35,10 @@ if TYPE_CHECKING:
     from recovery_analytics.amicable import AmicableModel
 
 __all__ = [
-    "POLICIES",
     "BacktestRun",
+    "POLICIES",
     "backtest_call_queue",
-    "backtest_dates",
-    "backtest_model",
     "backtest_totals",
-    "history_before",
-    "plot_backtest",
     "run_backtest",
 ]
 
@@ -50,129 +46,6 @@ __all__ = [
 POLICIES: tuple[str, ...] = ("queue", "oldest_first", "largest_first")
 #: Reasons of debtors that could be called (the pool the baselines choose from).
 _CALLABLE = ("not_worth_a_call", "no_matching_collector", "segment_cap", "below_capacity")
-
-
-def history_before(portfolio: Portfolio, date: Any) -> Portfolio:
-    """The portfolio as it was known on ``date``: nothing dated later.
-
-    Claims invoiced after ``date`` and events dated after it are dropped; an
-    insolvency published after it is removed (status ``none``). Static
-    attributes (contact details, ``disputed`` flag, extra columns such as a
-    bureau score) are as extracted: they may still hold a little of the future.
-
-    Examples
-    --------
-    >>> from recovery_analytics.demo import generate_demo
-    >>> p = generate_demo(50, seed=1)
-    >>> h = history_before(p, "2026-01-31")
-    >>> bool(h.events["date"].max() <= pd.Timestamp("2026-01-31"))
-    True
-    """
-    day = pd.Timestamp(date).normalize()
-    claims = portfolio.claims[(portfolio.claims["invoice_date"] <= day).to_numpy()]
-    events = portfolio.events[
-        (portfolio.events["date"] <= day).to_numpy()
-        & portfolio.events["claim_id"].isin(claims["claim_id"]).to_numpy()
-    ]
-    debtors = portfolio.debtors.copy()
-    if "insolvency_date" in debtors:
-        later = (debtors["insolvency_date"] > day).to_numpy()
-        if "insolvency_status" in debtors:
-            debtors.loc[later, "insolvency_status"] = "none"
-        debtors.loc[later, "insolvency_date"] = pd.NaT
-    return Portfolio(
-        debtors=debtors,
-        claims=claims.reset_index(drop=True),
-        events=events.reset_index(drop=True),
-        source=f"{portfolio.source} (known on {day.date().isoformat()})",
-        extra_features=dict(portfolio.extra_features),
-        notes=list(portfolio.notes),
-    )
-
-
-def backtest_dates(
-    portfolio: Portfolio, *, weeks: int = 13, follow_up_days: int = 30
-) -> pd.DatetimeIndex:
-    """The weekly as_of dates: the last is ``follow_up_days`` before the last event.
-
-    Examples
-    --------
-    >>> from recovery_analytics.demo import generate_demo
-    >>> p = generate_demo(50, seed=1)
-    >>> d = backtest_dates(p, weeks=3)
-    >>> len(d), (d[1] - d[0]).days, (p.events["date"].max() - d[-1]).days
-    (3, 7, 30)
-    """
-    last = pd.Timestamp(portfolio.events["date"].max()).normalize()
-    end = last - pd.Timedelta(days=int(follow_up_days))
-    return pd.DatetimeIndex([end - pd.Timedelta(weeks=k) for k in range(int(weeks) - 1, -1, -1)])
-
-
-def backtest_model(
-    portfolio: Portfolio,
-    start: Any,
-    *,
-    horizon_days: int = 90,
-    every_days: int = 28,
-    n_estimators: int = 100,
-    num_threads: int | None = 1,
-    **params: Any,
-) -> AmicableModel:
-    """One light model trained on the history before ``start``, for the backtest.
-
-    The snapshots are those of
-    :func:`~recovery_analytics.snapshots.training_snapshots` on
-    :func:`history_before` ``start``: their labels end by ``start``, so the
-    model has seen none of the outcomes the backtest scores. It is trained
-    once, on all those snapshots (no holdout evaluation, no refit), with
-    fewer snapshot dates and trees than the weekly model: it is a stand-in
-    for "the model we would have had then", cheap enough for the weekly job
-    (a few seconds on 100k claims, one thread).
-
-    Parameters
-    ----------
-    portfolio : Portfolio
-        The full history.
-    start : date-like
-        The first backtest date.
-    horizon_days, every_days : int
-        Label horizon and snapshot spacing.
-    n_estimators : int, default 100
-    num_threads : int or None, default 1
-        LightGBM threads; one thread is steadier on a shared machine.
-    **params
-        Other :class:`~recovery_analytics.amicable.AmicableModel` parameters.
-
-    Returns
-    -------
-    AmicableModel
-        Fitted, with ``horizon_days_`` set.
-
-    Raises
-    ------
-    InputError
-        Too little history before ``start`` to train (see ``training_snapshots``).
-
-    Examples
-    --------
-    >>> from recovery_analytics.demo import generate_demo
-    >>> p = generate_demo(120, seed=1)
-    >>> m = backtest_model(p, backtest_dates(p)[0], n_estimators=10)
-    >>> m.horizon_days_
-    90
-    """
-    from recovery_analytics.amicable import AmicableModel
-    from recovery_analytics.snapshots import training_snapshots
-
-    extra = portfolio.extra_features or {}
-    params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
-    params.setdefault("extra_categorical", tuple(extra.get("categorical", ())))
-    history = history_before(portfolio, start)
-    snaps = training_snapshots(history, horizon_days=horizon_days, every_days=every_days)
-    model = AmicableModel(n_estimators=n_estimators, num_threads=num_threads, **params)
-    model = model.fit(snaps)
-    model.horizon_days_ = horizon_days
-    return model
 
 
 def _collected(
@@ -433,32 +306,3 @@ def backtest_totals(weekly: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"policy": "str"})
 
 
-def plot_backtest(weekly: pd.DataFrame, horizon: int = 30, ax=None):
-    """Euros collected within ``horizon`` days each week, one line per work order.
-
-    Returns the matplotlib ``Axes``; saving is the caller's job.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.dates import DateFormatter
-
-    from recovery_analytics.plots import eur_formatter
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4))
-    col = f"collected_{horizon}d_eur"
-    names = {"queue": "file d'appels", "oldest_first": "plus ancien d'abord",
-             "largest_first": "plus gros d'abord"}  # fmt: skip
-    styles = {"queue": ("tab:blue", "-"), "oldest_first": ("tab:gray", "--"),
-              "largest_first": ("tab:orange", ":")}  # fmt: skip
-    for policy in POLICIES:
-        part = weekly[weekly["policy"] == policy]
-        color, ls = styles[policy]
-        ax.plot(pd.to_datetime(part["as_of"]), part[col], color=color, ls=ls, marker="o",
-                ms=3, label=names[policy])  # fmt: skip
-    ax.yaxis.set_major_formatter(eur_formatter())
-    ax.xaxis.set_major_formatter(DateFormatter("%d/%m"))  # French dates, the year is in the text
-    ax.set_ylabel(f"Encaissé sous {horizon} jours")
-    ax.set_title("Rejeu hebdomadaire à capacité égale")
-    ax.legend(frameon=False)
-    ax.grid(axis="y", alpha=0.3)
-    return ax

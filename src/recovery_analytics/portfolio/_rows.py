@@ -1,9 +1,4 @@
-"""Row and table checks behind :func:`recovery_analytics.schema.validate_portfolio`.
-
-Private helpers of ``schema`` and ``io``: :func:`_coerce` types one chunk of rows
-and flags bad ones, :func:`_finalize` runs the table-level checks (duplicates,
-references, cascade) and splits the valid rows from the quarantine.
-"""
+"""Row checks of one chunk of a table: types, required values, known codes; bad rows flagged with their reason."""
 
 from __future__ import annotations
 
@@ -26,13 +21,21 @@ from recovery_analytics.schema import (
     Portfolio,
 )
 
-__all__: list[str] = []
+__all__ = [
+]
+
 
 # Rows carry internal columns while they are checked: ``_line`` (line/record number)
 # and ``_qcol, _qval, _qreason, _qcheck`` (the first problem found, NA if none).
 _ID = {"debtors": "debtor_id", "claims": "claim_id", "events": "claim_id"}
+
+
 _Q = ("_qcol", "_qval", "_qreason", "_qcheck")
+
+
 _INTERNAL = ("_line", *_Q)
+
+
 _DATE_HINT = "expected dd/mm/yyyy or yyyy-mm-dd"
 
 
@@ -276,150 +279,3 @@ def _check_codes(table, out, raw, flags, rates) -> None:
             raw_of("promise_date"),
         )
     out.pop("_written_currency", None)
-
-
-def _check_currency(out, raw, flags, rates) -> None:
-    """Default EUR; convert other currencies with ``rates`` (EUR per unit) or flag them."""
-    written = out.pop("_written_currency")
-    currency = out["currency"].str.upper()
-    clash = written.notna() & currency.notna() & (written != currency)
-    flags.add(
-        clash,
-        "currency",
-        "currency",
-        lambda v: "amount is written in " + written.iloc[v.index] + " but currency is '" + v + "'",
-        raw.get("currency"),
-    )
-    currency = currency.fillna(written).fillna("EUR")
-    per_unit = {k.upper(): float(v) for k, v in rates.items()} | {"EUR": 1.0}
-    rate = _parse.map_uniques(currency, lambda u: u.map(per_unit), dtype="float64")
-    hint = "add it under [currency_rates] in the mapping (EUR per unit) or convert the amount"
-    flags.add(
-        rate.isna(),
-        "currency",
-        "currency",
-        lambda v: (
-            "currency '"
-            + currency.iloc[v.index]
-            + f"' is not EUR and has no conversion rate: {hint}"
-        ),
-        raw.get("currency"),
-    )
-    if rates:
-        out["amount_original"] = out["amount"]
-        out["currency_original"] = currency.astype("str")
-        out["amount"] = out["amount"] * rate
-    out["currency"] = pd.Series("EUR", index=currency.index, dtype="str").where(
-        rate.notna(), currency
-    )
-
-
-_PARENT = {"claims": ("debtors", "debtor_id", "debtor"), "events": ("claims", "claim_id", "claim")}
-
-
-def _finalize(
-    frames: dict[str, pd.DataFrame],
-    sources: dict[str, str],
-    *,
-    source: str = "",
-    currency_rates: dict[str, float] | None = None,
-    extra_features: dict[str, list[str]] | None = None,
-    notes: list[str] | None = None,
-) -> Portfolio:
-    """Table-level checks (duplicates, references, cascade) and the split valid/quarantine."""
-    valid: dict[str, pd.DataFrame] = {}
-    rejected: dict[str, pd.Series] = {}
-    quarantine, counts = [], []
-    for table in TABLES:
-        df = frames[table].reset_index(drop=True)
-        flags = _Flags(df)
-        key = _ID[table]
-        ids = df[key]
-        dup = pd.Series(False, index=df.index)
-        if table != "events":
-            codes = pd.Series(pd.factorize(ids)[0], index=df.index)
-            dup = (codes >= 0) & codes.duplicated(keep="first")
-            first = ((codes >= 0) & ~dup).to_numpy()
-            first_line = pd.Series(df["_line"].to_numpy()[first], index=ids[first])
-            flags.add(
-                dup,
-                key,
-                "duplicate_id",
-                lambda v, k=key, f=first_line: (
-                    f"duplicate {k} " + v + ", first seen on line " + v.map(f).astype("str")
-                ),
-                ids,
-            )
-        if table in _PARENT:
-            parent, pkey, word = _PARENT[table]
-            pid = df[pkey]
-            known = pd.Series(_parse.isin(pid, valid[parent][pkey]), index=df.index)
-            why = rejected[parent]
-            cascade = pid.notna() & ~known & _parse.isin(pid, why.index)
-            flags.add(
-                cascade,
-                pkey,
-                f"quarantined_{word}",
-                lambda v, w=word, r=why: f"{w} " + v + " was quarantined: " + v.map(r),
-                pid,
-            )
-            flags.add(
-                pid.notna() & ~known & ~cascade,
-                pkey,
-                f"unknown_{word}",
-                lambda v, w=word, p=parent: f"{w} " + v + f" does not exist in {p}",
-                pid,
-            )
-        df = flags.result()
-        bad = df["_qreason"].notna()
-        firsts = (bad & ~dup & ids.notna()).to_numpy()
-        rejected[table] = pd.Series(df["_qreason"].to_numpy()[firsts], index=ids[firsts])
-        q = df.loc[bad]
-        quarantine.append(
-            pd.DataFrame(
-                {
-                    "table": table,
-                    "source": sources.get(table, table),
-                    "line": q["_line"].astype("Int64"),
-                    "record_id": q[key].fillna(""),
-                    "column": q["_qcol"].fillna(""),
-                    "value": q["_qval"].fillna(""),
-                    "reason": q["_qreason"],
-                    "check": q["_qcheck"].fillna(""),
-                }
-            )
-        )
-        good = (df.loc[~bad] if bad.any() else df).drop(columns=list(_INTERNAL))
-        good = good.astype({c: d for c, (d, _) in COLUMNS[table].items()})
-        if table == "events":
-            good = _convert_events(good, valid["claims"], currency_rates)
-            good = good.sort_values(["date", "claim_id"], kind="stable")
-        valid[table] = good.reset_index(drop=True)
-        counts.append((table, len(df), len(good), int(bad.sum())))
-    q = pd.concat(quarantine, ignore_index=True)
-    q = q.astype({c: "str" for c in q.columns if c != "line"} | {"line": "Int64"})
-    return Portfolio(
-        debtors=valid["debtors"],
-        claims=valid["claims"],
-        events=valid["events"],
-        quarantine=q,
-        counts=pd.DataFrame(counts, columns=["table", "rows_read", "valid", "quarantined"]).astype(
-            {"table": "str", "rows_read": "int64", "valid": "int64", "quarantined": "int64"}
-        ),
-        source=source,
-        extra_features=extra_features or {},
-        notes=list(notes or []),
-    )
-
-
-def _convert_events(events: pd.DataFrame, claims: pd.DataFrame, rates) -> pd.DataFrame:
-    """Convert event amounts of claims in another currency with the claim's rate."""
-    if not rates or "currency_original" not in claims:
-        return events
-    per_unit = {k.upper(): float(v) for k, v in rates.items()} | {"EUR": 1.0}
-    rate = events["claim_id"].map(claims.set_index("claim_id")["currency_original"].map(per_unit))
-    events = events.copy()
-    pos = events.columns.get_loc("amount") + 1
-    events.insert(pos, "amount_original", events["amount"])
-    events["amount"] = events["amount"] * rate.fillna(1.0)
-    return events

@@ -1,12 +1,4 @@
-"""Portfolio analytics for analysts: DSO and CEI over time, recovery curves,
-concentration, disputes and promises, data quality.
-
-All functions take a validated :class:`~recovery_analytics.schema.Portfolio`
-(or the claim state of ``docs/state-contract.md``) and return tidy
-DataFrames with the documented columns; plot functions take ``ax=None`` and
-return the Axes (saving is the caller's job). Computations are vectorised
-over claims and events; loops run only over periods or horizons.
-"""
+"""DSO and CEI over time, and recovery curves by age and segment (for analysts)."""
 
 from __future__ import annotations
 
@@ -19,15 +11,10 @@ from recovery_analytics.plots import column_label, ensure_axes, format_pct, pct_
 from recovery_analytics.schema import Portfolio
 
 __all__ = [
-    "concentration",
-    "dispute_promise_summary",
     "dso_cei",
-    "plot_dso_cei",
-    "plot_pareto",
-    "plot_recovery_curves",
-    "quarantine_summary",
     "recovery_curves",
 ]
+
 
 _REDUCING = ("payment", "credit_note")
 
@@ -54,9 +41,6 @@ def _claim_events(portfolio: Portfolio, claims: pd.DataFrame, as_of: pd.Timestam
         "type": kind,
         "amount": np.where(np.isin(kind, _REDUCING), amount, 0.0),  # only these reduce a claim
     }
-
-
-# --------------------------------------------------------------------------- DSO / CEI
 
 
 def dso_cei(portfolio: Portfolio, freq: str = "MS", *, as_of=None) -> pd.DataFrame:
@@ -202,9 +186,6 @@ def _countback_dso(ar_end: np.ndarray, invoiced: np.ndarray, days: np.ndarray) -
     return dso
 
 
-# --------------------------------------------------------------------------- recovery curves
-
-
 def recovery_curves(
     portfolio: Portfolio,
     by: str | Sequence[str] | None = None,
@@ -304,256 +285,3 @@ def _with_debtor_columns(portfolio: Portfolio, by: list[str]) -> pd.DataFrame:
             raise KeyError(f"{missing} are not columns of the claims or the debtors")
         claims = claims.merge(portfolio.debtors[["debtor_id", *need]], on="debtor_id", how="left")
     return claims.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- state tables
-
-
-def concentration(state: pd.DataFrame, top: int | None = 20) -> pd.DataFrame:
-    """Debtors ranked by open outstanding, with cumulative shares (Pareto).
-
-    Parameters
-    ----------
-    state : pandas.DataFrame
-        The claim state (``features.portfolio_state``); only open claims count.
-    top : int or None, default 20
-        Number of debtors returned; ``None`` returns all (for the Pareto curve).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rank, debtor_id, debtor_type, outstanding_eur, open_claims,
-        max_days_past_due, share, cumulative_share, debtor_share`` sorted by
-        outstanding (ties by ``debtor_id``); ``debtor_share`` is ``rank / n``.
-        Pseudonymous ids only: no names or contacts.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> state = pd.DataFrame({"debtor_id": ["a", "b", "b"], "debtor_type": ["B2B"] * 3,
-    ...     "outstanding_eur": [100.0, 200.0, 100.0], "days_past_due": [10, 40, 5],
-    ...     "is_open": [True, True, True]})
-    >>> concentration(state)[["debtor_id", "outstanding_eur", "cumulative_share"]]
-      debtor_id  outstanding_eur  cumulative_share
-    0         b            300.0              0.75
-    1         a            100.0              1.00
-    """
-    open_ = state.loc[state["is_open"]]
-    table = (
-        open_.groupby("debtor_id", as_index=False)
-        .agg(
-            debtor_type=("debtor_type", "first"),
-            outstanding_eur=("outstanding_eur", "sum"),
-            open_claims=("outstanding_eur", "size"),
-            max_days_past_due=("days_past_due", "max"),
-        )
-        .sort_values(["outstanding_eur", "debtor_id"], ascending=[False, True], kind="stable")
-        .reset_index(drop=True)
-    )
-    total, n = table["outstanding_eur"].sum(), len(table)
-    table.insert(0, "rank", np.arange(1, n + 1, dtype="int64"))
-    table["share"] = table["outstanding_eur"] / total if total else 0.0
-    table["cumulative_share"] = table["share"].cumsum().round(6)
-    table["debtor_share"] = table["rank"] / max(n, 1)
-    table = table.astype({"open_claims": "int64", "max_days_past_due": "int64"})
-    return table if top is None else table.head(top)
-
-
-def dispute_promise_summary(state: pd.DataFrame) -> pd.DataFrame:
-    """Counts and amounts of disputes and promises to pay at the state's date.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, count, amount_eur`` with the rows ``open_disputes``
-        (open claims in dispute, their outstanding), ``promises_made``,
-        ``promises_kept``, ``promises_broken`` (promise events, no amount),
-        ``promises_pending`` (open claims with a promise not yet due, the
-        promised amount).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> state = pd.DataFrame({"is_open": [True, False], "open_dispute": [True, True],
-    ...     "outstanding_eur": [50.0, 0.0], "n_promises": [2, 1], "n_promises_kept": [1, 1],
-    ...     "n_promises_broken": [1, 0], "promise_pending": [False, False],
-    ...     "promised_eur_pending": [0.0, 0.0]})
-    >>> dispute_promise_summary(state)["count"].tolist()
-    [1, 3, 2, 1, 0]
-    """
-    is_open = state["is_open"].astype(bool)
-    disputed = is_open & state["open_dispute"].astype(bool)
-    pending = is_open & state["promise_pending"].astype(bool)
-    rows = [
-        ("open_disputes", disputed.sum(), state.loc[disputed, "outstanding_eur"].sum()),
-        ("promises_made", state["n_promises"].sum(), np.nan),
-        ("promises_kept", state["n_promises_kept"].sum(), np.nan),
-        ("promises_broken", state["n_promises_broken"].sum(), np.nan),
-        ("promises_pending", pending.sum(), state.loc[pending, "promised_eur_pending"].sum()),
-    ]
-    table = pd.DataFrame(rows, columns=["indicator", "count", "amount_eur"])
-    return table.astype({"indicator": "str", "count": "int64", "amount_eur": "float64"})
-
-
-def quarantine_summary(portfolio: Portfolio) -> pd.DataFrame:
-    """What was quarantined, by table, column and reason, with an example.
-
-    The reason is the quarantine's short ``check`` code when it has one (the
-    ``reason`` sentences quote the offending value, so they are all
-    different), else the ``reason`` itself.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``table, column, check, rows, example_reason`` (``column`` is ``""``
-        for row-level problems; the example is the earliest line), most rows
-        first; empty when nothing was rejected.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
-    >>> q = pd.DataFrame({"table": ["claims", "claims"], "line": [3, 2],
-    ...     "column": ["due_date", "due_date"], "reason": ["3 is bad", "2 is bad"],
-    ...     "check": ["bad_date", "bad_date"]})
-    >>> quarantine_summary(Portfolio(None, None, None, quarantine=q)).iloc[0].to_dict()
-    ... # doctest: +NORMALIZE_WHITESPACE
-    {'table': 'claims', 'column': 'due_date', 'check': 'bad_date', 'rows': 2,
-     'example_reason': '2 is bad'}
-    """
-    q = portfolio.quarantine
-    columns = ["table", "column", "check", "rows", "example_reason"]
-    if q is None or q.empty:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="int64" if c == "rows" else "str") for c in columns}
-        )
-    check = q["check"] if "check" in q else q["reason"]
-    q = q.assign(
-        column=q["column"].fillna(""), check=check.fillna("").where(check != "", q["reason"])
-    )
-    q = q.sort_values(["table", "line"], kind="stable")
-    table = q.groupby(["table", "column", "check"], as_index=False, sort=True).agg(
-        rows=("reason", "size"), example_reason=("reason", "first")
-    )
-    table = table.sort_values(
-        ["rows", "table", "column", "check"], ascending=[False, True, True, True]
-    )
-    return table.astype({"rows": "int64"}).reset_index(drop=True)[columns]
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def plot_pareto(table: pd.DataFrame, ax=None):
-    """Pareto curve: share of outstanding held by the largest debtors.
-
-    ``table`` is :func:`concentration` with ``top=None``. Returns the Axes.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> state = pd.DataFrame({"debtor_id": ["a", "b"], "debtor_type": ["B2B", "B2C"],
-    ...     "outstanding_eur": [300.0, 100.0], "days_past_due": [10, 40], "is_open": [True, True]})
-    >>> plot_pareto(concentration(state, top=None)).get_title()
-    "Concentration de l'encours ouvert sur 2 débiteurs"
-    """
-    ax = ensure_axes(ax, (7.0, 4.0))
-    x = np.concatenate([[0.0], table["debtor_share"].to_numpy()])
-    y = np.concatenate([[0.0], table["cumulative_share"].to_numpy()])
-    ax.plot(x, y, color="#1f4e79", lw=2)
-    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="encours également réparti")
-    if len(table):
-        k = max(int(np.ceil(0.2 * len(table))), 1)
-        held = table["cumulative_share"].iloc[k - 1]
-        ax.axvline(k / len(table), color="#c55a11", ls="--", lw=1)
-        ax.annotate(
-            f"{k} débiteurs ({format_pct(k / len(table), 0)}) portent {format_pct(held, 0)}",
-            xy=(k / len(table), held),
-            xytext=(8, -16),
-            textcoords="offset points",
-        )
-    ax.xaxis.set_major_formatter(pct_formatter())
-    ax.yaxis.set_major_formatter(pct_formatter())
-    ax.set(
-        xlim=(0, 1),
-        ylim=(0, 1.02),
-        xlabel="part des débiteurs (les plus gros d'abord)",
-        ylabel="part de l'encours ouvert",
-        title=f"Concentration de l'encours ouvert sur {len(table)} débiteurs",
-    )
-    ax.legend(loc="lower right", frameon=False)
-    return ax
-
-
-def plot_recovery_curves(curves: pd.DataFrame, group: str = "from_days", ax=None):
-    """Recovery rate by days past due, one line per value of ``group``.
-
-    ``curves`` is :func:`recovery_curves`; ``group`` is ``"from_days"`` or a
-    segment column. Returns the Axes.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> curves = pd.DataFrame({"from_days": [0, 0], "days_past_due": [30, 60],
-    ...     "recovery_rate": [0.4, 0.6]})
-    >>> len(plot_recovery_curves(curves).get_lines())
-    1
-    """
-    ax = ensure_axes(ax, (7.0, 4.0))
-    by = "" if group == "from_days" else f" par {column_label(group)}"
-    for value, part in curves.groupby(group, sort=True, dropna=False):
-        label = f"encours à {value} jours de retard" if group == "from_days" else str(value)
-        part = part.sort_values("days_past_due")
-        x = np.concatenate([[part["from_days"].iloc[0]], part["days_past_due"]])
-        ax.plot(x, np.concatenate([[0.0], part["recovery_rate"]]), marker="o", label=label)
-    ax.yaxis.set_major_formatter(pct_formatter())
-    ax.set(
-        xlabel="jours de retard",
-        ylabel="part de l'encours payée",
-        ylim=(0, None),
-        title=f"Courbes de recouvrement{by} : part de l'encours payée selon le retard",
-    )
-    if ax.get_lines():
-        ax.legend(frameon=False, fontsize="small")
-    else:
-        ax.text(
-            0.5,
-            0.5,
-            "aucune créance observée assez longtemps",
-            transform=ax.transAxes,
-            ha="center",
-            color="grey",
-        )
-    return ax
-
-
-def plot_dso_cei(table: pd.DataFrame, axes=None):
-    """DSO (days) and CEI (%) per period on two stacked Axes sharing the dates.
-
-    ``table`` is :func:`dso_cei`. Returns the array of two Axes.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"period_start": pd.to_datetime(["2026-01-01", "2026-02-01"]),
-    ...     "dso_days": [31.0, 46.1], "cei": [float("nan"), 0.38]})
-    >>> len(plot_dso_cei(table))
-    2
-    """
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    if axes is None:
-        axes = plt.subplots(2, 1, figsize=(8, 5.5), sharex=True)[1]
-    x = table["period_start"]  # a point per period, labelled by the period it closes
-    axes[0].plot(x, table["dso_days"], marker="o", color="#1f4e79")
-    axes[0].set(ylabel="jours", title="DSO (méthode par épuisement du CA) en fin de période")
-    axes[1].plot(x, table["cei"], marker="o", color="#548235")
-    axes[1].yaxis.set_major_formatter(pct_formatter())
-    axes[1].set(ylabel="CEI", title="Efficacité du recouvrement (CEI) par période")
-    locator = mdates.AutoDateLocator()
-    axes[1].xaxis.set_major_locator(locator)
-    axes[1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    for ax in axes:
-        ax.grid(alpha=0.3)
-    return axes

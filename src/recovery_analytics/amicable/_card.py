@@ -1,0 +1,186 @@
+"""The model card: what was trained, on what, and how it did (JSON and Markdown)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
+
+from recovery_analytics.schema import InputError
+
+__all__ = [
+    "card_markdown",
+    "model_card",
+    "summary_text",
+]
+
+
+def _versions() -> dict[str, str]:
+    names = ["recovery_analytics", "lightgbm", "scikit-learn", "numpy", "pandas"]
+    out = {"python": platform.python_version()}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def _window(snaps: pd.DataFrame) -> dict[str, Any]:
+    if not len(snaps):
+        return {"rows": 0}
+    return {
+        "first_as_of": str(snaps["as_of"].min().date()),
+        "last_as_of": str(snaps["as_of"].max().date()),
+        "dates": int(snaps["as_of"].nunique()),
+        "rows": len(snaps),
+        "claims": int(snaps["claim_id"].nunique()),
+        "base_rate": float(snaps["recovered"].mean()),
+        "recovered_eur": float(snaps["recovered_eur"].sum()),
+        "outstanding_eur": float(snaps["outstanding_eur"].sum()),
+    }
+
+
+def model_card(
+    model: Any,
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    evaluation: dict,
+    *,
+    horizon_days: int,
+    every_days: int,
+    final_window: dict | None = None,
+) -> dict:
+    """The model card: data window, counts, base rates, metrics, baselines, features.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable; render with :func:`card_markdown`.
+    """
+    from recovery_analytics.feature_catalog import feature_table
+
+    feats = feature_table(model.feature_names_).set_index("feature")
+    features = [
+        {
+            "feature": f,
+            "kind": "categorical" if f in model.categorical_features_ else "numeric",
+            "name_fr": feats["name_fr"].get(f, f),
+            "name_en": feats["name_en"].get(f, f),
+        }
+        for f in model.feature_names_
+    ]
+    strat = evaluation["strategies"].drop(columns=["capacity"])
+    return {
+        "model": "AmicableModel",
+        "label": f"recovered within {horizon_days} days without court action",
+        "horizon_days": horizon_days,
+        "every_days": every_days,
+        "evaluation_train": _window(train),
+        "evaluation_test": _window(test),
+        "final_model": final_window or model.window_,
+        "calibration": {k: v for k, v in model.calibration_.items() if k not in ("x", "y")},
+        "trees": {
+            "classifier": int(model.classifier_.num_trees()),
+            "regressor": int(model.regressor_.num_trees()),
+        },
+        "metrics": evaluation["metrics"],
+        "strategies": strat.to_dict(orient="records"),
+        "reliability": evaluation["reliability"].to_dict(orient="records"),
+        "features": features,
+        "params": model.get_params(),
+        "versions": _versions(),
+    }
+
+
+def _fmt_eur(x: float) -> str:
+    return f"{x:,.0f} €".replace(",", "\u202f")
+
+
+def card_markdown(card: dict) -> str:
+    """Render a model card as Markdown.
+
+    Examples
+    --------
+    >>> "## Metrics" in card_markdown({"metrics": {"roc_auc": 0.8}, "strategies": [],
+    ...     "features": [], "versions": {}, "label": "x"})
+    True
+    """
+    m = card.get("metrics", {})
+    lines = [
+        "# Amicable recovery model — model card",
+        "",
+        f"Label: {card.get('label', '')}.",
+        "",
+    ]
+    for key, title in (
+        ("evaluation_train", "Evaluation: training snapshots"),
+        ("evaluation_test", "Evaluation: held-out snapshots"),
+        ("final_model", "Final model: training window"),
+    ):
+        if key in card:
+            lines += [f"## {title}", ""]
+            lines += [f"- {k}: {v}" for k, v in card[key].items()] + [""]
+    lines += ["## Metrics (held-out period)", "", "| metric | value |", "|---|---|"]
+    lines += [
+        f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items()
+    ]
+    if card.get("strategies"):
+        lines += [
+            "",
+            f"## Euros captured at {m.get('capacity', 0.1):.0%} capacity",
+            "",
+            "| work order | claims worked | captured | share | share of perfect | ROC AUC |",
+            "|---|---|---|---|---|---|",
+        ]
+        for s in card["strategies"]:
+            lines.append(
+                f"| {s['strategy']} | {s['claims_worked']} | {_fmt_eur(s['captured_eur'])} | "
+                f"{s['captured_share']:.1%} | {s['share_of_perfect']:.1%} | {s['roc_auc']:.3f} |"
+            )
+    if card.get("calibration"):
+        lines += ["", "## Calibration", ""]
+        lines += [f"- {k}: {v}" for k, v in card["calibration"].items()]
+    lines += ["", "## Features", "", "| feature | kind | français | English |", "|---|---|---|---|"]
+    lines += [
+        f"| {f['feature']} | {f['kind']} | {f['name_fr']} | {f['name_en']} |"
+        for f in card.get("features", [])
+    ]
+    lines += ["", "## Versions", ""]
+    lines += [f"- {k}: {v}" for k, v in card.get("versions", {}).items()]
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(evaluation: dict) -> str:
+    """A few lines for the command line: metrics and captured euros.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = {"metrics": {"rows": 10, "dates": 2, "base_rate": 0.3, "roc_auc": 0.8,
+    ...       "pr_auc": 0.6, "brier": 0.15, "ece": 0.02, "lift_top_decile": 2.1,
+    ...       "capacity": 0.1},
+    ...       "strategies": pd.DataFrame({"strategy": ["oldest_first"],
+    ...       "captured_eur": [100.0], "captured_share": [0.2], "roc_auc": [0.5]})}
+    >>> print(summary_text(ev).splitlines()[0])
+    held-out: 10 snapshot rows over 2 dates, base rate 30.0%
+    """
+    m = evaluation["metrics"]
+    lines = [
+        f"held-out: {m['rows']} snapshot rows over {m['dates']} dates, "
+        f"base rate {m['base_rate']:.1%}",
+        f"ROC AUC {m['roc_auc']:.3f}  PR AUC {m['pr_auc']:.3f}  Brier {m['brier']:.4f}  "
+        f"ECE {m['ece']:.4f}  lift@10% {m['lift_top_decile']:.2f}",
+        f"euros captured working the top {m['capacity']:.0%} of claims:",
+    ]
+    for _, s in evaluation["strategies"].iterrows():
+        lines.append(
+            f"  {s['strategy']:<24} {_fmt_eur(s['captured_eur']):>14}  "
+            f"{s['captured_share']:6.1%}  AUC {s['roc_auc']:.3f}"
+        )
+    return "\n".join(lines)

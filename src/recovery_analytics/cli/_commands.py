@@ -1,0 +1,290 @@
+"""The commands on a portfolio: demo-data, validate, aged-balance, train, score, judicial."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__: list[str] = []
+
+
+@click.command("demo-data")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--debtors", default=2000, show_default=True, type=click.IntRange(1), help="Number of debtors."
+)
+@click.option(
+    "--seed", default=0, show_default=True, type=int, help="Random seed: same seed, same files."
+)
+@click.option(
+    "--as-of", "as_of", default="2026-06-30", show_default=True, help="Last date of the history."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv for small samples and exchange, parquet for large portfolios.",
+)
+@_handle_errors
+def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
+    """Generate a realistic French demo portfolio (debtors, claims, events)."""
+    from recovery_analytics.demo import generate_demo
+    from recovery_analytics.io import write_portfolio
+    from recovery_analytics.schema import TABLES
+
+    as_of_ts = _date(click.get_current_context(), None, as_of)  # type: ignore[arg-type]
+    portfolio = generate_demo(debtors, seed=seed, as_of=as_of_ts)
+    paths = write_portfolio(portfolio, out, fmt=fmt)
+    for table in TABLES:
+        n = len(getattr(portfolio, table))
+        click.echo(f"{table:8s} {n:>10,d} rows -> {paths[table]}")
+    if "mapping" in paths:
+        click.echo(f"extra feature columns declared in {paths['mapping']}")
+
+
+@click.command()
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder where quarantine.csv is written.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any row was quarantined.")
+@_handle_errors
+def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bool) -> None:
+    """Read and validate a portfolio; print a summary and write the quarantine."""
+    from recovery_analytics.io import read_portfolio, summarize, write_quarantine
+
+    portfolio = read_portfolio(source, mapping)
+    click.echo(summarize(portfolio))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / "quarantine.csv"
+        write_quarantine(portfolio.quarantine, path)
+        click.echo(f"quarantine written to {path}")
+    if strict and len(portfolio.quarantine):
+        sys.exit(1)
+
+
+@click.command("aged-balance")
+@_portfolio_option
+@_mapping_option
+@click.option("--as-of", "as_of", required=True, callback=_date, help="Date of the balance.")
+@click.option(
+    "--by",
+    default="debtor_type",
+    show_default=True,
+    help="Column to split by (any column of the claim state or of debtors), or 'none'.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for aged_balance.csv and aged_balance.png.",
+)
+@_handle_errors
+def aged_balance_cmd(
+    source: str, mapping: Path | None, as_of: Any, by: str, out_dir: Path | None
+) -> None:
+    """Print the aged balance (balance âgée) of the open claims at a date."""
+    from recovery_analytics.aging import aged_balance
+    from recovery_analytics.features import portfolio_state
+
+    portfolio = _load(source, mapping, out_dir)
+    state = portfolio_state(portfolio, as_of)
+    group = None if by.lower() == "none" else by
+    if group is not None and group not in state.columns:
+        extra = portfolio.debtors.drop(
+            columns=[
+                c for c in portfolio.debtors.columns if c in state.columns and c != "debtor_id"
+            ]
+        )
+        if group not in extra.columns:
+            from recovery_analytics.schema import InputError
+
+            raise InputError(f"--by {group!r} is not a column of the claims or the debtors")
+        state = state.merge(extra[["debtor_id", group]], on="debtor_id", how="left")
+    table = aged_balance(state, by=group)
+    from recovery_analytics.plots import format_eur
+
+    shown = table.copy()
+    shown["outstanding_eur"] = shown["outstanding_eur"].map(format_eur)
+    shown["share_of_outstanding"] = shown["share_of_outstanding"].map(lambda x: f"{x:.1%}")
+    click.echo(shown.to_string(index=False))
+    if out_dir is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from recovery_analytics.plots import plot_aged_balance
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out_dir / "aged_balance.csv", index=False)
+        ax = plot_aged_balance(table)
+        ax.figure.savefig(out_dir / "aged_balance.png", dpi=120, bbox_inches="tight")
+        plt.close(ax.figure)
+        click.echo(f"written to {out_dir / 'aged_balance.csv'} and aged_balance.png")
+
+
+@click.command()
+@_portfolio_option
+@_mapping_option
+@click.option(
+    "--model-out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the model files, its metadata and its model card.",
+)
+@click.option(
+    "--horizon-days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(7),
+    help="Recovery horizon.",
+)
+@click.option(
+    "--every-days",
+    default=14,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Spacing of training snapshots.",
+)
+@click.option(
+    "--history-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Look-back of the debtor's payment-history features.",
+)
+@_threads_option
+@_handle_errors
+def train(
+    source: str,
+    mapping: Path | None,
+    model_out: Path,
+    horizon_days: int,
+    every_days: int,
+    history_days: int,
+    threads: int | None,
+) -> None:
+    """Train the amicable model on historical snapshots and print its evaluation.
+
+    The evaluation is on a time-based holdout (the newest snapshots), against
+    three baselines: oldest first, largest first, the customer's usual delay.
+    The model and its card (model_card.json / .md) are written to --model-out.
+    """
+    from recovery_analytics.amicable import train_model
+    from recovery_analytics.model_io import save_model
+
+    portfolio = _load(source, mapping, model_out)
+    model, card = train_model(
+        portfolio,
+        horizon_days=horizon_days,
+        every_days=every_days,
+        history_days=history_days,
+        progress=True,
+        num_threads=threads,
+    )
+    save_model(model, model_out, card=card)
+    click.echo(card["summary"])
+    click.echo(f"model written to {model_out} (model card: {model_out / 'model_card.md'})")
+
+
+def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out):
+    from recovery_analytics.scoring import score_claims
+
+    portfolio = _load(source, mapping, out.parent)
+    model = None
+    if model_dir is not None:
+        from recovery_analytics.model_io import load_model
+
+        model = load_model(model_dir)
+    schedule = None
+    if costs is not None:
+        from recovery_analytics.costs import load_schedule
+
+        schedule = load_schedule(costs)
+    table = score_claims(
+        portfolio,
+        as_of,
+        model,
+        schedule=schedule,
+        with_reasons=reasons,
+        lang=lang,
+        all_routes=all_routes,
+        progress=True,
+    )
+    for item in table.attrs.get("unseen_categories", []):
+        click.echo(
+            f"note: {item['rows']} claim(s) have {item['feature']} = {item['value']!r}, "
+            "not seen in training (scored as unknown)",
+            err=True,
+        )
+    return table
+
+
+@click.command()
+@_portfolio_option
+@_mapping_option
+@_model_option(required=True)
+@_as_of_option
+@_out_option
+@_costs_option
+@click.option(
+    "--reasons",
+    default=500,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Plain-language reasons for this many claims (highest expected euros first).",
+)
+@_lang_option
+@_handle_errors
+def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
+    """Score every open claim: probability of amicable recovery, expected euros, route.
+
+    One row per open claim with the columns of DESIGN.md: p_amicable,
+    expected_recovery_eur, the recommended route and its judicial economics,
+    legal flags and the top three reasons.
+    """
+    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out)
+    _write_table(table, out)
+    click.echo(f"{len(table):,d} open claims scored -> {out}")
+
+
+@click.command()
+@_portfolio_option
+@_mapping_option
+@_model_option(required=False)
+@_as_of_option
+@_costs_option
+@_out_option
+@_handle_errors
+def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
+    """Weigh the French court routes against continuing amicably, claim by claim.
+
+    For each open claim: cost and expected net value of every route
+    (injonction de payer, procédure simplifiée, référé-provision, action au
+    fond, agency, formal notice, declaration of the claim, write-off), the
+    recommended route, legal flags and deadlines (prescription, insolvency,
+    disputes) in plain words. Without --model, the chance of amicable recovery
+    is the documented prior by age (docs/judicial.md).
+    """
+    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out)
+    _write_table(table, out)
+    counts = table["recommended_route"].value_counts()
+    click.echo(f"{len(table):,d} open claims assessed -> {out}")
+    click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

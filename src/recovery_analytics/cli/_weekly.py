@@ -1,0 +1,158 @@
+"""The weekly commands: the call queue and the weekly reports."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = [
+    "call_queue",
+    "weekly",
+]
+
+
+@click.command("call-queue")
+@_portfolio_option
+@_mapping_option
+@_model_option(required=True)
+@_as_of_option
+@_collectors_option
+@_calls_option
+@click.option(
+    "--minutes-per-day",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Phone minutes per collector per day (instead of a number of calls).",
+)
+@click.option(
+    "--cooloff-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(0),
+    help="No call within this many days of the last one.",
+)
+@click.option(
+    "--max-attempts-30d",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    help="At most this many call days per debtor in 30 days.",
+)
+@_costs_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The export: .xlsx (a sheet per collector, letters, excluded...) or .csv (';', BOM).",
+)
+@_lang_option
+@_handle_errors
+def call_queue(
+    source,
+    mapping,
+    model_dir,
+    as_of,
+    collectors,
+    calls_per_collector,
+    minutes_per_day,
+    cooloff_days,
+    max_attempts_30d,
+    costs,
+    out,
+    lang,
+) -> None:
+    """Build the day's call queue: one line per debtor, ranked, assigned to collectors.
+
+    Debtors are ranked by the expected euros a call brings, net of its cost, per
+    minute of collector time. Debtors who cannot or should not be called today
+    (no valid phone, insolvency, court, open dispute, pending promise, recent
+    call, too many attempts) are listed with their reason; letters and formal
+    notices due this week go to their own list.
+    """
+    from recovery_analytics.exports import write_call_queue
+    from recovery_analytics.model_io import load_model
+    from recovery_analytics.prioritise import build_call_queue
+
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        from recovery_analytics.schema import InputError
+
+        raise InputError(f"--out {out}: use a .xlsx or .csv file name")
+    portfolio = _load(source, mapping, out.parent)
+    model = load_model(model_dir)
+    schedule = None
+    if costs is not None:
+        from recovery_analytics.costs import load_schedule
+
+        schedule = load_schedule(costs)
+    cq = build_call_queue(
+        portfolio,
+        model,
+        as_of,
+        collectors=collectors,
+        calls_per_collector=None if minutes_per_day else calls_per_collector,
+        minutes_per_day=minutes_per_day,
+        cooloff_days=cooloff_days,
+        max_attempts_30d=max_attempts_30d,
+        schedule=schedule,
+        lang=lang,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_call_queue(cq, out, lang=lang)
+    click.echo(
+        f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
+        f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
+    )
+
+
+@click.command()
+@_portfolio_option
+@_mapping_option
+@_model_option(required=True)
+@click.option("--as-of", "as_of", required=True, callback=_date, help="Date of the week's run.")
+@click.option(
+    "--out-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Root of the weekly outputs; this week goes to OUT_DIR/<as_of>/.",
+)
+@_collectors_option
+@_calls_option
+@_costs_option
+@_handle_errors
+def weekly(
+    source, mapping, model_dir, as_of, out_dir, collectors, calls_per_collector, costs
+) -> None:
+    """Run the weekly reports: call queue for the team, judicial review for management.
+
+    Validates the portfolio, then runs notebooks 10 (call queue) and 11
+    (judicial review) through papermill and writes into OUT_DIR/<as_of>/ the
+    executed notebooks, HTML reports without code, the queue exports, the
+    quarantine and summary.json (with the trend against the previous week's).
+    """
+    from recovery_analytics.reports import NotebookError
+    from recovery_analytics.weekly import run_weekly
+
+    try:
+        result = run_weekly(
+            source,
+            model_dir,
+            as_of,
+            out_dir,
+            mapping=mapping,
+            collectors=collectors,
+            calls_per_collector=calls_per_collector,
+            costs=costs,
+        )
+    except NotebookError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"weekly reports written to {result.folder}")
+    for name, path in result.html.items():
+        click.echo(f"  {name}: {path}")
+    if result.quarantined_rows:
+        click.echo(f"  {result.quarantined_rows} input row(s) quarantined: {result.quarantine}")

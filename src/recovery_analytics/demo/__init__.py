@@ -1,0 +1,16 @@
+"""Demo: a realistic, reproducible French portfolio to try everything on.
+
+Takes a number of debtors, a seed and an as_of date; gives a validated
+:class:`~recovery_analytics.portfolio.Portfolio` of B2B and B2C debtors, their
+invoices and dunning history (reminders, calls, promises kept or broken,
+formal notices, disputes, credit notes, insolvencies, write-offs). Depends on
+the portfolio stage only. Debtors and their latent payment traits are drawn in
+``_debtors``, claims and events simulated in ``_simulate``, the whole assembled
+in ``_generate``. See ``docs/demo-generator.md``.
+"""
+
+from __future__ import annotations
+
+from recovery_analytics.demo._generate import DunningPolicy, debtors_for_claims, generate_demo
+
+__all__ = ["DunningPolicy", "debtors_for_claims", "generate_demo"]

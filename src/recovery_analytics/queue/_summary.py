@@ -1,0 +1,149 @@
+"""The team lead's summaries of a call queue: headline figures, exclusions by reason, letters by action."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recovery_analytics._labels import CHANNEL_LABELS
+from recovery_analytics._queue_debtors import _reason_labels
+from recovery_analytics.escalation import _action_labels
+from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
+
+__all__ = [
+    "QUEUE_HEADLINE_LABELS_FR",
+    "excluded_by_reason",
+    "letters_by_action",
+    "queue_headline",
+    "queue_headline_figures",
+]
+
+
+#: The figures of :func:`queue_headline_figures` as team leads read them, in report order.
+QUEUE_HEADLINE_LABELS_FR: dict[str, str] = {
+    "debtors_in_queue": "Débiteurs à appeler",
+    "queue_outstanding_eur": "Encours échu de la file",
+    "queue_expected_recovery_eur": "Euros attendus (modèle)",
+    "expected_call_eur": "Gain attendu des appels",
+    "excluded_debtors": "Débiteurs écartés",
+    "contacts_to_check": "Coordonnées à vérifier",
+    "disputes_to_resolve": "Litiges à résoudre",
+    "letters_to_send": "Courriers à envoyer",
+    "late_letters": "Courriers en retard",
+}
+
+
+# ----------------------------------------------------------------------------- report figures
+def excluded_by_reason(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
+    """Debtors left out of the queue, counted by reason (no personal data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason, reason_label, debtors, total_outstanding_eur``, in the order
+        of :data:`~recovery_analytics.prioritise.EXCLUSION_REASONS`, reasons
+        with no debtor left out.
+    """
+    g = cq.excluded.groupby("reason")
+    out = pd.DataFrame(
+        {"debtors": g.size(), "total_outstanding_eur": g["total_outstanding_eur"].sum()}
+    )
+    out = out.reindex([r for r in EXCLUSION_REASONS if r in out.index])
+    out["reason_label"] = out.index.map(_reason_labels(lang)).astype("str")
+    out.index.name = "reason"
+    return out.reset_index()[["reason", "reason_label", "debtors", "total_outstanding_eur"]]
+
+
+def letters_by_action(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
+    """Letters, emails and formal notices of the week, counted by action and channel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``action, channel, label, debtors, claims, late, total_outstanding_eur``.
+    """
+    g = cq.letters.groupby(["action", "channel"], sort=True)
+    out = pd.DataFrame(
+        {
+            "debtors": g.size(),
+            "claims": g["n_claims"].sum(),
+            "late": g["late"].sum(),
+            "total_outstanding_eur": g["total_outstanding_eur"].sum(),
+        }
+    ).reset_index()
+    out.insert(2, "label", out["action"].map(_action_labels(lang)).astype("str"))
+    return out.astype({"late": "int64"})
+
+
+def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
+    """Headline figures of the week's queue (numbers only, no personal data).
+
+    ``totals`` is :func:`~recovery_analytics.backtest.backtest_totals` output;
+    its figures are added under ``backtest``.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
+    ...                       calls_per_collector=3)
+    >>> queue_headline(cq)["debtors_in_queue"]
+    3
+    """
+    q = cq.queue
+    caps = cq.summary["capacity_calls"]
+    out: dict = {
+        "as_of": cq.as_of.date().isoformat(),
+        "collectors": len(cq.summary),
+        "calls_capacity": None if caps.isna().all() else int(caps.sum()),
+        "debtors_in_queue": len(q),
+        "queue_outstanding_eur": round(float(q["total_outstanding_eur"].sum()), 2),
+        "queue_expected_recovery_eur": round(float(q["expected_recovery_eur"].sum()), 2),
+        "expected_call_eur": round(float(q["call_eur"].sum()), 2),
+        "expected_minutes": round(float(q["expected_minutes"].sum()), 1),
+        "excluded_debtors": len(cq.excluded),
+        "contacts_to_check": len(cq.contact_to_check),
+        "disputes_to_resolve": len(cq.disputes),
+        "letters_to_send": len(cq.letters),
+    }
+    if totals is not None and len(totals):
+        t = totals.set_index("policy")
+        bt: dict = {"weeks": int(t["weeks"].max())}
+        for col in [c for c in t.columns if c.startswith("collected_")]:
+            h = col.removeprefix("collected_").removesuffix("_eur")
+            for policy in t.index:
+                bt[f"{policy}_{h}_eur"] = round(float(t.loc[policy, col]), 2)
+            for policy in t.index.drop("queue", errors="ignore"):
+                ratio = t.loc[policy, f"queue_ratio_{h}"]
+                bt[f"ratio_vs_{policy}_{h}"] = None if pd.isna(ratio) else round(float(ratio), 4)
+        out["backtest"] = bt
+    return out
+
+
+def queue_headline_figures(cq: CallQueue) -> dict[str, Any]:
+    """The week's headline figures under their French labels, for the report's cards.
+
+    For :func:`~recovery_analytics.reports.headline_cards`: label -> value in
+    the order of :data:`QUEUE_HEADLINE_LABELS_FR`; the values are those of
+    :func:`queue_headline` (so of ``summary.json``), plus ``late_letters``,
+    the letters of :attr:`CallQueue.letters` that were due before ``as_of``.
+    Counts are ``int`` and amounts ``float``, as ``headline_cards`` expects.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
+    ...                       calls_per_collector=3)
+    >>> figures = queue_headline_figures(cq)
+    >>> list(figures)[:2], figures["Débiteurs à appeler"]
+    (['Débiteurs à appeler', 'Encours échu de la file'], 3)
+    """
+    headline = queue_headline(cq) | {"late_letters": int(cq.letters["late"].sum())}
+    return {label: headline[key] for key, label in QUEUE_HEADLINE_LABELS_FR.items()}
