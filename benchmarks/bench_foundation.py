@@ -27,7 +27,7 @@ def main() -> None:
             f"""
             import time
             from recovery_analytics.demo import generate_demo, debtors_for_claims
-            from recovery_analytics.io import write_portfolio
+            from recovery_analytics.portfolio import write_portfolio
             t0 = time.perf_counter()
             p = generate_demo(debtors_for_claims({args.claims}), seed={args.seed})
             t1 = time.perf_counter()
@@ -43,7 +43,7 @@ def main() -> None:
             run_step(
                 f"""
                 import time
-                from recovery_analytics.io import read_portfolio
+                from recovery_analytics.portfolio import read_portfolio
                 t0 = time.perf_counter()
                 p = read_portfolio(r"{folder}")
                 result.update(read_validate_s=time.perf_counter() - t0,
@@ -56,8 +56,8 @@ def main() -> None:
             f"""
             import time
             import pandas as pd
-            from recovery_analytics.io import read_portfolio
-            from recovery_analytics.features import portfolio_state
+            from recovery_analytics.portfolio import read_portfolio
+            from recovery_analytics.state import portfolio_state
             p = read_portfolio(r"{work}")
             as_of = p.events["date"].max()
             t0 = time.perf_counter()

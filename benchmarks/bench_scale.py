@@ -31,9 +31,9 @@ from _harness import machine, run_step, save_results
 SETUP = """
 import numpy as np, pandas as pd
 from recovery_analytics.demo import generate_demo, debtors_for_claims
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import write_portfolio
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.state import portfolio_state
+from recovery_analytics.portfolio import write_portfolio
+from recovery_analytics.portfolio import Portfolio
 
 p = generate_demo(debtors_for_claims({base_claims}), seed={seed})
 state = portfolio_state(p, pd.Timestamp("{as_of}"))
@@ -63,8 +63,8 @@ TRAIN = """
 import time
 from recovery_analytics.amicable import AmicableModel
 from recovery_analytics.demo import generate_demo, debtors_for_claims
-from recovery_analytics.model_io import save_model
-from recovery_analytics.snapshots import training_snapshots
+from recovery_analytics.amicable import save_model
+from recovery_analytics.amicable import training_snapshots
 
 p = generate_demo(debtors_for_claims({train_claims}), seed={seed})
 t0 = time.perf_counter()
@@ -84,9 +84,9 @@ SCORE = """
 import inspect, time
 import pandas as pd
 from recovery_analytics.amicable import score_portfolio
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio
-from recovery_analytics.model_io import load_model
+from recovery_analytics.state import portfolio_state
+from recovery_analytics.portfolio import read_portfolio
+from recovery_analytics.amicable import load_model
 
 model = load_model(r"{work}/model")
 model.classifier_.params["num_threads"] = {threads}
@@ -104,7 +104,7 @@ t3 = time.perf_counter()
 scores.to_parquet(r"{work}/scores.parquet", index=False)
 t4 = time.perf_counter()
 open_state = state[state["is_open"]].reset_index(drop=True)
-from recovery_analytics.snapshots import attach_attributes
+from recovery_analytics.amicable import attach_attributes
 x = model.transform_features(attach_attributes(open_state, p))
 t5 = time.perf_counter()
 model.classifier_.predict(x, num_threads={threads})
@@ -117,8 +117,8 @@ result.update(scored=len(scores), read_s=t1 - t0, state_s=t2 - t1, score_s=t3 - 
 JUDICIAL = """
 import time
 import pandas as pd
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio
+from recovery_analytics.state import portfolio_state
+from recovery_analytics.portfolio import read_portfolio
 from recovery_analytics.judicial import judicial_assessment
 
 p = read_portfolio(r"{work}/big")
@@ -132,9 +132,9 @@ result.update(claims=len(j), judicial_s=time.perf_counter() - t0)
 QUEUE = """
 import time
 import pandas as pd
-from recovery_analytics.io import read_portfolio
-from recovery_analytics.model_io import load_model
-from recovery_analytics.prioritise import build_call_queue
+from recovery_analytics.portfolio import read_portfolio
+from recovery_analytics.amicable import load_model
+from recovery_analytics.queue import build_call_queue
 
 model = load_model(r"{work}/model")
 p = read_portfolio(r"{work}/big")

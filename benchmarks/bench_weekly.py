@@ -19,8 +19,8 @@ SETUP = """
 import time
 from recovery_analytics.amicable import train_model
 from recovery_analytics.demo import generate_demo, debtors_for_claims
-from recovery_analytics.io import write_portfolio
-from recovery_analytics.model_io import save_model
+from recovery_analytics.portfolio import write_portfolio
+from recovery_analytics.amicable import save_model
 p = generate_demo(debtors_for_claims({claims}), seed={seed})
 write_portfolio(p, r"{work}/portfolio", fmt="parquet")
 t0 = time.perf_counter()
@@ -31,7 +31,7 @@ result.update(claims=len(p.claims), events=len(p.events), train_s=time.perf_coun
 
 WEEKLY = """
 import time
-from recovery_analytics.weekly import run_weekly
+from recovery_analytics.reports import run_weekly
 t0 = time.perf_counter()
 r = run_weekly(r"{work}/portfolio", r"{work}/model", "2026-06-30", r"{work}/out", progress=False)
 steps = {{k: float(v) for k, v in r.seconds.items()}}

@@ -13,9 +13,8 @@ from pathlib import Path
 import nbformat
 
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.io import write_portfolio
-from recovery_analytics.schema import Portfolio
-from recovery_analytics.weekly import notebook_path
+from recovery_analytics.portfolio import Portfolio, write_portfolio
+from recovery_analytics.reports import notebook_path
 
 _IMAGES = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
 

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.aging import (
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.state import (
     DEFAULT_BUCKETS,
     TOTAL_LABEL,
     age_bucket,
     aged_balance,
     bucket_labels,
+    portfolio_state,
 )
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.schema import Portfolio
 
 LABELS = ["non échu", "1–30 j", "31–60 j", "61–90 j", "91–180 j", "181–365 j", "> 365 j"]
 

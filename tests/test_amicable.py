@@ -12,14 +12,15 @@ from recovery_analytics.amicable import (
     SCORE_COLUMNS,
     AmicableModel,
     apply_calibration,
+    attach_attributes,
     fit_calibration,
     score_portfolio,
     train_model,
+    training_snapshots,
 )
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.schema import InputError, Portfolio
-from recovery_analytics.snapshots import attach_attributes, training_snapshots
+from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.state import portfolio_state
 
 FAST = {"n_estimators": 40, "learning_rate": 0.1, "num_threads": 1, "early_stopping_rounds": 10}
 

@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.analytics import (
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.state import (
     concentration,
     dispute_promise_summary,
     dso_cei,
     quarantine_summary,
     recovery_curves,
 )
-from recovery_analytics.schema import Portfolio
 
 D = pd.Timestamp
 
@@ -93,8 +93,8 @@ def test_dso_cei_ignores_incomplete_periods_later_events_and_row_order():
 
 
 def test_dso_cei_receivables_match_the_claim_state():
-    features = pytest.importorskip("recovery_analytics.features")
-    from recovery_analytics.schema import validate_portfolio
+    from recovery_analytics import state as features
+    from recovery_analytics.portfolio import validate_portfolio
 
     raw = _portfolio()
     p = validate_portfolio(raw.debtors, raw.claims, raw.events)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from recovery_analytics.backtest import (
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue import (
     POLICIES,
     backtest_call_queue,
     backtest_dates,
@@ -14,8 +16,6 @@ from recovery_analytics.backtest import (
     history_before,
     run_backtest,
 )
-from recovery_analytics.demo import generate_demo
-from recovery_analytics.schema import Portfolio
 
 
 @pytest.fixture(scope="module")

@@ -90,8 +90,8 @@ def test_aged_balance_totals_match_open_outstanding(runner: CliRunner, tmp_path:
     table = pd.read_csv(out / "aged_balance.csv")
     assert (out / "aged_balance.png").stat().st_size > 1000
 
-    from recovery_analytics.features import portfolio_state
-    from recovery_analytics.io import read_portfolio
+    from recovery_analytics.portfolio import read_portfolio
+    from recovery_analytics.state import portfolio_state
 
     state = portfolio_state(read_portfolio(demo), pd.Timestamp("2026-06-30"))
     expected = state.loc[state["is_open"], "outstanding_eur"].sum()
@@ -135,7 +135,7 @@ def test_score_writes_one_row_per_open_claim(runner: CliRunner, trained, tmp_pat
     result = runner.invoke(main, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
-    from recovery_analytics.scoring import SCORE_TABLE_COLUMNS
+    from recovery_analytics.judicial import SCORE_TABLE_COLUMNS
 
     assert tuple(table.columns[: len(SCORE_TABLE_COLUMNS)]) == SCORE_TABLE_COLUMNS
     assert table["p_amicable"].between(0, 1).all()

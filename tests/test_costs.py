@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.costs import (
+from recovery_analytics.judicial import (
     CostSchedule,
     a444_31_fee,
     a444_32_fee,
@@ -20,7 +20,7 @@ from recovery_analytics.costs import (
     load_schedule,
     signification_cost,
 )
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError
 
 # ---------------------------------------------------------------------------
 # tariffs

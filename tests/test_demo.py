@@ -9,13 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.demo import (
-    CLAIMS_PER_DEBTOR,
-    DunningPolicy,
-    debtors_for_claims,
-    generate_demo,
-)
-from recovery_analytics.schema import (
+from recovery_analytics.demo import DunningPolicy, debtors_for_claims, generate_demo
+from recovery_analytics.demo._generate import CLAIMS_PER_DEBTOR
+from recovery_analytics.portfolio import (
     CLAIM_COLUMNS,
     DEBTOR_COLUMNS,
     DEBTOR_TYPES,
@@ -156,7 +152,7 @@ def test_other_as_of_and_history():
 def test_carried_over_claims_are_open_at_the_start(small):
     """Claims invoiced before the history are those still open at its start: no event
     before it, an amount (the balance then) that later payments do not exceed."""
-    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.state import portfolio_state
 
     c = small.claims
     old = c[c["invoice_date"] < START]
@@ -175,7 +171,7 @@ def test_recovery_base_rate_is_stationary():
     """The share of open overdue claims recovered within 90 days is flat over the
     history: no warm-up at its start, no drift (the first and last thirds of the
     snapshot dates within 4 points), and so is the age of the overdue book."""
-    from recovery_analytics.snapshots import training_snapshots
+    from recovery_analytics.amicable import training_snapshots
 
     snaps = training_snapshots(generate_demo(3000, seed=21), every_days=28)
     dates = np.sort(snaps["as_of"].unique())

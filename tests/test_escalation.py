@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from recovery_analytics.escalation import EscalationPolicy, next_best_action
+from recovery_analytics.queue import EscalationPolicy, next_best_action
 
 AS_OF = "2026-06-30"
 

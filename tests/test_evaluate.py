@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from recovery_analytics.amicable import AmicableModel
-from recovery_analytics.demo import generate_demo
-from recovery_analytics.evaluate import (
+from recovery_analytics.amicable import (
+    AmicableModel,
     captured_at_capacity,
     captured_curve,
     card_markdown,
@@ -21,9 +20,10 @@ from recovery_analytics.evaluate import (
     reliability_table,
     strategy_scores,
     time_split,
+    training_snapshots,
 )
-from recovery_analytics.schema import InputError
-from recovery_analytics.snapshots import training_snapshots
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.portfolio import InputError
 
 D = pd.Timestamp
 

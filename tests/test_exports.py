@@ -12,8 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.exports import write_call_queue
-from recovery_analytics.prioritise import build_call_queue
+from recovery_analytics.queue import build_call_queue, write_call_queue
 
 
 @pytest.fixture(scope="module")

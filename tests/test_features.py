@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from recovery_analytics.features import (
+from recovery_analytics.portfolio import EVENT_TYPES, Portfolio
+from recovery_analytics.state import (
     STAGES,
     debtor_history,
     open_claims,
     portfolio_state,
     portfolio_states,
 )
-from recovery_analytics.schema import EVENT_TYPES, Portfolio
 
 AS_OF = "2026-03-31"
 NaT = pd.NaT

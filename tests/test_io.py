@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.io import (
+from recovery_analytics.portfolio import (
+    InputError,
     read_portfolio,
     summarize,
     write_portfolio,
     write_quarantine,
 )
-from recovery_analytics.schema import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEBTORS = "debtor_id;debtor_type;name\nD1;B2B;Hôtel du Lac\nD2;particulier;Zoé\n"
@@ -386,7 +386,7 @@ def test_50mb_claims_csv_streams_with_bounded_memory(tmp_path):
     script = textwrap.dedent(
         f"""
         import resource
-        from recovery_analytics.io import read_portfolio
+        from recovery_analytics.portfolio import read_portfolio
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         p = read_portfolio({str(out)!r}, chunksize=100_000)
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 
-from recovery_analytics.costs import load_schedule
 from recovery_analytics.judicial import (
     COURT_ROUTES,
     ROUTES,
@@ -26,15 +25,16 @@ from recovery_analytics.judicial import (
     break_even_amount,
     break_even_curves,
     judicial_assessment,
+    load_schedule,
     sensitivity,
 )
-from recovery_analytics.judicial_plots import (
+from recovery_analytics.judicial.plots import (
     SENSITIVITY_LABELS_FR,
     plot_break_even,
     plot_tornado,
     sensitivity_label,
 )
-from recovery_analytics.plots import ROUTE_COLORS, format_eur
+from recovery_analytics.style import ROUTE_COLORS, format_eur
 
 T = pd.Timestamp
 SCHEDULE = load_schedule()

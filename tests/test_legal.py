@@ -5,8 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from recovery_analytics.costs import load_schedule
-from recovery_analytics.legal import describe_flags, legal_guards, prescription_dates
+from recovery_analytics.judicial import (
+    describe_flags,
+    legal_guards,
+    load_schedule,
+    prescription_dates,
+)
 
 T = pd.Timestamp
 

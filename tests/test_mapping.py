@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recovery_analytics.io import Mapping, load_mapping, read_portfolio
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError, Mapping, load_mapping, read_portfolio
 
 DOC = Path(__file__).parents[1] / "docs" / "input-format.md"
 

@@ -7,16 +7,16 @@ import json
 import numpy as np
 import pytest
 
-from recovery_analytics.amicable import AmicableModel
-from recovery_analytics.demo import generate_demo
-from recovery_analytics.model_io import (
+from recovery_analytics.amicable import (
     MODEL_SCHEMA_VERSION,
+    AmicableModel,
     check_compatible,
     load_model,
     save_model,
+    training_snapshots,
 )
-from recovery_analytics.schema import InputError
-from recovery_analytics.snapshots import training_snapshots
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.portfolio import InputError
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,9 @@ import pandas as pd
 import pytest
 from tests._helpers import demo_portfolio
 
-from recovery_analytics.amicable import train_model
-from recovery_analytics.io import read_portfolio
-from recovery_analytics.model_io import load_model
-from recovery_analytics.reports import run_notebook
-from recovery_analytics.weekly import notebook_path
+from recovery_analytics.amicable import load_model, train_model
+from recovery_analytics.portfolio import read_portfolio
+from recovery_analytics.reports import notebook_path, run_notebook
 
 pytestmark = pytest.mark.slow
 

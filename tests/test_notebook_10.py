@@ -15,17 +15,16 @@ import pandas as pd
 from openpyxl import load_workbook
 from tests._helpers import html_text
 
-from recovery_analytics.amicable import train_model
-from recovery_analytics.backtest import plot_backtest
+from recovery_analytics.amicable import save_model, train_model
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.exports import (
+from recovery_analytics.portfolio import read_portfolio, write_portfolio
+from recovery_analytics.queue import (
     QUEUE_HEADLINE_LABELS_FR,
+    CallQueue,
     queue_headline,
     queue_headline_figures,
 )
-from recovery_analytics.io import read_portfolio, write_portfolio
-from recovery_analytics.model_io import save_model
-from recovery_analytics.prioritise import CallQueue
+from recovery_analytics.queue.plots import plot_backtest
 from recovery_analytics.reports import headline_cards, notebook_parameters, run_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10_weekly_call_queue.ipynb"

@@ -14,15 +14,11 @@ import pandas as pd
 import pytest
 from tests._helpers import demo_portfolio, html_text, personal_strings
 
-from recovery_analytics.amicable import score_portfolio, train_model
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio
-from recovery_analytics.judicial import judicial_assessment
-from recovery_analytics.model_io import load_model, save_model
-from recovery_analytics.reports import run_notebook
-from recovery_analytics.review import prediction_check, weekly_trend
-from recovery_analytics.schema import Portfolio
-from recovery_analytics.weekly import notebook_path
+from recovery_analytics.amicable import load_model, save_model, score_portfolio, train_model
+from recovery_analytics.judicial import judicial_assessment, prediction_check, weekly_trend
+from recovery_analytics.portfolio import Portfolio, read_portfolio
+from recovery_analytics.reports import notebook_path, run_notebook
+from recovery_analytics.state import portfolio_state
 
 AS_OF = pd.Timestamp("2026-06-30")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from recovery_analytics.phones import check_french_phone, format_french_phone
+from recovery_analytics.queue import check_french_phone, format_french_phone
 
 
 def test_french_phone_numbers_are_validated_and_normalised():

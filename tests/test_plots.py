@@ -11,27 +11,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.aging import aged_balance, bucket_labels
-from recovery_analytics.evaluate import captured_curve, reliability_table
-from recovery_analytics.plots import (
-    ROUTE_COLORS,
-    ROUTE_LABELS_FR,
-    STRATEGY_COLORS,
-    STRATEGY_LABELS_FR,
-    age_bucket_colors,
-    column_label,
-    ensure_axes,
-    eur_formatter,
-    format_eur,
-    format_number,
-    format_pct,
+from recovery_analytics.amicable import captured_curve, reliability_table
+from recovery_analytics.amicable.plots import (
     gains_table,
-    pct_formatter,
-    plot_aged_balance,
     plot_captured_curve,
     plot_gains,
     plot_reliability,
 )
+from recovery_analytics.state import aged_balance, bucket_labels
+from recovery_analytics.state.plots import age_bucket_colors, plot_aged_balance
+from recovery_analytics.style import (
+    ROUTE_COLORS,
+    ROUTE_LABELS_FR,
+    STRATEGY_COLORS,
+    STRATEGY_LABELS_FR,
+    column_label,
+    format_eur,
+    format_number,
+    format_pct,
+)
+from recovery_analytics.style.plots import ensure_axes, eur_formatter, pct_formatter
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -169,7 +168,7 @@ def test_column_label():
 
 
 def test_column_label_names_the_report_columns_in_both_languages():
-    from recovery_analytics._labels import _COLUMN_NAMES
+    from recovery_analytics.style._labels import _COLUMN_NAMES
 
     assert set(_COLUMN_NAMES["fr"]) == set(_COLUMN_NAMES["en"])
     assert column_label("outstanding_eur") == "encours"

@@ -10,18 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics import escalation, phones, prioritise, uplift
 from recovery_analytics.amicable import train_model
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.exports import write_call_queue
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.prioritise import (
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue import (
     EXCLUSION_REASONS,
     QUEUE_COLUMNS,
     build_call_queue,
     check_french_phone,
+    write_call_queue,
 )
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.state import portfolio_state
 
 AS_OF = "2026-06-30"
 
@@ -39,14 +38,6 @@ def model(portfolio):
 @pytest.fixture(scope="module")
 def cq(portfolio, model):
     return build_call_queue(portfolio, model, AS_OF, collectors=2, calls_per_collector=8)
-
-
-def test_public_names_stay_importable_from_prioritise():
-    # the split modules' names are re-exported unchanged (same objects)
-    for module in (phones, escalation, uplift):
-        for name in module.__all__:
-            assert name in prioritise.__all__
-            assert getattr(prioritise, name) is getattr(module, name)
 
 
 def _overdue_debtors(portfolio, as_of=AS_OF):
@@ -186,7 +177,7 @@ def test_a_payments_only_ledger_still_gets_a_queue(portfolio):
 def test_a_model_with_extra_features_queues_a_portfolio_read_without_mapping(
     portfolio, model, cq, tmp_path
 ):
-    from recovery_analytics.io import read_portfolio, write_portfolio
+    from recovery_analytics.portfolio import read_portfolio, write_portfolio
 
     assert set(model.required_columns()) >= {"bureau_score", "segment"}
     write_portfolio(portfolio, tmp_path)

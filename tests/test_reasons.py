@@ -8,11 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.amicable import (
+    FEATURES,
+    AmicableModel,
+    feature_table,
+    phrase,
+    top_reasons,
+    training_snapshots,
+    wide_reasons,
+)
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.feature_catalog import FEATURES, feature_table, phrase
-from recovery_analytics.reasons import top_reasons, wide_reasons
-from recovery_analytics.snapshots import training_snapshots
 
 
 def _template_regex(feature, lang):

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from recovery_analytics import reports
+from recovery_analytics.portfolio import InputError
 from recovery_analytics.reports import (
     NotebookError,
     check_parameters,
@@ -28,7 +29,7 @@ from recovery_analytics.reports import (
     run_notebook,
     strip_outputs,
 )
-from recovery_analytics.schema import InputError
+from recovery_analytics.style import format_eur
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORE = ROOT / "notebooks" / "01_explore_portfolio.ipynb"
@@ -304,7 +305,7 @@ def test_format_table_only_touches_the_named_columns():
     assert _plain(out["rate"]) == ["50,0 %", "100,0 %"]
     assert _plain(out["n"]) == ["1 000", "2"]
     assert t["paid_eur"].tolist() == [-1500.5, 0.4]  # input untouched
-    assert reports._format_eur(1234.5, decimals=2).replace("\u202f", " ") == "1 234,50\u00a0€"
+    assert format_eur(1234.5, decimals=2).replace("\u202f", " ") == "1 234,50\u00a0€"
 
 
 # --------------------------------------------------------------------------- notebook 01
@@ -335,11 +336,8 @@ F5;20/07/2026;payment;300;
 
 
 def test_explore_notebook_on_a_tiny_portfolio(tmp_path):
-    pytest.importorskip("recovery_analytics.aging")
-    pytest.importorskip("recovery_analytics.plots")
-    from recovery_analytics.analytics import concentration, dso_cei
-    from recovery_analytics.features import portfolio_state
-    from recovery_analytics.io import read_portfolio
+    from recovery_analytics.portfolio import read_portfolio
+    from recovery_analytics.state import concentration, dso_cei, portfolio_state
 
     src = tmp_path / "portfolio"
     src.mkdir()

@@ -13,18 +13,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from recovery_analytics.review import (
+from recovery_analytics.judicial import (
     HEADLINE_LABELS_FR,
     declarations_due,
     headline_figures,
     judicial_headline,
-    plot_routes_by_segment,
     prescription_alerts,
     trend_table,
     verdicts_by_segment,
     verdicts_pivot,
     weekly_trend,
 )
+from recovery_analytics.judicial.plots import plot_routes_by_segment
 
 T = pd.Timestamp
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.schema import (
+from recovery_analytics.portfolio import (
     CLAIM_COLUMNS,
     DEBTOR_COLUMNS,
     EVENT_COLUMNS,

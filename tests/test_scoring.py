@@ -8,9 +8,8 @@ import pytest
 
 from recovery_analytics.amicable import train_model
 from recovery_analytics.demo import generate_demo
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.judicial import judicial_assessment
-from recovery_analytics.scoring import SCORE_TABLE_COLUMNS, score_claims
+from recovery_analytics.judicial import SCORE_TABLE_COLUMNS, judicial_assessment, score_claims
+from recovery_analytics.state import portfolio_state
 
 AS_OF = pd.Timestamp("2026-06-30")
 

@@ -6,17 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.demo import generate_demo
-from recovery_analytics.feature_catalog import available_features, feature_frame
-from recovery_analytics.features import HISTORY_DAYS, portfolio_state, portfolio_states
-from recovery_analytics.schema import InputError, Portfolio
-from recovery_analytics.snapshots import (
+from recovery_analytics.amicable import (
     LABEL_COLUMNS,
     attach_attributes,
+    available_features,
+    feature_frame,
     label_snapshots,
     snapshot_dates,
     training_snapshots,
 )
+from recovery_analytics.demo import generate_demo
+from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.state import HISTORY_DAYS, portfolio_state, portfolio_states
 
 D = pd.Timestamp
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recovery_analytics.schema import Portfolio
-from recovery_analytics.uplift import call_value, estimate_call_uplift
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue import call_value, estimate_call_uplift
 
 AS_OF = "2026-06-30"
 

@@ -15,12 +15,15 @@ import pandas as pd
 import pytest
 from tests._helpers import demo_portfolio, edited_notebook, html_text, personal_strings
 
-from recovery_analytics import weekly
-from recovery_analytics.features import portfolio_state
-from recovery_analytics.io import read_portfolio
-from recovery_analytics.reports import NotebookError
-from recovery_analytics.schema import InputError
-from recovery_analytics.weekly import ensure_model, notebook_path, run_weekly
+from recovery_analytics.portfolio import InputError, read_portfolio
+from recovery_analytics.reports import (
+    NotebookError,
+    ensure_model,
+    notebook_path,
+    run_weekly,
+)
+from recovery_analytics.reports import _weekly as weekly
+from recovery_analytics.state import portfolio_state
 
 WEEK1, WEEK2 = "2026-06-23", "2026-06-30"
 
@@ -228,5 +231,5 @@ def test_copy_of_packaged_notebooks_is_found_first(tmp_path, monkeypatch):
     package = tmp_path / "site" / "recovery_analytics"
     (package / "notebooks").mkdir(parents=True)
     shutil.copy(notebook_path("11_judicial_review"), package / "notebooks")
-    monkeypatch.setattr(weekly, "__file__", str(package / "weekly.py"))
+    monkeypatch.setattr(weekly, "__file__", str(package / "reports" / "_weekly.py"))
     assert notebook_path("11_judicial_review") == package / "notebooks" / "11_judicial_review.ipynb"

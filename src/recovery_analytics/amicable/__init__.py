@@ -19,7 +19,6 @@ from __future__ import annotations
 from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
 from recovery_analytics.amicable._card import card_markdown, model_card, summary_text
 from recovery_analytics.amicable._catalog import (
-    FEATURES,
     available_features,
     feature_frame,
     feature_table,
@@ -35,6 +34,7 @@ from recovery_analytics.amicable._evaluate import (
     strategy_scores,
     time_split,
 )
+from recovery_analytics.amicable._feature_table import FEATURES
 from recovery_analytics.amicable._model import AmicableModel
 from recovery_analytics.amicable._persist import (
     MODEL_SCHEMA_VERSION,

@@ -3,7 +3,7 @@
 :func:`fit_calibration` chooses and fits an isotonic or a Platt mapping on a
 later time slice than the one the trees were grown on;
 :func:`apply_calibration` applies stored parameters. The parameters are plain
-lists and floats, so they persist as JSON (:mod:`recovery_analytics.model_io`).
+lists and floats, so they persist as JSON (:mod:`recovery_analytics.amicable`).
 Both are re-exported from :mod:`recovery_analytics.amicable`.
 """
 

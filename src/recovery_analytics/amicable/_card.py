@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
-
-from recovery_analytics.schema import InputError
 
 __all__ = [
     "card_markdown",
@@ -63,7 +58,7 @@ def model_card(
     dict
         JSON-serialisable; render with :func:`card_markdown`.
     """
-    from recovery_analytics.feature_catalog import feature_table
+    from recovery_analytics.amicable._catalog import feature_table
 
     feats = feature_table(model.feature_names_).set_index("feature")
     features = [

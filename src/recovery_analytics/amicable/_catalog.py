@@ -20,14 +20,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._feature_table import _BY_NAME, FEATURES, Feature
-from recovery_analytics.schema import InputError
+from recovery_analytics.amicable._feature_table import _BY_NAME, FEATURES, Feature
+from recovery_analytics.portfolio import InputError
 
 __all__ = [
-    "FEATURES",
     "OPTIONAL_FEATURES",
     "QUIET_VALUES",
-    "Feature",
     "available_features",
     "feature_frame",
     "feature_table",

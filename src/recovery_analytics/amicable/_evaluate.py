@@ -9,14 +9,12 @@
   the customer's historical average delay (fastest payers first). The key
   figure is the **euros captured** when the team can only work the top
   ``capacity`` share of the open claims at each date.
-* :func:`model_card` / :func:`card_markdown` summarise data, metrics and
-  baselines next to the saved model.
+* the model card (``_card``) summarises data, metrics and baselines next to
+  the saved model.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import platform
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError
 
 __all__ = [
     "STRATEGIES",
@@ -331,5 +329,3 @@ def evaluate(model: Any, snapshots_test: pd.DataFrame, capacity: float = 0.10) -
         "curve": captured_curve(scores),
         "scores": scores,
     }
-
-

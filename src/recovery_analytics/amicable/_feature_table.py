@@ -2,7 +2,7 @@
 
 :class:`Feature` and :data:`FEATURES` (every feature the model may use, with
 its plain-language names and reason templates) are defined here and
-re-exported from :mod:`recovery_analytics.feature_catalog`, whose docstring
+re-exported from :mod:`recovery_analytics.amicable`, whose docstring
 describes the templates.
 """
 
@@ -26,7 +26,7 @@ class Feature:
         Plain-language names (documentation, model card, plots).
     templates : dict
         ``{"fr": {...}, "en": {...}}`` reason templates (see
-        :mod:`recovery_analytics.feature_catalog`).
+        :mod:`recovery_analytics.amicable`).
     source : str
         State column(s) the feature is computed from (documentation and the
         missing-column error message).

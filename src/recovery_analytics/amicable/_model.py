@@ -1,7 +1,7 @@
 """The amicable recovery model: calibrated ``p_amicable`` and expected euros.
 
 :class:`AmicableModel` fits two LightGBM models on training snapshots
-(:func:`recovery_analytics.snapshots.training_snapshots`):
+(:func:`recovery_analytics.amicable.training_snapshots`):
 
 * a binary classifier for ``recovered`` (fully paid within the horizon, no
   court filing), whose probability is then **calibrated on a later time
@@ -11,11 +11,11 @@
   (share of the outstanding paid in the horizon, in [0, 1]), giving
   ``expected_recovery_eur = outstanding_eur x fraction``.
 
-Both use the same features (:mod:`recovery_analytics.feature_catalog`), are
+Both use the same features (:mod:`recovery_analytics.amicable`), are
 grown with early stopping on the later time slice, and are deterministic for
 a given ``random_state`` and independent of the input row order.
 
-The calibration functions live in :mod:`recovery_analytics.calibration` and
+The calibration functions live in :mod:`recovery_analytics.amicable` and
 :func:`train_model` / :func:`score_portfolio` in a private helper module; all
 are re-exported here.
 """
@@ -30,28 +30,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from recovery_analytics._amicable_portfolio import (
-    SCORE_COLUMNS,
-    score_portfolio,
-    train_model,
-)
-from recovery_analytics.calibration import apply_calibration, fit_calibration
-from recovery_analytics.feature_catalog import (
-    FEATURES,
-    available_features,
-    feature_frame,
-    source_columns,
-)
-from recovery_analytics.features import HISTORY_DAYS
-from recovery_analytics.schema import InputError
+from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
+from recovery_analytics.amicable._catalog import available_features, feature_frame, source_columns
+from recovery_analytics.amicable._feature_table import FEATURES
+from recovery_analytics.portfolio import InputError
+from recovery_analytics.state import HISTORY_DAYS
 
 __all__ = [
-    "SCORE_COLUMNS",
     "AmicableModel",
-    "apply_calibration",
-    "fit_calibration",
-    "score_portfolio",
-    "train_model",
 ]
 
 _LABELS = ("recovered", "recovered_fraction")
@@ -182,7 +168,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         snapshots : pandas.DataFrame
-            Output of :func:`~recovery_analytics.snapshots.training_snapshots`:
+            Output of :func:`~recovery_analytics.amicable.training_snapshots`:
             claim-state columns plus ``as_of``, ``recovered`` and
             ``recovered_fraction``.
         y : ignored
@@ -280,7 +266,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         Catalog features name their source columns (``sector`` needs
         ``naf_code``); extra features (``extra_numeric``/``extra_categorical``)
         are columns of ``debtors`` or ``claims``, which
-        :func:`~recovery_analytics.snapshots.attach_attributes` adds to a state.
+        :func:`~recovery_analytics.amicable.attach_attributes` adds to a state.
         """
         check_is_fitted(self)
         return source_columns(self.feature_names_)
@@ -369,9 +355,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         """Top reasons for the given rows, from the classifier's SHAP contributions.
 
         Costs about 60x a prediction: call it for the rows people will see.
-        See :func:`recovery_analytics.reasons.top_reasons` for the columns.
+        See :func:`recovery_analytics.amicable.top_reasons` for the columns.
         """
-        from recovery_analytics.reasons import top_reasons
+        from recovery_analytics.amicable._reasons import top_reasons
 
         frame = self._features(state_rows)
         contrib = self.classifier_.predict(self._matrix(frame), pred_contrib=True)

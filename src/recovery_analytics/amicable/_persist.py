@@ -13,7 +13,7 @@ A model directory holds plain, inspectable files:
     the model card, when given.
 
 Nothing is executed on load: a tampered or truncated file fails the checksum
-with a clear :class:`~recovery_analytics.schema.InputError`.
+with a clear :class:`~recovery_analytics.portfolio.InputError`.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.amicable import AmicableModel
-from recovery_analytics.feature_catalog import FEATURES, source_columns
-from recovery_analytics.features import HISTORY_DAYS
-from recovery_analytics.schema import InputError
+from recovery_analytics.amicable._catalog import source_columns
+from recovery_analytics.amicable._feature_table import FEATURES
+from recovery_analytics.amicable._model import AmicableModel
+from recovery_analytics.portfolio import InputError
+from recovery_analytics.state import HISTORY_DAYS
 
 __all__ = ["MODEL_SCHEMA_VERSION", "check_compatible", "load_model", "save_model"]
 
@@ -59,7 +60,7 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
     directory : str or Path
         Created if needed; existing model files are overwritten.
     card : dict, optional
-        Model card (:func:`recovery_analytics.evaluate.model_card`), written as
+        Model card (:func:`recovery_analytics.amicable.model_card`), written as
         ``model_card.json`` and ``model_card.md``.
 
     Returns
@@ -69,7 +70,7 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
     """
     from sklearn.utils.validation import check_is_fitted
 
-    from recovery_analytics.evaluate import _versions, card_markdown
+    from recovery_analytics.amicable._card import _versions, card_markdown
 
     check_is_fitted(model)
     out = Path(directory)
@@ -166,7 +167,7 @@ def check_compatible(model: AmicableModel, state: pd.DataFrame) -> None:
     (:meth:`AmicableModel.required_columns`) must be in ``state``. The message
     names all the missing columns; an extra feature of the training portfolio
     (``bureau_score``, ``segment``...) must be a column of ``debtors`` or
-    ``claims`` (:func:`~recovery_analytics.snapshots.attach_attributes` copies
+    ``claims`` (:func:`~recovery_analytics.amicable.attach_attributes` copies
     it into the state), whatever the mapping of the portfolio being scored.
 
     Examples

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from recovery_analytics.features import HISTORY_DAYS
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.state import HISTORY_DAYS
 
 if TYPE_CHECKING:
-    from recovery_analytics.amicable import AmicableModel
+    from recovery_analytics.amicable._model import AmicableModel
 
 __all__ = ["SCORE_COLUMNS", "score_portfolio", "train_model"]
 
@@ -51,10 +51,10 @@ def train_model(
 ) -> tuple[AmicableModel, dict]:
     """Build snapshots, evaluate on a later period, fit the final model.
 
-    Steps: :func:`~recovery_analytics.snapshots.training_snapshots`;
-    :func:`~recovery_analytics.evaluate.time_split` (the newest
+    Steps: :func:`~recovery_analytics.amicable.training_snapshots`;
+    :func:`~recovery_analytics.amicable.time_split` (the newest
     ``test_fraction`` of the dates held out, with an embargo of one horizon);
-    fit on the older part and :func:`~recovery_analytics.evaluate.evaluate`
+    fit on the older part and :func:`~recovery_analytics.amicable.evaluate`
     on the holdout; then (``refit=True``) refit the same settings on all
     snapshots, which is the model returned. The card's metrics are those of
     the holdout evaluation.
@@ -92,9 +92,10 @@ def train_model(
     """
     from tqdm.auto import tqdm
 
-    from recovery_analytics.amicable import AmicableModel
-    from recovery_analytics.evaluate import evaluate, model_card, summary_text, time_split
-    from recovery_analytics.snapshots import training_snapshots
+    from recovery_analytics.amicable._card import model_card, summary_text
+    from recovery_analytics.amicable._evaluate import evaluate, time_split
+    from recovery_analytics.amicable._model import AmicableModel
+    from recovery_analytics.amicable._snapshots import training_snapshots
 
     extra = portfolio.extra_features or {}
     params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
@@ -153,7 +154,7 @@ def score_portfolio(
     progress : bool, default False
     state : pandas.DataFrame, optional
         The portfolio's state at ``as_of``
-        (:func:`~recovery_analytics.features.portfolio_state`, all claims or
+        (:func:`~recovery_analytics.state.portfolio_state`, all claims or
         only the open ones), when the caller has computed it already: it is
         then not computed again. It must be at ``as_of``. A state that
         records another history look-back (``attrs["history_days"]``) than
@@ -180,10 +181,10 @@ def score_portfolio(
     """
     from tqdm.auto import tqdm
 
-    from recovery_analytics.features import portfolio_state
-    from recovery_analytics.model_io import check_compatible
-    from recovery_analytics.reasons import REASON_COLUMNS, wide_reasons
-    from recovery_analytics.snapshots import attach_attributes
+    from recovery_analytics.amicable._persist import check_compatible
+    from recovery_analytics.amicable._reasons import REASON_COLUMNS, wide_reasons
+    from recovery_analytics.amicable._snapshots import attach_attributes
+    from recovery_analytics.state import portfolio_state
 
     check_is_fitted(model)
     history_days = getattr(model, "history_days_", HISTORY_DAYS)

@@ -4,7 +4,7 @@ The classifier's ``pred_contrib`` gives, for each claim, how much each
 feature pushed the log-odds of amicable recovery up (favourable, ``+``) or
 down (unfavourable, ``−``). The features with the largest absolute
 contributions become short sentences through
-:func:`recovery_analytics.feature_catalog.phrase`, e.g. ``"− 2 promesses non
+:func:`recovery_analytics.amicable.phrase`, e.g. ``"− 2 promesses non
 tenues"`` or ``"+ paie d'habitude à 12 jours"``.
 
 Contributions cost about 60x a plain prediction (PERFORMANCE.md): compute
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.feature_catalog import is_quiet, phrase
+from recovery_analytics.amicable._catalog import is_quiet, phrase
 
 __all__ = ["REASON_COLUMNS", "top_reasons", "wide_reasons"]
 
@@ -57,7 +57,7 @@ def top_reasons(
         feature order); ``effect`` is ``+`` (pushes recovery up) or ``−``;
         ``reason`` the plain sentence. Features with a zero contribution, and
         values that tell a collector nothing
-        (:func:`~recovery_analytics.feature_catalog.is_quiet`: "no
+        (:func:`~recovery_analytics.amicable._catalog.is_quiet`: "no
         insolvency", the département, a missing value without a sentence of
         its own such as a missing ``bureau_score``) are never reasons, so a
         row can have fewer than ``top``. Extra features read ``"<name> :

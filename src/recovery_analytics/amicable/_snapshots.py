@@ -3,7 +3,7 @@
 For a series of past as_of dates (every ``every_days`` days, anchored on the
 last usable one, ``last event date - horizon_days``), the claims open and
 overdue at that date get their state computed from events dated on or before
-it (:func:`recovery_analytics.features.portfolio_states`), and a label from the
+it (:func:`recovery_analytics.state.portfolio_states`), and a label from the
 events of the next ``horizon_days`` (``as_of < date <= as_of + horizon``):
 
 ``recovered``
@@ -33,8 +33,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.features import HISTORY_DAYS
-from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.state import HISTORY_DAYS
 
 __all__ = [
     "LABEL_COLUMNS",
@@ -202,13 +202,13 @@ def attach_attributes(
     them even when the scored portfolio declares none) are merged in from
     ``debtors`` (by ``debtor_id``) or ``claims`` (by ``claim_id``) when the
     state does not already carry them. Names found in neither table are
-    skipped (:func:`~recovery_analytics.model_io.check_compatible` reports
+    skipped (:func:`~recovery_analytics.amicable.check_compatible` reports
     them).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> pf = Portfolio(debtors=pd.DataFrame({"debtor_id": ["D1"], "naf_code": ["4711Z"]}),
     ...                claims=pd.DataFrame({"claim_id": ["C1"], "grade": ["A"], "score": [3]}),
     ...                events=pd.DataFrame(), extra_features={"categorical": ["grade"]})
@@ -243,7 +243,7 @@ def training_snapshots(
 ) -> pd.DataFrame:
     """Labelled claim states at past as_of dates, for training and evaluation.
 
-    The states are those of :func:`~recovery_analytics.features.portfolio_states`
+    The states are those of :func:`~recovery_analytics.state.portfolio_states`
     with one difference: ``open_dispute`` follows the dated dispute events only
     (``dispute_opened`` without a later ``dispute_resolved``, as of the
     snapshot date, i.e. ``dispute_opened_date`` is known). The static
@@ -267,8 +267,8 @@ def training_snapshots(
         Explicit as_of dates (overrides the schedule).
     history_days : int or None, default 365
         Look-back of the debtor history features
-        (:data:`~recovery_analytics.features.HISTORY_DAYS`; None = all the
-        history, see :func:`~recovery_analytics.features.portfolio_state`). Recorded in
+        (:data:`~recovery_analytics.state.HISTORY_DAYS`; None = all the
+        history, see :func:`~recovery_analytics.state.portfolio_state`). Recorded in
         ``attrs["history_days"]`` so that the model scores with the same.
 
     Returns
@@ -286,7 +286,7 @@ def training_snapshots(
         no open overdue claims, or a single class: the message says what is
         missing and how much is needed.
     """
-    from recovery_analytics.features import portfolio_states
+    from recovery_analytics.state import portfolio_states
 
     events = portfolio.events
     if events is None or not len(events):

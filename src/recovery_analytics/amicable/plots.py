@@ -1,9 +1,9 @@
 """Figures of the model evaluation: calibration, cumulative gains, euros captured.
 
-They take the tables of :mod:`recovery_analytics.evaluate` (and
+They take the tables of :mod:`recovery_analytics.amicable` (and
 :func:`gains_table`), return the ``Axes`` and never save. Style (French
 numbers, one colour and name per work order) is that of
-:mod:`recovery_analytics.plots`, which re-exports these functions.
+:mod:`recovery_analytics.style`, which re-exports these functions.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.axes import Axes
 
-from recovery_analytics._format import ensure_axes, eur_formatter, format_number, pct_formatter
-from recovery_analytics._labels import STRATEGY_COLORS, STRATEGY_LABELS_FR
+from recovery_analytics.style import STRATEGY_COLORS, STRATEGY_LABELS_FR, format_number
+from recovery_analytics.style.plots import ensure_axes, eur_formatter, pct_formatter
 
 __all__ = ["gains_table", "plot_captured_curve", "plot_gains", "plot_reliability"]
 
@@ -46,7 +46,7 @@ def plot_reliability(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`~recovery_analytics.evaluate.reliability_table` (``n,
+        :func:`~recovery_analytics.amicable.reliability_table` (``n,
         mean_predicted, observed_rate``); empty bins are skipped.
     ax : matplotlib.axes.Axes, optional
 
@@ -108,7 +108,7 @@ def gains_table(
 ) -> pd.DataFrame:
     """Cumulative gains and lift: recovered claims found by each order of work.
 
-    :func:`~recovery_analytics.evaluate.captured_curve` on counts instead of
+    :func:`~recovery_analytics.amicable.captured_curve` on counts instead of
     euros: each recovered claim weighs 1 (``perfect_hindsight`` ranks the
     recovered claims first). The input of :func:`plot_gains`.
 
@@ -139,7 +139,7 @@ def gains_table(
     >>> g[["strategy", "recovered_claims", "captured_share", "lift"]].values.tolist()
     [['largest_first', 1.0, 0.5, 1.0], ['perfect_hindsight', 2.0, 1.0, 2.0]]
     """
-    from recovery_analytics.evaluate import captured_curve
+    from recovery_analytics.amicable._evaluate import captured_curve
 
     recovered = scores["recovered"].astype("float64")
     counts = scores.assign(recovered_eur=recovered, perfect_hindsight=recovered)
@@ -210,7 +210,7 @@ def plot_captured_curve(
     Parameters
     ----------
     curve : pandas.DataFrame
-        :func:`~recovery_analytics.evaluate.captured_curve` (``strategy,
+        :func:`~recovery_analytics.amicable.captured_curve` (``strategy,
         capacity, captured_eur``).
     ax : matplotlib.axes.Axes, optional
     strategies : sequence of str, optional

@@ -42,3 +42,7 @@ def main() -> None:
 
 for _command in (demo_data, validate, aged_balance_cmd, train, score, judicial, call_queue, weekly):
     main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

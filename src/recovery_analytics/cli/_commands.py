@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+from recovery_analytics.cli._options import (
+    _as_of_option,
+    _costs_option,
+    _date,
+    _handle_errors,
+    _lang_option,
+    _load,
+    _mapping_option,
+    _model_option,
+    _out_option,
+    _portfolio_option,
+    _threads_option,
+    _write_table,
+)
 
 __all__: list[str] = []
 
@@ -36,8 +49,7 @@ __all__: list[str] = []
 def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
     """Generate a realistic French demo portfolio (debtors, claims, events)."""
     from recovery_analytics.demo import generate_demo
-    from recovery_analytics.io import write_portfolio
-    from recovery_analytics.schema import TABLES
+    from recovery_analytics.portfolio import TABLES, write_portfolio
 
     as_of_ts = _date(click.get_current_context(), None, as_of)  # type: ignore[arg-type]
     portfolio = generate_demo(debtors, seed=seed, as_of=as_of_ts)
@@ -62,7 +74,7 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
 @_handle_errors
 def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bool) -> None:
     """Read and validate a portfolio; print a summary and write the quarantine."""
-    from recovery_analytics.io import read_portfolio, summarize, write_quarantine
+    from recovery_analytics.portfolio import read_portfolio, summarize, write_quarantine
 
     portfolio = read_portfolio(source, mapping)
     click.echo(summarize(portfolio))
@@ -96,8 +108,7 @@ def aged_balance_cmd(
     source: str, mapping: Path | None, as_of: Any, by: str, out_dir: Path | None
 ) -> None:
     """Print the aged balance (balance âgée) of the open claims at a date."""
-    from recovery_analytics.aging import aged_balance
-    from recovery_analytics.features import portfolio_state
+    from recovery_analytics.state import aged_balance, portfolio_state
 
     portfolio = _load(source, mapping, out_dir)
     state = portfolio_state(portfolio, as_of)
@@ -109,12 +120,12 @@ def aged_balance_cmd(
             ]
         )
         if group not in extra.columns:
-            from recovery_analytics.schema import InputError
+            from recovery_analytics.portfolio import InputError
 
             raise InputError(f"--by {group!r} is not a column of the claims or the debtors")
         state = state.merge(extra[["debtor_id", group]], on="debtor_id", how="left")
     table = aged_balance(state, by=group)
-    from recovery_analytics.plots import format_eur
+    from recovery_analytics.style import format_eur
 
     shown = table.copy()
     shown["outstanding_eur"] = shown["outstanding_eur"].map(format_eur)
@@ -126,7 +137,7 @@ def aged_balance_cmd(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from recovery_analytics.plots import plot_aged_balance
+        from recovery_analytics.state.plots import plot_aged_balance
 
         out_dir.mkdir(parents=True, exist_ok=True)
         table.to_csv(out_dir / "aged_balance.csv", index=False)
@@ -183,8 +194,7 @@ def train(
     three baselines: oldest first, largest first, the customer's usual delay.
     The model and its card (model_card.json / .md) are written to --model-out.
     """
-    from recovery_analytics.amicable import train_model
-    from recovery_analytics.model_io import save_model
+    from recovery_analytics.amicable import save_model, train_model
 
     portfolio = _load(source, mapping, model_out)
     model, card = train_model(
@@ -201,17 +211,17 @@ def train(
 
 
 def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out):
-    from recovery_analytics.scoring import score_claims
+    from recovery_analytics.judicial import score_claims
 
     portfolio = _load(source, mapping, out.parent)
     model = None
     if model_dir is not None:
-        from recovery_analytics.model_io import load_model
+        from recovery_analytics.amicable import load_model
 
         model = load_model(model_dir)
     schedule = None
     if costs is not None:
-        from recovery_analytics.costs import load_schedule
+        from recovery_analytics.judicial import load_schedule
 
         schedule = load_schedule(costs)
     table = score_claims(
@@ -284,7 +294,3 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     counts = table["recommended_route"].value_counts()
     click.echo(f"{len(table):,d} open claims assessed -> {out}")
     click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -10,8 +10,7 @@ from typing import Any
 
 import click
 
-__all__ = [
-]
+__all__ = []
 
 
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -19,7 +18,7 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from recovery_analytics.schema import InputError
+        from recovery_analytics.portfolio import InputError
 
         try:
             return func(*args, **kwargs)
@@ -63,7 +62,7 @@ _mapping_option = click.option(
 
 def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None):
     """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
-    from recovery_analytics.io import read_portfolio, write_quarantine
+    from recovery_analytics.portfolio import read_portfolio, write_quarantine
 
     portfolio = read_portfolio(source, mapping)
     n_bad = len(portfolio.quarantine)
@@ -87,7 +86,7 @@ def _write_table(table: Any, out: Path) -> None:
     elif suffix == ".xlsx":
         table.to_excel(out, index=False)
     else:
-        from recovery_analytics.schema import InputError
+        from recovery_analytics.portfolio import InputError
 
         raise InputError(f"--out {out}: use a .parquet, .csv or .xlsx file name")
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
+
+from recovery_analytics.cli._options import (
+    _as_of_option,
+    _calls_option,
+    _collectors_option,
+    _costs_option,
+    _date,
+    _handle_errors,
+    _lang_option,
+    _load,
+    _mapping_option,
+    _model_option,
+    _portfolio_option,
+)
 
 __all__ = [
     "call_queue",
@@ -74,19 +85,18 @@ def call_queue(
     call, too many attempts) are listed with their reason; letters and formal
     notices due this week go to their own list.
     """
-    from recovery_analytics.exports import write_call_queue
-    from recovery_analytics.model_io import load_model
-    from recovery_analytics.prioritise import build_call_queue
+    from recovery_analytics.amicable import load_model
+    from recovery_analytics.queue import build_call_queue, write_call_queue
 
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        from recovery_analytics.schema import InputError
+        from recovery_analytics.portfolio import InputError
 
         raise InputError(f"--out {out}: use a .xlsx or .csv file name")
     portfolio = _load(source, mapping, out.parent)
     model = load_model(model_dir)
     schedule = None
     if costs is not None:
-        from recovery_analytics.costs import load_schedule
+        from recovery_analytics.judicial import load_schedule
 
         schedule = load_schedule(costs)
     cq = build_call_queue(
@@ -134,8 +144,7 @@ def weekly(
     executed notebooks, HTML reports without code, the queue exports, the
     quarantine and summary.json (with the trend against the previous week's).
     """
-    from recovery_analytics.reports import NotebookError
-    from recovery_analytics.weekly import run_weekly
+    from recovery_analytics.reports import NotebookError, run_weekly
 
     try:
         result = run_weekly(

@@ -17,9 +17,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ._demo_debtors import draw_debtors, mean_claims_per_debtor
-from ._demo_sim import EVENT_ORDER, export_window, simulate
-from .schema import Portfolio
+from recovery_analytics.demo._debtors import draw_debtors, mean_claims_per_debtor
+from recovery_analytics.demo._simulate import EVENT_ORDER, export_window, simulate
+from recovery_analytics.portfolio import Portfolio
 
 __all__ = [
     "BURN_IN_DAYS",
@@ -144,7 +144,7 @@ def generate_demo(
     -------
     Portfolio
         Canonical ``debtors`` (plus ``segment`` and ``bureau_score``), ``claims``
-        and ``events`` tables with the dtypes of :mod:`recovery_analytics.schema`,
+        and ``events`` tables with the dtypes of :mod:`recovery_analytics.portfolio`,
         sorted by ``debtor_id``, ``claim_id`` and ``(date, claim_id, step)``; an
         empty quarantine.
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ._demo_debtors import DebtorDraw
+from recovery_analytics.demo._debtors import DebtorDraw
 
 __all__: list[str] = []
 

@@ -4,18 +4,18 @@ For every open claim of a claim state (``docs/state-contract.md``),
 :func:`judicial_assessment` prices the court routes (injonction de payer,
 procédure simplifiée, référé-provision, action au fond) and the comparators
 (continue amicably, mise en demeure, agency, declare the claim in an
-insolvency, write off), applies the legal guards of :mod:`recovery_analytics.legal`
+insolvency, write off), applies the legal guards of :mod:`recovery_analytics.judicial`
 and recommends the route with the best expected net value; a court route must
 beat continuing amicably by ``general.minimum_margin_eur``.
 
-Every figure comes from the cost schedule (:func:`~recovery_analytics.costs.load_schedule`);
+Every figure comes from the cost schedule (:func:`~recovery_analytics.judicial.load_schedule`);
 the method and the defaults are in ``docs/judicial.md``. Court routes are
 priced per dossier = (creditor, debtor): one filing covers all the debtor's
 claims eligible for the route, and the dossier's costs are shared pro rata to
 the outstanding amounts.
 
 The pricing engine is in ``_judicial_core``; the break-even amounts and the
-sensitivity analysis are in :mod:`recovery_analytics.judicial_sensitivity`,
+sensitivity analysis are in :mod:`recovery_analytics.judicial`,
 re-exported here.
 """
 
@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._judicial_core import (
+from recovery_analytics.judicial._legal import _as_of, _take, describe_flags
+from recovery_analytics.judicial._routes import (
     COURT_ROUTES,
     ROUTES,
     SIGNALS,
@@ -34,23 +35,10 @@ from recovery_analytics._judicial_core import (
     _evaluate,
     _prepare,
 )
-from recovery_analytics.costs import CostSchedule, load_schedule
-from recovery_analytics.judicial_sensitivity import (
-    SENSITIVITY_PARAMETERS,
-    break_even_amount,
-    break_even_curves,
-    sensitivity,
-)
-from recovery_analytics.legal import _as_of, _take, describe_flags
+from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = [
-    "COURT_ROUTES",
-    "ROUTES",
-    "SENSITIVITY_PARAMETERS",
-    "break_even_amount",
-    "break_even_curves",
     "judicial_assessment",
-    "sensitivity",
 ]
 
 

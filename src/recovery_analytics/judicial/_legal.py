@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from recovery_analytics.costs import CostSchedule, load_schedule
+from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = ["FLAG_CODES", "describe_flags", "legal_guards", "prescription_dates"]
 

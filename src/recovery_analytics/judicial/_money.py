@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import itertools
 import math
-import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError
+from recovery_analytics.judicial._schedule import CostSchedule, _schedule
 
 __all__ = [
     "a444_31_fee",

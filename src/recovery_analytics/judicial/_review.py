@@ -9,10 +9,10 @@ report; :func:`prediction_check` compares earlier predictions with the cash
 collected since, and :func:`weekly_trend` this week's headline figures with
 last week's. The notebook ``11_judicial_review`` only
 calls these, so its numbers are tested here. The weekly job that runs it is
-:mod:`recovery_analytics.weekly`; route colours and names are those of
-:mod:`recovery_analytics.plots`. See ``docs/weekly.md``.
+:mod:`recovery_analytics.reports`; route colours and names are those of
+:mod:`recovery_analytics.style`. See ``docs/weekly.md``.
 
-The display helpers live in :mod:`recovery_analytics.review_display` and the
+The display helpers live in :mod:`recovery_analytics.judicial` and the
 predictions-vs-cash check in ``_review_history``; both are re-exported here.
 """
 
@@ -24,37 +24,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._review_history import SCORES_FILE, history_files, prediction_check
-from recovery_analytics.plots import ROUTE_LABELS_FR
-from recovery_analytics.review_display import (
-    HEADLINE_LABELS_FR,
-    declarations_due,
-    headline_figures,
-    plot_prediction_check,
-    plot_routes_by_segment,
-    prescription_alerts,
-    trend_table,
-    verdicts_pivot,
-)
-from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.style import ROUTE_LABELS_FR
 
 __all__ = [
-    "HEADLINE_LABELS_FR",
-    "SCORES_FILE",
-    "declarations_due",
-    "headline_figures",
-    "history_files",
     "judicial_headline",
-    "plot_prediction_check",
-    "plot_routes_by_segment",
-    "prediction_check",
-    "prescription_alerts",
     "review_table",
     "route_summary",
     "scored_state",
-    "trend_table",
     "verdicts_by_segment",
-    "verdicts_pivot",
     "weekly_trend",
 ]
 
@@ -105,7 +83,7 @@ def scored_state(
         :func:`review_table` and of :func:`~recovery_analytics.judicial.sensitivity`.
     """
     from recovery_analytics.amicable import score_portfolio
-    from recovery_analytics.features import HISTORY_DAYS, open_claims, portfolio_state
+    from recovery_analytics.state import HISTORY_DAYS, open_claims, portfolio_state
 
     day = pd.Timestamp(as_of)
     history_days = getattr(model, "history_days_", HISTORY_DAYS)
@@ -136,7 +114,7 @@ def review_table(state: pd.DataFrame, schedule: Any = None) -> pd.DataFrame:
         p_amicable, expected_recovery_eur`` and the segments of ``state``
         (``attrs["segments"]``).
     """
-    from recovery_analytics.judicial import judicial_assessment
+    from recovery_analytics.judicial._assessment import judicial_assessment
 
     found = list(state.attrs.get("segments", []))
     assessment = judicial_assessment(state, schedule)
@@ -168,7 +146,7 @@ def route_summary(review: pd.DataFrame) -> pd.DataFrame:
     >>> route_summary(r)[["route", "claims", "debtors", "cost_budget_eur"]].values.tolist()
     [['continue_amicable', 1, 1, 0.0], ['injonction_de_payer', 2, 1, 135.0]]
     """
-    from recovery_analytics.judicial import ROUTES
+    from recovery_analytics.judicial._routes import ROUTES
 
     route = review["recommended_route"].astype("str")
     cost = np.zeros(len(review))
@@ -219,7 +197,7 @@ def judicial_headline(
     >>> h["open_outstanding_eur"], h["expected_amicable_recovery_eur"], h["court_claims"]
     (100.0, 40.0, 0)
     """
-    from recovery_analytics.judicial import COURT_ROUTES
+    from recovery_analytics.judicial._routes import COURT_ROUTES
 
     routes = route_summary(review)
     court = routes[routes["route"].isin(COURT_ROUTES)]
@@ -283,7 +261,7 @@ def verdicts_by_segment(review: pd.DataFrame, by: str) -> pd.DataFrame:
     >>> verdicts_by_segment(r, "debtor_type")["share_of_segment"].tolist()
     [0.25, 0.75, 1.0]
     """
-    from recovery_analytics.judicial import ROUTES
+    from recovery_analytics.judicial._routes import ROUTES
 
     seg = review[by].astype("str").fillna("(inconnu)")
     table = (

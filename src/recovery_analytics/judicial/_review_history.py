@@ -3,7 +3,7 @@
 :func:`prediction_check` compares the euros the model expected at earlier
 dates with the payments received since; :func:`history_files` finds the
 outputs of earlier weekly runs. Both are re-exported by
-:mod:`recovery_analytics.review`, where they are documented for users.
+:mod:`recovery_analytics.judicial`, where they are documented for users.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.portfolio import Portfolio
 
 __all__ = ["SCORES_FILE", "history_files", "prediction_check"]
 

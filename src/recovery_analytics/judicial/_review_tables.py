@@ -1,34 +1,21 @@
-"""The display side of the judicial review: tables and figures for managers.
+"""The display side of the judicial review: tables for managers.
 
-The figures of :mod:`recovery_analytics.review` written for people:
-:func:`headline_figures` (the headline under its French labels),
-:func:`verdicts_pivot`, :func:`declarations_due`, :func:`prescription_alerts`,
-:func:`trend_table` and the figures :func:`plot_routes_by_segment` and
-:func:`plot_prediction_check`. Display only: the numbers are those of
-``review``, which re-exports every name of this module.
+The figures of ``_review`` written for people: :func:`headline_figures` (the
+headline under its French labels), :func:`verdicts_pivot`,
+:func:`declarations_due`, :func:`prescription_alerts` and :func:`trend_table`.
+Display only; the review's figures are in :mod:`recovery_analytics.judicial.plots`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from recovery_analytics.plots import (
-    ROUTE_COLORS,
-    ROUTE_LABELS_FR,
-    column_label,
-    ensure_axes,
-    eur_formatter,
+from recovery_analytics.style import (
     format_eur,
-    format_pct,
-    pct_formatter,
 )
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 __all__ = [
     "HEADLINE_LABELS_FR",
@@ -102,14 +89,14 @@ def verdicts_pivot(table: pd.DataFrame, by: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from recovery_analytics.review import verdicts_by_segment
+    >>> from recovery_analytics.judicial import verdicts_by_segment
     >>> r = pd.DataFrame({"claim_id": list("abc"), "debtor_type": ["B2B", "B2B", "B2C"],
     ...     "recommended_route": ["injonction_de_payer", "continue_amicable", "write_off"],
     ...     "outstanding_eur": [300.0, 100.0, 50.0]})
     >>> verdicts_pivot(verdicts_by_segment(r, "debtor_type"), "debtor_type").values.tolist()
     [['B2B', 400.0, 100.0, 300.0, 0.0], ['B2C', 50.0, 0.0, 0.0, 50.0]]
     """
-    from recovery_analytics.judicial import ROUTES
+    from recovery_analytics.judicial._routes import ROUTES
 
     segments = list(dict.fromkeys(table[by]))
     wide = table.pivot_table(
@@ -128,7 +115,7 @@ def declarations_due(review: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     review : pandas.DataFrame
-        Output of :func:`~recovery_analytics.review.review_table` (``as_of`` is read from it).
+        Output of :func:`~recovery_analytics.judicial.review_table` (``as_of`` is read from it).
 
     Returns
     -------
@@ -228,7 +215,7 @@ def trend_table(trend: pd.DataFrame, *, horizon_days: int = 90) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from recovery_analytics.review import weekly_trend
+    >>> from recovery_analytics.judicial import weekly_trend
     >>> t = weekly_trend({"open_claims": 1200, "open_outstanding_eur": 5000.0},
     ...                  {"open_claims": 1250, "open_outstanding_eur": 4000.0})
     >>> [[v.replace("\u202f", " ").replace("\u00a0", " ") for v in row]
@@ -236,7 +223,7 @@ def trend_table(trend: pd.DataFrame, *, horizon_days: int = 90) -> pd.DataFrame:
     [['Encours ouvert', '4 000 €', '5 000 €', '+1 000 €'], ['Créances ouvertes', '1 250', \
 '1 200', '-50']]
     """
-    from recovery_analytics.plots import format_number
+    from recovery_analytics.style import format_number
 
     keep = [k for k in HEADLINE_LABELS_FR if k in set(trend["figure"])]
     rows = trend.set_index("figure").loc[keep]
@@ -262,5 +249,3 @@ def trend_table(trend: pd.DataFrame, *, horizon_days: int = 90) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- figures
-
-

@@ -5,7 +5,7 @@
 recovery, eligibility) and :func:`_decide` picks the recommended route. Used
 by :func:`~recovery_analytics.judicial.judicial_assessment` and by the
 break-even and sensitivity analyses of
-:mod:`recovery_analytics.judicial_sensitivity`; the method is in
+:mod:`recovery_analytics.judicial`; the method is in
 ``docs/judicial.md``. The route tuples are re-exported by ``judicial``.
 """
 
@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.costs import (
-    CostSchedule,
+from recovery_analytics.judicial._legal import _date_col, legal_guards
+from recovery_analytics.judicial._money import (
     _interest,
     a444_32_fee,
     act_cost,
     droit_engagement_fee,
 )
-from recovery_analytics.legal import _date_col, legal_guards
+from recovery_analytics.judicial._schedule import CostSchedule
 
 __all__ = ["COURT_ROUTES", "ROUTES", "SIGNALS"]
 

@@ -1,12 +1,11 @@
-"""The French cost schedule as data, and the money rules that read it.
+"""The French cost schedule as data: load, merge a user's overrides, validate.
 
 The schedule (``schedule_fr.toml``, shipped with the package) holds every
 figure the judicial economics use, each with its unit, source and validity
 dates; :func:`load_schedule` reads it, merges a user's partial file or a dict
-of overrides over it and validates the result. The functions below are the
-pure, vectorised money rules: proportional tariffs (A444-31, A444-32, droit
-d'engagement des poursuites), the cost of a commissaire de justice act with
-the A444-46 multiplier, the B2B indemnity and late interest by half-year.
+of overrides over it and validates the result. The pure money rules that read
+it (A444-31/32, droit d'engagement, acts with the A444-46 multiplier, the B2B
+indemnity, late interest by half-year) are in ``_money``.
 
 Tariff functions return euros **HT** (before VAT); see ``docs/judicial.md``.
 """
@@ -25,10 +24,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError
 
 __all__ = [
     "CostSchedule",
@@ -122,7 +120,7 @@ class CostSchedule:
 
 @lru_cache(maxsize=1)
 def _default_data() -> dict:
-    text = resources.files("recovery_analytics.costs").joinpath(_DEFAULT_FILE).read_text("utf-8")
+    text = resources.files("recovery_analytics.judicial").joinpath(_DEFAULT_FILE).read_text("utf-8")
     data = tomllib.loads(text)
     _validate(data, _DEFAULT_FILE)
     return data
@@ -315,5 +313,3 @@ def _schedule(schedule: CostSchedule | None) -> CostSchedule:
 
 # ---------------------------------------------------------------------------
 # interest
-
-

@@ -12,9 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from recovery_analytics.amicable import SCORE_COLUMNS
-from recovery_analytics.reasons import REASON_COLUMNS
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.amicable import REASON_COLUMNS, SCORE_COLUMNS
+from recovery_analytics.portfolio import Portfolio
 
 __all__ = ["SCORE_TABLE_COLUMNS", "score_claims"]
 
@@ -62,7 +61,7 @@ def score_claims(
     Parameters
     ----------
     portfolio : Portfolio
-        A validated portfolio (:func:`recovery_analytics.io.read_portfolio`).
+        A validated portfolio (:func:`recovery_analytics.portfolio.read_portfolio`).
     as_of : date-like
         Only what is known on that date is used.
     model : AmicableModel, optional
@@ -70,7 +69,7 @@ def score_claims(
         ``expected_recovery_eur`` are empty and the judicial assessment uses
         its documented prior by days past due (``docs/judicial.md``).
     schedule : CostSchedule, optional
-        The cost schedule (:func:`recovery_analytics.costs.load_schedule`);
+        The cost schedule (:func:`recovery_analytics.judicial.load_schedule`);
         the shipped French default when None.
     with_reasons : bool or int, default 200
         Reasons for the ``n`` claims with the highest expected euros (``True``:
@@ -102,8 +101,8 @@ def score_claims(
     >>> bool(table["p_amicable"].isna().all())  # no model given
     True
     """
-    from recovery_analytics.features import HISTORY_DAYS, portfolio_state
-    from recovery_analytics.judicial import judicial_assessment
+    from recovery_analytics.judicial._assessment import judicial_assessment
+    from recovery_analytics.state import HISTORY_DAYS, portfolio_state
 
     as_of = pd.Timestamp(as_of)
     history_days = getattr(model, "history_days_", HISTORY_DAYS) if model else HISTORY_DAYS

@@ -6,7 +6,7 @@ outstanding amount for which a route beats continuing amicably;
 gain when each assumption of the cost schedule moves. Both price claims with
 the engine of :func:`~recovery_analytics.judicial.judicial_assessment`;
 :mod:`recovery_analytics.judicial` re-exports every name of this module and
-:mod:`recovery_analytics.judicial_plots` draws them.
+:mod:`recovery_analytics.judicial.plots` draws them.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._judicial_core import COURT_ROUTES, ROUTES, _decide, _evaluate, _prepare
-from recovery_analytics.costs import CostSchedule, load_schedule
-from recovery_analytics.legal import _as_of
+from recovery_analytics.judicial._legal import _as_of
+from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, _decide, _evaluate, _prepare
+from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = ["SENSITIVITY_PARAMETERS", "break_even_amount", "break_even_curves", "sensitivity"]
 

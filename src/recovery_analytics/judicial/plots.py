@@ -2,7 +2,7 @@
 
 Both take the tidy tables of :mod:`recovery_analytics.judicial` and return the
 matplotlib ``Axes``; saving is the caller's job. Style (French euros, route
-colours and names) comes from :mod:`recovery_analytics.plots`.
+colours and names) comes from :mod:`recovery_analytics.style`.
 """
 
 from __future__ import annotations
@@ -11,16 +11,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from recovery_analytics.plots import (
+from recovery_analytics.style import (
     ROUTE_COLORS,
     ROUTE_LABELS_FR,
-    ensure_axes,
-    eur_formatter,
     format_eur,
     format_number,
     format_pct,
-    pct_formatter,
 )
+from recovery_analytics.style._labels import column_label
+from recovery_analytics.style.plots import ensure_axes, eur_formatter, pct_formatter
 
 __all__ = [
     "SENSITIVITY_LABELS_FR",
@@ -122,7 +121,7 @@ def plot_break_even(df: pd.DataFrame, ax: Axes | None = None, *, lang: str = "fr
     """Break-even amount of each route (and debtor type) against ``p_amicable``.
 
     One line per route and debtor type, in the route's colour of
-    :data:`~recovery_analytics.plots.ROUTE_COLORS`; when both debtor types are
+    :data:`~recovery_analytics.style.ROUTE_COLORS`; when both debtor types are
     drawn, B2B lines are solid and B2C lines dashed.
 
     Parameters
@@ -223,7 +222,7 @@ def plot_routes_by_segment(
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`~recovery_analytics.review.verdicts_by_segment`.
+        Output of :func:`~recovery_analytics.judicial.verdicts_by_segment`.
     by : str
         Its segment column.
     ax : matplotlib.axes.Axes, optional
@@ -239,7 +238,7 @@ def plot_routes_by_segment(
 
     Examples
     --------
-    >>> from recovery_analytics.review import verdicts_by_segment
+    >>> from recovery_analytics.judicial import verdicts_by_segment
     >>> r = pd.DataFrame({"claim_id": list("abc"), "debtor_type": ["B2B", "B2B", "B2C"],
     ...     "recommended_route": ["injonction_de_payer", "continue_amicable", "write_off"],
     ...     "outstanding_eur": [300.0, 100.0, 50.0]})

@@ -3,8 +3,8 @@
 :func:`read_portfolio` reads the three tables of the contract (``debtors``,
 ``claims``, ``events``) from a folder of CSV / Parquet files, an ``.xlsx``
 workbook or a SQLAlchemy URL, renames and recodes foreign columns with a TOML
-:class:`Mapping`, and validates them (:mod:`recovery_analytics.schema`): every
-input row ends in the returned :class:`~recovery_analytics.schema.Portfolio` or
+:class:`Mapping`, and validates them (:mod:`recovery_analytics.portfolio`): every
+input row ends in the returned :class:`~recovery_analytics.portfolio.Portfolio` or
 in its quarantine. CSV is read in chunks so that large files stream. The input
 format is described in ``docs/input-format.md``.
 """
@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from recovery_analytics import _parse
-from recovery_analytics._mapping import Mapping, load_mapping
-from recovery_analytics._sources import _folder_tables, _sql_tables, _Table, _xlsx_tables
-from recovery_analytics._validate import _coerce, _finalize
-from recovery_analytics.schema import (
+from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._mapping import Mapping, load_mapping
+from recovery_analytics.portfolio._rows import _coerce
+from recovery_analytics.portfolio._schema import (
     COLUMNS,
     TABLES,
     InputError,
@@ -29,10 +28,10 @@ from recovery_analytics.schema import (
     check_columns,
     empty_table,
 )
+from recovery_analytics.portfolio._sources import _folder_tables, _sql_tables, _Table, _xlsx_tables
+from recovery_analytics.portfolio._validate import _finalize
 
 __all__ = [
-    "Mapping",
-    "load_mapping",
     "read_portfolio",
     "summarize",
     "write_portfolio",
@@ -250,7 +249,7 @@ def write_portfolio(portfolio: Portfolio, out_dir: str | Path, fmt: str = "csv")
     Examples
     --------
     >>> import tempfile
-    >>> from recovery_analytics.schema import validate_portfolio
+    >>> from recovery_analytics.portfolio import validate_portfolio
     >>> p = validate_portfolio(
     ...     pd.DataFrame({"debtor_id": ["D1"], "debtor_type": ["B2B"]}),
     ...     pd.DataFrame({"claim_id": ["F1"], "debtor_id": ["D1"], "invoice_date": ["01/03/2026"],
@@ -302,7 +301,7 @@ def summarize(portfolio: Portfolio) -> str:
 
     Examples
     --------
-    >>> from recovery_analytics.schema import validate_portfolio
+    >>> from recovery_analytics.portfolio import validate_portfolio
     >>> p = validate_portfolio(
     ...     pd.DataFrame({"debtor_id": ["D1"], "debtor_type": ["B2B"]}),
     ...     pd.DataFrame({"claim_id": ["F1", "F1"], "debtor_id": ["D1", "D1"],

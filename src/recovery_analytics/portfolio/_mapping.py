@@ -1,7 +1,9 @@
-"""The TOML mapping that tells :func:`recovery_analytics.io.read_portfolio` how to read an export.
+"""The TOML mapping that tells :func:`~recovery_analytics.portfolio.read_portfolio` how to
+read an export.
 
 Private module: :class:`Mapping` and :func:`load_mapping` are public from
-:mod:`recovery_analytics.io`. The format is described in ``docs/input-format.md``.
+:mod:`recovery_analytics.portfolio`. The format is described in
+``docs/input-format.md``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recovery_analytics import _parse
-from recovery_analytics.schema import COLUMNS, TABLES, InputError
+from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._schema import COLUMNS, TABLES, InputError
 
 __all__ = ["Mapping", "load_mapping"]
 
@@ -130,7 +132,7 @@ class Mapping:
 def load_mapping(path: str | Path) -> Mapping:
     """Load a TOML mapping file (format in ``docs/input-format.md``).
 
-    Raises :class:`~recovery_analytics.schema.InputError` naming the bad key.
+    Raises :class:`~recovery_analytics.portfolio.InputError` naming the bad key.
 
     Examples
     --------

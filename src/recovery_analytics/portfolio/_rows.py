@@ -1,4 +1,8 @@
-"""Row checks of one chunk of a table: types, required values, known codes; bad rows flagged with their reason."""
+"""Row checks of one chunk of a table: types, required values, known codes, currencies.
+
+Private helpers of ``_io`` and ``_validate``: :func:`_coerce` types one chunk of
+rows and flags the bad ones with their reason (the first problem found).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from recovery_analytics import _parse
-from recovery_analytics.schema import (
+from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._schema import (
     COLUMNS,
     DEBTOR_TYPE_ALIASES,
     DEBTOR_TYPES,
@@ -17,12 +21,9 @@ from recovery_analytics.schema import (
     EVENT_TYPES_WITH_AMOUNT,
     INSOLVENCY_ALIASES,
     INSOLVENCY_STATUSES,
-    TABLES,
-    Portfolio,
 )
 
-__all__ = [
-]
+__all__: list[str] = []
 
 
 # Rows carry internal columns while they are checked: ``_line`` (line/record number)
@@ -279,3 +280,39 @@ def _check_codes(table, out, raw, flags, rates) -> None:
             raw_of("promise_date"),
         )
     out.pop("_written_currency", None)
+
+
+def _check_currency(out, raw, flags, rates) -> None:
+    """Default EUR; convert other currencies with ``rates`` (EUR per unit) or flag them."""
+    written = out.pop("_written_currency")
+    currency = out["currency"].str.upper()
+    clash = written.notna() & currency.notna() & (written != currency)
+    flags.add(
+        clash,
+        "currency",
+        "currency",
+        lambda v: "amount is written in " + written.iloc[v.index] + " but currency is '" + v + "'",
+        raw.get("currency"),
+    )
+    currency = currency.fillna(written).fillna("EUR")
+    per_unit = {k.upper(): float(v) for k, v in rates.items()} | {"EUR": 1.0}
+    rate = _parse.map_uniques(currency, lambda u: u.map(per_unit), dtype="float64")
+    hint = "add it under [currency_rates] in the mapping (EUR per unit) or convert the amount"
+    flags.add(
+        rate.isna(),
+        "currency",
+        "currency",
+        lambda v: (
+            "currency '"
+            + currency.iloc[v.index]
+            + f"' is not EUR and has no conversion rate: {hint}"
+        ),
+        raw.get("currency"),
+    )
+    if rates:
+        out["amount_original"] = out["amount"]
+        out["currency_original"] = currency.astype("str")
+        out["amount"] = out["amount"] * rate
+    out["currency"] = pd.Series("EUR", index=currency.index, dtype="str").where(
+        rate.notna(), currency
+    )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -32,10 +31,10 @@ __all__ = [
     "EVENT_TYPE_ALIASES",
     "INSOLVENCY_ALIASES",
     "INSOLVENCY_STATUSES",
-    "InputError",
-    "Portfolio",
     "QUARANTINE_COLUMNS",
     "TABLES",
+    "InputError",
+    "Portfolio",
     "check_columns",
     "empty_table",
 ]
@@ -203,6 +202,8 @@ class InputError(Exception):
     with status 2. Row-level problems never raise: they go to the quarantine.
     """
 
+    __module__ = "recovery_analytics.portfolio"  # where users import it from
+
 
 def _empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="str") for c in QUARANTINE_COLUMNS}).astype(
@@ -274,5 +275,3 @@ def check_columns(table: str, columns: list[str], source: str, hint: str = "") -
             f"{source}: missing required {table} column(s) {', '.join(missing)}; "
             f"columns found: {found}.{hint}"
         )
-
-

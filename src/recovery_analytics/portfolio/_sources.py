@@ -1,6 +1,6 @@
 """Where a portfolio's tables come from: CSV / Parquet files, an .xlsx workbook, SQL.
 
-Private helpers of :func:`recovery_analytics.io.read_portfolio`. Each source gives,
+Private helpers of :func:`recovery_analytics.portfolio.read_portfolio`. Each source gives,
 per table of the contract, a :class:`_Table`: its label for people, its header and
 an iterator of row chunks carrying a ``_line`` column (or None when absent).
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from recovery_analytics import _parse
-from recovery_analytics._mapping import Mapping
-from recovery_analytics.schema import TABLES, InputError
+from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._mapping import Mapping
+from recovery_analytics.portfolio._schema import TABLES, InputError
 
 __all__: list[str] = []
 

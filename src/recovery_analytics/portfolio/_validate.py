@@ -1,4 +1,4 @@
-"""Row and table checks behind :func:`recovery_analytics.schema.validate_portfolio`.
+"""Row and table checks behind :func:`recovery_analytics.portfolio.validate_portfolio`.
 
 Private helpers of ``schema`` and ``io``: :func:`_coerce` types one chunk of rows
 and flags bad ones, :func:`_finalize` runs the table-level checks (duplicates,
@@ -7,64 +7,22 @@ references, cascade) and splits the valid rows from the quarantine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
-from recovery_analytics import _parse
-from recovery_analytics.schema import (
+from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._rows import _ID, _INTERNAL, _Flags
+from recovery_analytics.portfolio._schema import (
     COLUMNS,
-    DEBTOR_TYPE_ALIASES,
-    DEBTOR_TYPES,
-    EVENT_TYPE_ALIASES,
-    EVENT_TYPES,
-    EVENT_TYPES_WITH_AMOUNT,
-    INSOLVENCY_ALIASES,
-    INSOLVENCY_STATUSES,
     TABLES,
     Portfolio,
+    check_columns,
+    empty_table,
 )
 
 __all__ = [
     "validate_portfolio",
 ]
-
-
-def _check_currency(out, raw, flags, rates) -> None:
-    """Default EUR; convert other currencies with ``rates`` (EUR per unit) or flag them."""
-    written = out.pop("_written_currency")
-    currency = out["currency"].str.upper()
-    clash = written.notna() & currency.notna() & (written != currency)
-    flags.add(
-        clash,
-        "currency",
-        "currency",
-        lambda v: "amount is written in " + written.iloc[v.index] + " but currency is '" + v + "'",
-        raw.get("currency"),
-    )
-    currency = currency.fillna(written).fillna("EUR")
-    per_unit = {k.upper(): float(v) for k, v in rates.items()} | {"EUR": 1.0}
-    rate = _parse.map_uniques(currency, lambda u: u.map(per_unit), dtype="float64")
-    hint = "add it under [currency_rates] in the mapping (EUR per unit) or convert the amount"
-    flags.add(
-        rate.isna(),
-        "currency",
-        "currency",
-        lambda v: (
-            "currency '"
-            + currency.iloc[v.index]
-            + f"' is not EUR and has no conversion rate: {hint}"
-        ),
-        raw.get("currency"),
-    )
-    if rates:
-        out["amount_original"] = out["amount"]
-        out["currency_original"] = currency.astype("str")
-        out["amount"] = out["amount"] * rate
-    out["currency"] = pd.Series("EUR", index=currency.index, dtype="str").where(
-        rate.notna(), currency
-    )
 
 
 _PARENT = {"claims": ("debtors", "debtor_id", "debtor"), "events": ("claims", "claim_id", "claim")}
@@ -192,7 +150,7 @@ def validate_portfolio(
 
     Values may be strings as exported (French dates, decimal commas, oui/non) or
     already typed. Every row ends in the returned tables or in its quarantine.
-    :func:`recovery_analytics.io.read_portfolio` does the same on files, chunk by chunk.
+    :func:`recovery_analytics.portfolio.read_portfolio` does the same on files, chunk by chunk.
 
     Parameters
     ----------
@@ -226,7 +184,8 @@ def validate_portfolio(
     >>> p.claims["amount"].tolist(), p.quarantine["reason"].tolist()
     ([1234.56], ['debtor D9 does not exist in debtors'])
     """
-    from recovery_analytics._validate import _coerce, _finalize  # imports this module
+    from recovery_analytics.portfolio._rows import _coerce
+    from recovery_analytics.portfolio._validate import _finalize  # imports this module
 
     frames, tables = {}, {"debtors": debtors, "claims": claims, "events": events}
     for table, df in tables.items():

@@ -1,7 +1,7 @@
 """Replay the call-queue policy week by week over the history, against simple work orders.
 
 At each weekly ``as_of`` of the backtest window, :func:`backtest_call_queue`
-builds the queue with :func:`~recovery_analytics.prioritise.build_call_queue`
+builds the queue with :func:`~recovery_analytics.queue.build_call_queue`
 from what was known then (every state, uplift and call-history figure reads
 events dated on or before ``as_of`` only), and counts the euros paid in the
 following 7 and 30 days on the overdue claims of the debtors it would have
@@ -24,19 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError, Portfolio
-
-if TYPE_CHECKING:
-    from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.queue._backtest_model import backtest_dates, backtest_model
 
 __all__ = [
-    "BacktestRun",
     "POLICIES",
+    "BacktestRun",
     "backtest_call_queue",
     "backtest_totals",
     "run_backtest",
@@ -97,7 +95,7 @@ def backtest_call_queue(
     horizons : sequence of int, default (7, 30)
         Follow-up windows in days.
     collectors, calls_per_collector
-        The capacity, as in :func:`~recovery_analytics.prioritise.build_call_queue`.
+        The capacity, as in :func:`~recovery_analytics.queue.build_call_queue`.
     progress : bool, default False
     **queue_options
         Passed to ``build_call_queue`` (``cooloff_days``, ``judicial``...).
@@ -123,8 +121,8 @@ def backtest_call_queue(
     """
     from tqdm.auto import tqdm
 
-    from recovery_analytics.prioritise import build_call_queue
-    from recovery_analytics.uplift import estimate_call_uplift
+    from recovery_analytics.queue._queue import build_call_queue
+    from recovery_analytics.queue._value import estimate_call_uplift
 
     horizons = tuple(int(h) for h in horizons)
     if dates is None:
@@ -304,5 +302,3 @@ def backtest_totals(weekly: pd.DataFrame) -> pd.DataFrame:
         out[f"queue_ratio_{h}"] = queue / out[c].where(out[c] > 0)
     out.index.name = "policy"
     return out.reset_index().astype({"policy": "str"})
-
-

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.portfolio import Portfolio
 
 if TYPE_CHECKING:
     from recovery_analytics.amicable import AmicableModel
@@ -90,7 +87,7 @@ def backtest_model(
     """One light model trained on the history before ``start``, for the backtest.
 
     The snapshots are those of
-    :func:`~recovery_analytics.snapshots.training_snapshots` on
+    :func:`~recovery_analytics.amicable.training_snapshots` on
     :func:`history_before` ``start``: their labels end by ``start``, so the
     model has seen none of the outcomes the backtest scores. It is trained
     once, on all those snapshots (no holdout evaluation, no refit), with
@@ -130,8 +127,7 @@ def backtest_model(
     >>> m.horizon_days_
     90
     """
-    from recovery_analytics.amicable import AmicableModel
-    from recovery_analytics.snapshots import training_snapshots
+    from recovery_analytics.amicable import AmicableModel, training_snapshots
 
     extra = portfolio.extra_features or {}
     params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))

@@ -1,6 +1,6 @@
 """The call queue's claim and debtor frames, value of a call and eligibility (private).
 
-Used by :func:`recovery_analytics.prioritise.build_call_queue`, which
+Used by :func:`recovery_analytics.queue.build_call_queue`, which
 re-exports :data:`EXCLUSION_REASONS`. One row per open claim with its next
 action and lift (:func:`_claims`), one row per debtor with an overdue open
 claim (:func:`_debtors`): outstanding, promises, phone, call history, the
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.phones import check_french_phone
-from recovery_analytics.schema import Portfolio
-from recovery_analytics.uplift import _CALL_TYPES, _age_bucket, call_value
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue._phones import check_french_phone
+from recovery_analytics.queue._value import _CALL_TYPES, _age_bucket, call_value
 
 __all__ = ["EXCLUSION_REASONS"]
 

@@ -1,6 +1,6 @@
 """Call-queue files built for people: an Excel workbook or a French-Excel-friendly CSV.
 
-:func:`write_call_queue` writes a :class:`~recovery_analytics.prioritise.CallQueue`
+:func:`write_call_queue` writes a :class:`~recovery_analytics.queue.CallQueue`
 (or its ``queue`` table alone) to ``.xlsx`` (openpyxl: a summary sheet, one sheet
 per collector, letters, excluded debtors, disputes and contact details to check;
 frozen header, filters, euro and date formats, fitted column widths) or to
@@ -23,10 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._labels import CHANNEL_LABELS
-from recovery_analytics._queue_debtors import _reason_labels
-from recovery_analytics.escalation import _action_labels
-from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
+from recovery_analytics.queue._escalation import _action_labels
+from recovery_analytics.queue._queue import CallQueue
+from recovery_analytics.style import CHANNEL_LABELS
 
 __all__ = [
     "HEADERS",
@@ -301,7 +300,7 @@ def write_call_queue(
     Parameters
     ----------
     cq : CallQueue or pandas.DataFrame
-        A :class:`~recovery_analytics.prioritise.CallQueue` or its ``queue``.
+        A :class:`~recovery_analytics.queue.CallQueue` or its ``queue``.
     path : str or Path
         Ends in ``.xlsx`` or ``.csv``.
     lang : {"fr", "en"}
@@ -352,5 +351,3 @@ def write_call_queue(
     day = pd.Timestamp(as_of)
     _write_xlsx(export_tables(cq, lang), path, lang, datetime(day.year, day.month, day.day))
     return path
-
-

@@ -9,9 +9,9 @@ visible reason. The letters, emails and formal notices due this week go to
 their own list.
 
 The pieces live in their own modules and are re-exported here:
-:mod:`~recovery_analytics.phones` (French phone numbers),
-:mod:`~recovery_analytics.escalation` (the next best action of every open
-claim), :mod:`~recovery_analytics.uplift` (the uplift of a reached call from
+:mod:`~recovery_analytics.queue` (French phone numbers),
+:mod:`~recovery_analytics.queue` (the next best action of every open
+claim), :mod:`~recovery_analytics.queue` (the uplift of a reached call from
 the history and the value of a call); the private ``_queue_debtors`` and
 ``_queue_tables`` build the debtor frame, the eligibility rules and the
 output tables. The method and its limits are in ``docs/call-queue.md``.
@@ -27,35 +27,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics import _queue_debtors as _qd
-from recovery_analytics import _queue_tables as _qt
-from recovery_analytics._queue_debtors import EXCLUSION_REASONS
-from recovery_analytics._queue_tables import QUEUE_COLUMNS
-from recovery_analytics.escalation import (
-    ACTIONS,
-    LETTER_ACTIONS,
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue import _debtors as _qd
+from recovery_analytics.queue import _tables as _qt
+from recovery_analytics.queue._escalation import (
     EscalationPolicy,
     next_best_action,
 )
-from recovery_analytics.phones import check_french_phone, format_french_phone
-from recovery_analytics.schema import Portfolio
-from recovery_analytics.uplift import AGE_BUCKETS, call_value, estimate_call_uplift
+from recovery_analytics.queue._value import estimate_call_uplift
 
 __all__ = [
-    "ACTIONS",
-    "AGE_BUCKETS",
     "DEFAULT_CALL_MINUTES",
-    "EXCLUSION_REASONS",
-    "LETTER_ACTIONS",
-    "QUEUE_COLUMNS",
     "CallQueue",
-    "EscalationPolicy",
     "build_call_queue",
-    "call_value",
-    "check_french_phone",
-    "estimate_call_uplift",
-    "format_french_phone",
-    "next_best_action",
 ]
 
 #: Talk minutes of a reached call, looked up by ``segment`` then ``debtor_type``.
@@ -266,9 +250,9 @@ def build_call_queue(
     >>> len(cq.queue) <= 10, sorted(cq.summary["collector"])
     (True, ['C01', 'C02'])
     """
-    from recovery_analytics.features import HISTORY_DAYS, portfolio_state
+    from recovery_analytics.amicable import attach_attributes
     from recovery_analytics.judicial import judicial_assessment
-    from recovery_analytics.snapshots import attach_attributes
+    from recovery_analytics.state import HISTORY_DAYS, portfolio_state
 
     if lang not in _qt._TEXT:
         raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")

@@ -1,20 +1,14 @@
-"""The team lead's summaries of a call queue: headline figures, exclusions by reason, letters by action."""
+"""The team lead's summaries of a call queue: headline, exclusions by reason, letters."""
 
 from __future__ import annotations
 
-import re
-import zipfile
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from recovery_analytics._labels import CHANNEL_LABELS
-from recovery_analytics._queue_debtors import _reason_labels
-from recovery_analytics.escalation import _action_labels
-from recovery_analytics.prioritise import EXCLUSION_REASONS, CallQueue
+from recovery_analytics.queue._debtors import EXCLUSION_REASONS, _reason_labels
+from recovery_analytics.queue._escalation import _action_labels
+from recovery_analytics.queue._queue import CallQueue
 
 __all__ = [
     "QUEUE_HEADLINE_LABELS_FR",
@@ -47,7 +41,7 @@ def excluded_by_reason(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``reason, reason_label, debtors, total_outstanding_eur``, in the order
-        of :data:`~recovery_analytics.prioritise.EXCLUSION_REASONS`, reasons
+        of :data:`~recovery_analytics.queue.EXCLUSION_REASONS`, reasons
         with no debtor left out.
     """
     g = cq.excluded.groupby("reason")
@@ -84,13 +78,13 @@ def letters_by_action(cq: CallQueue, lang: str = "fr") -> pd.DataFrame:
 def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
     """Headline figures of the week's queue (numbers only, no personal data).
 
-    ``totals`` is :func:`~recovery_analytics.backtest.backtest_totals` output;
+    ``totals`` is :func:`~recovery_analytics.queue.backtest_totals` output;
     its figures are added under ``backtest``.
 
     Examples
     --------
     >>> from recovery_analytics.demo import generate_demo
-    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> from recovery_analytics.queue import build_call_queue
     >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
     ...                       calls_per_collector=3)
     >>> queue_headline(cq)["debtors_in_queue"]
@@ -138,7 +132,7 @@ def queue_headline_figures(cq: CallQueue) -> dict[str, Any]:
     Examples
     --------
     >>> from recovery_analytics.demo import generate_demo
-    >>> from recovery_analytics.prioritise import build_call_queue
+    >>> from recovery_analytics.queue import build_call_queue
     >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
     ...                       calls_per_collector=3)
     >>> figures = queue_headline_figures(cq)

@@ -1,6 +1,6 @@
 """The call queue's output tables and their French and English wording (private).
 
-Used by :func:`recovery_analytics.prioritise.build_call_queue` (which
+Used by :func:`recovery_analytics.queue.build_call_queue` (which
 re-exports :data:`QUEUE_COLUMNS`): the ranked queue with suggested action and
 talking points, the claims behind each line, the excluded debtors with their
 reason and detail, the disputes, contact details to check and letters of the
@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._queue_debtors import EXCLUSION_REASONS, _reason_labels
-from recovery_analytics.escalation import LETTER_ACTIONS, _action_labels
-from recovery_analytics.phones import format_french_phone
+from recovery_analytics.queue._debtors import EXCLUSION_REASONS, _reason_labels
+from recovery_analytics.queue._escalation import LETTER_ACTIONS, _action_labels
+from recovery_analytics.queue._phones import format_french_phone
 
 __all__ = ["QUEUE_COLUMNS"]
 

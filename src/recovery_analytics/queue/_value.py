@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.phones import check_french_phone
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.queue._phones import check_french_phone
 
 __all__ = ["AGE_BUCKETS", "call_value", "estimate_call_uplift"]
 

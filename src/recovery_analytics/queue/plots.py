@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError, Portfolio
-
-if TYPE_CHECKING:
-    from recovery_analytics.amicable import AmicableModel
+from recovery_analytics.queue._backtest import POLICIES
 
 __all__ = [
     "plot_backtest",
@@ -27,7 +19,7 @@ def plot_backtest(weekly: pd.DataFrame, horizon: int = 30, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.dates import DateFormatter
 
-    from recovery_analytics.plots import eur_formatter
+    from recovery_analytics.style.plots import eur_formatter
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 from collections.abc import Mapping, Sequence
@@ -10,22 +9,22 @@ from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from recovery_analytics._labels import CHANNEL_LABELS
-from recovery_analytics.plots import (
-    ROUTE_LABELS_FR,
-    STRATEGY_LABELS_FR,
-    column_label,
+from recovery_analytics.reports._tables import (
+    _MISSING,
+    _format_count,
+    _format_date,
+    _format_days,
+    _format_text,
+)
+from recovery_analytics.style import (
     format_eur,
-    format_number,
     format_pct,
 )
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-    from pandas.io.formats.style import Styler
 
 __all__ = [
     "HtmlBlock",
@@ -33,14 +32,6 @@ __all__ = [
     "headline_table",
     "save_figure",
 ]
-
-
-def _header(name: str) -> str:
-    """``column_label`` capitalised; a column named by a route code gets the route's name."""
-    label = column_label(name)
-    if label == name and name in ROUTE_LABELS_FR:
-        label = ROUTE_LABELS_FR[name]
-    return label[:1].upper() + label[1:]
 
 
 _HEADLINE_FORMATS = {

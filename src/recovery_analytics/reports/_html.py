@@ -1,29 +1,9 @@
-"""Executed notebooks as self-contained HTML without code, and notebooks stripped of their outputs."""
+"""Executed notebooks as self-contained HTML without code; notebooks stripped of outputs."""
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
-import logging
 import os
-import tokenize
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from recovery_analytics._report_tables import (
-    HtmlBlock,
-    display_table,
-    format_table,
-    headline_cards,
-    headline_table,
-    save_figure,
-)
-from recovery_analytics.schema import InputError
-
-if TYPE_CHECKING:
-    import nbformat
 
 __all__ = [
     "export_html",

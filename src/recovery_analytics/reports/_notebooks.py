@@ -7,7 +7,7 @@ work, and an HTML export costs milliseconds.
 The ``parameters`` cell of a notebook is an interface. :func:`run_notebook`
 checks what it is given against that cell *before* starting a kernel:
 
-* an unknown name raises :class:`~recovery_analytics.schema.InputError`
+* an unknown name raises :class:`~recovery_analytics.portfolio.InputError`
   (papermill itself only logs a warning);
 * a **required** parameter that is not passed raises ``InputError``. A
   parameter is required when its default is ``None`` and its annotation does
@@ -19,54 +19,28 @@ checks what it is given against that cell *before* starting a kernel:
   ``InputError``; an ``int`` is accepted for ``float`` and a ``pathlib.Path`` for ``str``
   (it is passed as an absolute path string).
 
-The same check is public as :func:`check_parameters`, so that a job running
-several notebooks can check them all before the first one starts. Since names
+The same check is public as :func:`~recovery_analytics.reports.check_parameters`,
+so that a job running several notebooks can check them all before the first one starts. Since names
 are checked here, papermill's own "Passed unknown parameter" warning (its
 regular expression misreads annotations such as ``str | None``) is dropped
 during :func:`run_notebook`, and only then.
 
-What a notebook shows goes through the display helpers defined in
-:mod:`recovery_analytics._report_tables` and re-exported here:
-:func:`display_table` (a table without index, French headers, French
-numbers), :func:`headline_cards` / :func:`headline_table` (headline figures)
-and :func:`save_figure` (write a figure's PNG, close it, show that PNG).
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import io
 import logging
 import os
-import tokenize
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from recovery_analytics._report_tables import (
-    HtmlBlock,
-    display_table,
-    format_table,
-    headline_cards,
-    headline_table,
-    save_figure,
-)
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError
+from recovery_analytics.reports._html import export_html
+from recovery_analytics.reports._parameters import check_parameters
 
-if TYPE_CHECKING:
-    import nbformat
-
-__all__ = [
-    "HtmlBlock",
-    "NotebookError",
-    "display_table",
-    "format_table",
-    "headline_cards",
-    "headline_table",
-    "run_notebook",
-    "save_figure",
-]
+__all__ = ["NotebookError", "run_notebook"]
 
 
 class NotebookError(RuntimeError):
@@ -113,7 +87,7 @@ def run_notebook(
     parameters : mapping, optional
         Values for the ``parameters`` cell, checked before running (see the
         module docstring): unknown names, missing required ones and values of
-        the wrong type raise :class:`~recovery_analytics.schema.InputError`.
+        the wrong type raise :class:`~recovery_analytics.portfolio.InputError`.
     kernel_name : str, default "python3"
         Always passed explicitly. ``"python3"`` is the ipykernel of the
         running interpreter (jupyter_client starts it with
@@ -154,7 +128,7 @@ def run_notebook(
     >>> run_notebook(folder / "nb.ipynb", folder / "out.ipynb", {"y": 2})
     Traceback (most recent call last):
     ...
-    recovery_analytics.schema.InputError: nb.ipynb: unknown parameter(s) y (declared: none)
+    recovery_analytics.portfolio.InputError: nb.ipynb: unknown parameter(s) y (declared: none)
     """
     import papermill
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -274,5 +248,3 @@ def _cell_error(notebook: Path, output_path: Path, exc: Any) -> NotebookError:
 
 
 # --------------------------------------------------------------------------- stripping
-
-

@@ -1,26 +1,16 @@
-"""The parameters cell as an interface: read a notebook's parameters and check given values against them."""
+"""The ``parameters`` cell as an interface: read it, and check given values against it."""
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import io
-import logging
 import os
 import tokenize
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recovery_analytics._report_tables import (
-    HtmlBlock,
-    display_table,
-    format_table,
-    headline_cards,
-    headline_table,
-    save_figure,
-)
-from recovery_analytics.schema import InputError
+from recovery_analytics.portfolio import InputError
 
 if TYPE_CHECKING:
     import nbformat
@@ -193,7 +183,7 @@ def check_parameters(
     >>> check_parameters(path, {"n": "5"})
     Traceback (most recent call last):
     ...
-    recovery_analytics.schema.InputError: nb.ipynb: parameter n expects int, got str '5'
+    recovery_analytics.portfolio.InputError: nb.ipynb: parameter n expects int, got str '5'
     """
     notebook = Path(notebook)
     declared = notebook_parameters(notebook)

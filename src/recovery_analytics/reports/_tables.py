@@ -2,7 +2,7 @@
 
 One set of display conventions for every notebook:
 
-* no pandas index; headers in French from :func:`~recovery_analytics.plots.column_label`
+* no pandas index; headers in French from :func:`~recovery_analytics.style.column_label`
   (capitalised), overridable per column;
 * euros the French way (``12 345 €``) for ``*_eur`` columns, shares as
   ``12,5 %`` (``share*``, ``*_share``, ``*_rate``, ``p_*``, ``cei``), day
@@ -20,28 +20,23 @@ The public names are re-exported by :mod:`recovery_analytics.reports`.
 from __future__ import annotations
 
 import hashlib
-import html
-import os
 from collections.abc import Mapping, Sequence
-from numbers import Integral
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._labels import CHANNEL_LABELS
-from recovery_analytics.plots import (
+from recovery_analytics.style import (
+    CHANNEL_LABELS,
     ROUTE_LABELS_FR,
     STRATEGY_LABELS_FR,
-    column_label,
     format_eur,
     format_number,
     format_pct,
 )
+from recovery_analytics.style._labels import column_label
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
     from pandas.io.formats.style import Styler
 
 __all__ = [
@@ -228,7 +223,7 @@ def display_table(
     columns : sequence of str, optional
         Columns shown, in that order (default: all).
     labels : mapping, optional
-        Column -> header; default :func:`~recovery_analytics.plots.column_label`,
+        Column -> header; default :func:`~recovery_analytics.style.column_label`,
         capitalised (a column named by a route code: the route's French name).
     eur, pct, counts : sequence of str
         Columns written as euros, as percentages (a share in [0, 1]) or as
@@ -303,3 +298,9 @@ def display_table(
 # --------------------------------------------------------------------------- figures
 
 
+def _header(name: str) -> str:
+    """``column_label`` capitalised; a column named by a route code gets the route's name."""
+    label = column_label(name)
+    if label == name and name in ROUTE_LABELS_FR:
+        label = ROUTE_LABELS_FR[name]
+    return label[:1].upper() + label[1:]

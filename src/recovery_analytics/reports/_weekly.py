@@ -13,7 +13,7 @@ runs ``10_weekly_call_queue`` (when that notebook exists) and
     judicial/                       tables, figures, scores.parquet, summary.json of notebook 11
     summary.json                    headline figures of the week (and the trend)
 
-The numbers and figures of notebook 11 are in :mod:`recovery_analytics.review`.
+The numbers and figures of notebook 11 are in :mod:`recovery_analytics.judicial`.
 See ``docs/weekly.md``.
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import InputError, Portfolio
+from recovery_analytics.portfolio import InputError, Portfolio
 
 __all__ = [
     "WEEKLY_NOTEBOOKS",
@@ -67,8 +67,8 @@ def notebook_path(name: str) -> Path:
     '11_judicial_review.ipynb'
     """
     file = name if name.endswith(".ipynb") else f"{name}.ipynb"
-    here = Path(__file__).resolve().parent
-    candidates = [here / "notebooks" / file, here.parents[1] / "notebooks" / file]
+    package = Path(__file__).resolve().parents[1]  # recovery_analytics/
+    candidates = [package / "notebooks" / file, package.parents[1] / "notebooks" / file]
     for path in candidates:
         if path.is_file():
             return path
@@ -95,7 +95,7 @@ class WeeklyResult:
     quarantine : Path
     quarantined_rows : int
     trend : DataFrame
-        :func:`~recovery_analytics.review.weekly_trend` against the previous week (empty if none).
+        :func:`~recovery_analytics.judicial.weekly_trend` against the previous week (empty if none).
     previous : Path or None
         The previous week's ``summary.json``.
     seconds : dict
@@ -162,7 +162,7 @@ def _plan(
     Names and value types are checked with
     :func:`~recovery_analytics.reports.check_parameters` before anything runs.
     """
-    from recovery_analytics.reports import check_parameters, notebook_parameters
+    from recovery_analytics.reports._parameters import check_parameters, notebook_parameters
 
     common = {
         "portfolio": str(source) if "://" in str(source) else Path(source),
@@ -234,7 +234,7 @@ def run_weekly(
     portfolio : str or path-like
         Portfolio source (folder, .xlsx, SQLAlchemy URL).
     model_dir : path-like
-        A saved model (:func:`recovery_analytics.model_io.save_model`; see
+        A saved model (:func:`recovery_analytics.amicable.save_model`; see
         :func:`ensure_model`).
     as_of : date-like
         ISO or ``dd/mm/yyyy`` string, or a timestamp.
@@ -266,11 +266,10 @@ def run_weekly(
     """
     from tqdm.auto import tqdm
 
-    from recovery_analytics.costs import load_schedule
-    from recovery_analytics.io import read_portfolio, write_quarantine
-    from recovery_analytics.model_io import load_model
-    from recovery_analytics.reports import NotebookError, run_notebook
-    from recovery_analytics.review import history_files
+    from recovery_analytics.amicable import load_model
+    from recovery_analytics.judicial import history_files, load_schedule
+    from recovery_analytics.portfolio import read_portfolio, write_quarantine
+    from recovery_analytics.reports._notebooks import NotebookError, run_notebook
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -354,7 +353,7 @@ def run_weekly(
 
 
 def _summary(p, source, model_dir, day, folder, previous, notebooks, html) -> dict[str, Any]:
-    from recovery_analytics.review import weekly_trend
+    from recovery_analytics.judicial import weekly_trend
 
     judicial = _read_json(folder / _SUBFOLDERS["11_judicial_review"] / "summary.json")
     queue_file = folder / _SUBFOLDERS["10_weekly_call_queue"] / "summary.json"
@@ -413,9 +412,8 @@ def ensure_model(
     Path
         ``model_dir``.
     """
-    from recovery_analytics.amicable import train_model
-    from recovery_analytics.io import read_portfolio
-    from recovery_analytics.model_io import load_model, save_model
+    from recovery_analytics.amicable import load_model, save_model, train_model
+    from recovery_analytics.portfolio import read_portfolio
 
     model_dir = Path(model_dir)
     if (model_dir / "model.json").is_file():

@@ -97,7 +97,7 @@ def aged_balance(
     Parameters
     ----------
     state : pandas.DataFrame
-        A claim state (:func:`recovery_analytics.features.portfolio_state`),
+        A claim state (:func:`recovery_analytics.state.portfolio_state`),
         with at least ``is_open``, ``outstanding_eur``, ``days_past_due`` and
         the ``by`` columns. To group by a debtor column that the state does not
         carry, merge ``debtors`` in first.

@@ -1,22 +1,17 @@
-"""Portfolio analytics for analysts: DSO and CEI over time, recovery curves,
-concentration, disputes and promises, data quality.
+"""Portfolio analytics for analysts: concentration, disputes and promises, data quality.
 
-All functions take a validated :class:`~recovery_analytics.schema.Portfolio`
-(or the claim state of ``docs/state-contract.md``) and return tidy
-DataFrames with the documented columns; plot functions take ``ax=None`` and
-return the Axes (saving is the caller's job). Computations are vectorised
-over claims and events; loops run only over periods or horizons.
+All functions take a validated :class:`~recovery_analytics.portfolio.Portfolio`
+(or the claim state of ``docs/state-contract.md``) and return tidy DataFrames
+with the documented columns; their figures are in
+:mod:`recovery_analytics.state.plots`, DSO/CEI and recovery curves in ``_curves``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.plots import column_label, ensure_axes, format_pct, pct_formatter
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.portfolio import Portfolio
 
 __all__ = [
     "concentration",
@@ -137,7 +132,7 @@ def quarantine_summary(portfolio: Portfolio) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> q = pd.DataFrame({"table": ["claims", "claims"], "line": [3, 2],
     ...     "column": ["due_date", "due_date"], "reason": ["3 is bad", "2 is bad"],
     ...     "check": ["bad_date", "bad_date"]})
@@ -167,5 +162,3 @@ def quarantine_summary(portfolio: Portfolio) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- figures
-
-

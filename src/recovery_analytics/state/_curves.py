@@ -7,8 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.plots import column_label, ensure_axes, format_pct, pct_formatter
-from recovery_analytics.schema import Portfolio
+from recovery_analytics.portfolio import Portfolio
 
 __all__ = [
     "dso_cei",
@@ -77,7 +76,7 @@ def dso_cei(portfolio: Portfolio, freq: str = "MS", *, as_of=None) -> pd.DataFra
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> claims = pd.DataFrame({"claim_id": ["c1"], "debtor_id": ["d1"],
     ...     "invoice_date": pd.to_datetime(["2026-01-01"]),
     ...     "due_date": pd.to_datetime(["2026-01-31"]), "amount": [310.0]})
@@ -227,7 +226,7 @@ def recovery_curves(
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> claims = pd.DataFrame({"claim_id": ["c1", "c2"], "debtor_id": ["d1", "d1"],
     ...     "invoice_date": pd.to_datetime(["2026-01-01"] * 2),
     ...     "due_date": pd.to_datetime(["2026-01-31"] * 2), "amount": [100.0, 300.0]})

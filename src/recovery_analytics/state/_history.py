@@ -3,7 +3,7 @@
 :func:`_history` aggregates, per debtor, the claims settled in the look-back
 window ending at the as_of day (:func:`_window_start`); it gives the
 ``debtor_hist_*`` columns of the claim state and
-:func:`recovery_analytics.features.debtor_history`.
+:func:`recovery_analytics.state.debtor_history`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._state_index import _NAT, _dates
+from recovery_analytics.state._index import _NAT, _dates
 
 __all__: list[str] = []
 

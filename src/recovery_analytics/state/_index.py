@@ -3,10 +3,10 @@
 :func:`_build_index` splits the events once into *tracks* (one per group of
 event types), each sorted by ``(claim, date)`` with per-claim running sums;
 :func:`_count`, :func:`_last`, :func:`_balances` and :func:`_promises` are the
-per-claim binary searches on it that :mod:`recovery_analytics.features` uses
+per-claim binary searches on it that :mod:`recovery_analytics.state` uses
 to compute the state at a date. ``PROMISE_GRACE_DAYS`` and
 ``PROMISE_TOLERANCE_EUR`` are defined here and re-exported from
-:mod:`recovery_analytics.features`.
+:mod:`recovery_analytics.state`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.schema import EVENT_TYPES, Portfolio
+from recovery_analytics.portfolio import EVENT_TYPES, Portfolio
 
 __all__ = ["PROMISE_GRACE_DAYS", "PROMISE_TOLERANCE_EUR"]
 

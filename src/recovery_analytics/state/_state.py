@@ -26,12 +26,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics._debtor_history import _HISTORY_COLUMNS, _history, _window_start
-from recovery_analytics._state_index import (
+from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.state._history import _HISTORY_COLUMNS, _history, _window_start
+from recovery_analytics.state._index import (
     _NAT,
     _TRACKS,
-    PROMISE_GRACE_DAYS,
-    PROMISE_TOLERANCE_EUR,
     _balances,
     _build_index,
     _count,
@@ -40,12 +39,9 @@ from recovery_analytics._state_index import (
     _last,
     _promises,
 )
-from recovery_analytics.schema import Portfolio
 
 __all__ = [
     "HISTORY_DAYS",
-    "PROMISE_GRACE_DAYS",
-    "PROMISE_TOLERANCE_EUR",
     "STAGES",
     "debtor_history",
     "open_claims",
@@ -263,7 +259,7 @@ def portfolio_state(
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> debtors = pd.DataFrame({"debtor_id": ["D1"], "debtor_type": ["B2B"]})
     >>> claims = pd.DataFrame({"claim_id": ["C1"], "debtor_id": ["D1"],
     ...     "invoice_date": pd.to_datetime(["2026-01-01"]),
@@ -322,7 +318,7 @@ def portfolio_states(
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> debtors = pd.DataFrame({"debtor_id": ["D1"], "debtor_type": ["B2C"]})
     >>> claims = pd.DataFrame({"claim_id": ["C1"], "debtor_id": ["D1"],
     ...     "invoice_date": pd.to_datetime(["2026-01-01"]),
@@ -403,7 +399,7 @@ def debtor_history(
     Examples
     --------
     >>> import pandas as pd
-    >>> from recovery_analytics.schema import Portfolio
+    >>> from recovery_analytics.portfolio import Portfolio
     >>> debtors = pd.DataFrame({"debtor_id": ["D1", "D2"], "debtor_type": ["B2B", "B2B"]})
     >>> claims = pd.DataFrame({"claim_id": ["C1", "C2"], "debtor_id": ["D1", "D1"],
     ...     "invoice_date": pd.to_datetime(["2026-01-01", "2026-01-01"]),

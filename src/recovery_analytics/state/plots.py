@@ -1,17 +1,9 @@
-"""Figures of the reports, and the style they share.
-
-One place for the look of every figure and table: numbers written the French
-way (:func:`format_number`, :func:`format_eur`, :func:`format_pct` and their
-tick formatters), one colour per age bucket, per judicial route and per work
-order (``*_COLORS``), the French names of routes, strategies and grouping
-columns, and :func:`ensure_axes` for the figure set-up. The formatters live in
-``_format``, the names and colours in ``_labels`` and the figures of the model
-evaluation in :mod:`recovery_analytics.model_plots`; all are re-exported here.
+"""Figures of the state stage: aged balance, concentration, recovery curves, DSO and CEI.
 
 Plot functions take ``ax=None`` (a new figure is made when omitted), return the
-``Axes`` and never save: saving is the caller's job. Amounts are written the
-French way: ``12 345 €``, with a narrow no-break space (U+202F) between
-thousands and a no-break space (U+00A0) before the euro and percent signs.
+``Axes`` and never save: saving is the caller's job. Numbers are written the
+French way by :mod:`recovery_analytics.style`; one colour per age bucket
+(green: not yet due, to dark red: oldest).
 """
 
 from __future__ import annotations
@@ -23,50 +15,17 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 
-from recovery_analytics._format import (
-    ensure_axes,
-    eur_formatter,
-    format_eur,
-    format_number,
-    format_pct,
-    pct_formatter,
-)
-from recovery_analytics._labels import (
-    _COLUMN_NAMES,
-    ROUTE_COLORS,
-    ROUTE_LABELS_FR,
-    STRATEGY_COLORS,
-    STRATEGY_LABELS_FR,
-)
-from recovery_analytics.aging import DEFAULT_BUCKETS, TOTAL_LABEL, bucket_labels
-from recovery_analytics.model_plots import (
-    gains_table,
-    plot_captured_curve,
-    plot_gains,
-    plot_reliability,
-)
+from recovery_analytics.state._aging import DEFAULT_BUCKETS, TOTAL_LABEL, bucket_labels
+from recovery_analytics.style import column_label, format_eur, format_pct
+from recovery_analytics.style.plots import ensure_axes, eur_formatter, pct_formatter
 
 __all__ = [
     "AGE_BUCKET_CMAP",
-    "ROUTE_COLORS",
-    "ROUTE_LABELS_FR",
-    "STRATEGY_COLORS",
-    "STRATEGY_LABELS_FR",
     "age_bucket_colors",
-    "ensure_axes",
-    "eur_formatter",
-    "format_eur",
-    "format_number",
-    "format_pct",
-    "gains_table",
-    "pct_formatter",
     "plot_aged_balance",
-    "plot_captured_curve",
     "plot_dso_cei",
-    "plot_gains",
     "plot_pareto",
     "plot_recovery_curves",
-    "plot_reliability",
 ]
 
 #: Colour map of the age buckets: green (not yet due) to dark red (oldest).
@@ -118,7 +77,7 @@ def plot_aged_balance(
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`recovery_analytics.aging.aged_balance` (total rows,
+        The output of :func:`recovery_analytics.state.aged_balance` (total rows,
         if any, are ignored). The columns before ``bucket`` are the groups.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made when omitted.
@@ -139,7 +98,7 @@ def plot_aged_balance(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> from recovery_analytics.aging import aged_balance
+    >>> from recovery_analytics.state import aged_balance
     >>> state = pd.DataFrame({"debtor_type": ["B2B", "B2C"], "is_open": [True, True],
     ...     "outstanding_eur": [1200.0, 300.0], "days_past_due": [45, 400]})
     >>> ax = plot_aged_balance(aged_balance(state))
@@ -218,11 +177,13 @@ def _share_texts(
 def plot_pareto(table: pd.DataFrame, ax=None):
     """Pareto curve: share of outstanding held by the largest debtors.
 
-    ``table`` is :func:`concentration` with ``top=None``. Returns the Axes.
+    ``table`` is :func:`~recovery_analytics.state.concentration` with ``top=None``.
+    Returns the Axes.
 
     Examples
     --------
     >>> import pandas as pd
+    >>> from recovery_analytics.state import concentration
     >>> state = pd.DataFrame({"debtor_id": ["a", "b"], "debtor_type": ["B2B", "B2C"],
     ...     "outstanding_eur": [300.0, 100.0], "days_past_due": [10, 40], "is_open": [True, True]})
     >>> plot_pareto(concentration(state, top=None)).get_title()

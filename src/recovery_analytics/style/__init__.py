@@ -14,7 +14,7 @@ Examples
 >>> format_eur(12345.6)
 '12\u202f346\xa0€'
 >>> column_label("outstanding_eur")
-'Encours (€)'
+'encours'
 """
 
 from __future__ import annotations

@@ -1,16 +1,15 @@
-"""Numbers written the French way, their tick formatters, and the figure set-up.
+"""Numbers written the French way: counts, euros and percentages.
 
 Amounts are written ``12 345 €``, with a narrow no-break space (U+202F)
 between thousands and a no-break space (U+00A0) before the euro and percent
-signs. Re-exported by :mod:`recovery_analytics.plots`.
+signs. No matplotlib here: the tick formatters built on these are in
+:mod:`recovery_analytics.style.plots`. Re-exported by :mod:`recovery_analytics.style`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "format_eur",
@@ -76,5 +75,3 @@ def format_pct(x: float | None, decimals: int = 1) -> str:
     """
     text = format_number(None if x is None else 100 * float(x), decimals)
     return text if text == "–" else f"{text}{_BEFORE_UNIT}%"
-
-

@@ -1,8 +1,8 @@
-"""The names and colours shared by the figures and tables of the reports.
+"""The names and colours shared by the figures, tables and exports.
 
-Route and work-order colours and French names (re-exported by
-:mod:`recovery_analytics.plots`, where they are documented for users) and the
-table of column names behind :func:`recovery_analytics.plots.column_label`.
+Route and work-order colours and French names, the letter channels, and the
+table of column names behind :func:`column_label` (all re-exported by
+:mod:`recovery_analytics.style`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ ROUTE_LABELS_FR: dict[str, str] = {
     "action_au_fond": "action au fond",
     "write_off": "passage en perte",
 }
-#: Work orders compared by :mod:`recovery_analytics.evaluate`, in display order.
+#: Work orders compared by :mod:`recovery_analytics.amicable`, in display order.
 STRATEGY_LABELS_FR: dict[str, str] = {
     "model_expected_eur": "modèle : euros attendus",
     "model_p_x_outstanding": "modèle : p × encours",

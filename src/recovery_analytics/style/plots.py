@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
+
+from recovery_analytics.style._format import format_eur, format_pct
 
 __all__ = [
     "ensure_axes",
