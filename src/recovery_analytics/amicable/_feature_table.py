@@ -1,9 +1,9 @@
-"""The feature table of the amicable model (private helper of ``feature_catalog``).
+"""The feature table of the amicable model (used by ``_catalog``).
 
 :class:`Feature` and :data:`FEATURES` (every feature the model may use, with
 its plain-language names and reason templates) are defined here and
-re-exported from :mod:`recovery_analytics.amicable`, whose docstring
-describes the templates.
+public from :mod:`recovery_analytics.amicable`; ``_catalog`` describes the
+templates.
 """
 
 from __future__ import annotations

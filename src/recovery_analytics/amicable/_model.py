@@ -11,13 +11,13 @@
   (share of the outstanding paid in the horizon, in [0, 1]), giving
   ``expected_recovery_eur = outstanding_eur x fraction``.
 
-Both use the same features (:mod:`recovery_analytics.amicable`), are
+Both use the same features (``_feature_table``), are
 grown with early stopping on the later time slice, and are deterministic for
 a given ``random_state`` and independent of the input row order.
 
-The calibration functions live in :mod:`recovery_analytics.amicable` and
-:func:`train_model` / :func:`score_portfolio` in a private helper module; all
-are re-exported here.
+Calibration is in ``_calibration``; :func:`~recovery_analytics.amicable.train_model`
+and :func:`~recovery_analytics.amicable.score_portfolio` (a whole portfolio) in
+``_portfolio``.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def top_reasons(
     contrib : numpy.ndarray
         Contributions, shape ``(n_rows, n_features)`` (without the bias column).
     frame : pandas.DataFrame
-        Feature values (``feature_catalog.feature_frame``), same rows.
+        Feature values (:func:`~recovery_analytics.amicable.feature_frame`), same rows.
     claim_id : pandas.Series
         Claim ids, same rows.
     feature_names : list of str

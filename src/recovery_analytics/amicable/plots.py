@@ -3,7 +3,7 @@
 They take the tables of :mod:`recovery_analytics.amicable` (and
 :func:`gains_table`), return the ``Axes`` and never save. Style (French
 numbers, one colour and name per work order) is that of
-:mod:`recovery_analytics.style`, which re-exports these functions.
+:mod:`recovery_analytics.style`.
 """
 
 from __future__ import annotations

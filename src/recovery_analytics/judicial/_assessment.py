@@ -4,7 +4,7 @@ For every open claim of a claim state (``docs/state-contract.md``),
 :func:`judicial_assessment` prices the court routes (injonction de payer,
 procédure simplifiée, référé-provision, action au fond) and the comparators
 (continue amicably, mise en demeure, agency, declare the claim in an
-insolvency, write off), applies the legal guards of :mod:`recovery_analytics.judicial`
+insolvency, write off), applies the legal guards of ``_legal``
 and recommends the route with the best expected net value; a court route must
 beat continuing amicably by ``general.minimum_margin_eur``.
 
@@ -14,9 +14,8 @@ priced per dossier = (creditor, debtor): one filing covers all the debtor's
 claims eligible for the route, and the dossier's costs are shared pro rata to
 the outstanding amounts.
 
-The pricing engine is in ``_judicial_core``; the break-even amounts and the
-sensitivity analysis are in :mod:`recovery_analytics.judicial`,
-re-exported here.
+The pricing engine is in ``_routes``; the break-even amounts and the
+sensitivity analysis in ``_sensitivity``.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ calls these, so its numbers are tested here. The weekly job that runs it is
 :mod:`recovery_analytics.reports`; route colours and names are those of
 :mod:`recovery_analytics.style`. See ``docs/weekly.md``.
 
-The display helpers live in :mod:`recovery_analytics.judicial` and the
-predictions-vs-cash check in ``_review_history``; both are re-exported here.
+The display helpers live in ``_review_tables``, the predictions-vs-cash check
+in ``_review_history`` and the figures in :mod:`recovery_analytics.judicial.plots`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 :func:`prediction_check` compares the euros the model expected at earlier
 dates with the payments received since; :func:`history_files` finds the
-outputs of earlier weekly runs. Both are re-exported by
-:mod:`recovery_analytics.judicial`, where they are documented for users.
+outputs of earlier weekly runs. Both are public from
+:mod:`recovery_analytics.judicial`.
 """
 
 from __future__ import annotations

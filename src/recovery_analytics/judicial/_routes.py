@@ -4,9 +4,9 @@
 :func:`_evaluate` prices every route (expected net, cost if it runs to full
 recovery, eligibility) and :func:`_decide` picks the recommended route. Used
 by :func:`~recovery_analytics.judicial.judicial_assessment` and by the
-break-even and sensitivity analyses of
-:mod:`recovery_analytics.judicial`; the method is in
-``docs/judicial.md``. The route tuples are re-exported by ``judicial``.
+break-even and sensitivity analyses (``_sensitivity``); the method is in
+``docs/judicial.md``. The route tuples are public from
+:mod:`recovery_analytics.judicial`.
 """
 
 from __future__ import annotations

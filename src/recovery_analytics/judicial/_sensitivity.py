@@ -4,9 +4,8 @@
 outstanding amount for which a route beats continuing amicably;
 :func:`sensitivity` is the tornado table of the portfolio's total expected
 gain when each assumption of the cost schedule moves. Both price claims with
-the engine of :func:`~recovery_analytics.judicial.judicial_assessment`;
-:mod:`recovery_analytics.judicial` re-exports every name of this module and
-:mod:`recovery_analytics.judicial.plots` draws them.
+the engine of ``_routes``; :mod:`recovery_analytics.judicial.plots` draws
+them.
 """
 
 from __future__ import annotations

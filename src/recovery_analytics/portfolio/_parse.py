@@ -1,4 +1,4 @@
-"""Vectorised parsers for French exports (private helpers of ``io`` and ``schema``).
+"""Vectorised parsers for French exports (used by ``_io``, ``_rows``, ``_mapping``).
 
 Every parser takes a pandas Series as read (strings, or already typed values from
 Parquet / SQL / Excel) and returns typed values plus a boolean mask of values that

@@ -1,8 +1,9 @@
-"""Row and table checks behind :func:`recovery_analytics.portfolio.validate_portfolio`.
+"""Table checks, and :func:`validate_portfolio` for tables already in memory.
 
-Private helpers of ``schema`` and ``io``: :func:`_coerce` types one chunk of rows
-and flags bad ones, :func:`_finalize` runs the table-level checks (duplicates,
-references, cascade) and splits the valid rows from the quarantine.
+:func:`_finalize` (also used by ``_io`` after reading by chunks) runs the
+table-level checks — duplicates, references, the cascade of dependent rows —
+on rows typed by ``_rows._coerce``, and splits the valid rows from the
+quarantine.
 """
 
 from __future__ import annotations

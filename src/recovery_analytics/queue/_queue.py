@@ -8,13 +8,11 @@ collectors; every other debtor with an overdue claim is in ``excluded`` with a
 visible reason. The letters, emails and formal notices due this week go to
 their own list.
 
-The pieces live in their own modules and are re-exported here:
-:mod:`~recovery_analytics.queue` (French phone numbers),
-:mod:`~recovery_analytics.queue` (the next best action of every open
-claim), :mod:`~recovery_analytics.queue` (the uplift of a reached call from
-the history and the value of a call); the private ``_queue_debtors`` and
-``_queue_tables`` build the debtor frame, the eligibility rules and the
-output tables. The method and its limits are in ``docs/call-queue.md``.
+The pieces live in their own modules of the stage: ``_phones`` (French phone
+numbers), ``_escalation`` (the next best action of every open claim),
+``_value`` (the uplift of a reached call from the history and the value of a
+call), ``_debtors`` (the debtor frame and the eligibility rules) and
+``_tables`` (the output tables). The method and its limits are in ``docs/call-queue.md``.
 """
 
 from __future__ import annotations

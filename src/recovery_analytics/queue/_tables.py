@@ -1,7 +1,7 @@
 """The call queue's output tables and their French and English wording (private).
 
-Used by :func:`recovery_analytics.queue.build_call_queue` (which
-re-exports :data:`QUEUE_COLUMNS`): the ranked queue with suggested action and
+Used by :func:`~recovery_analytics.queue.build_call_queue` (:data:`QUEUE_COLUMNS`
+is public from :mod:`recovery_analytics.queue`): the ranked queue with suggested action and
 talking points, the claims behind each line, the excluded debtors with their
 reason and detail, the disputes, contact details to check and letters of the
 week, and the per-collector summary. Columns: ``docs/call-queue.md``.

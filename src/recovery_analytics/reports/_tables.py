@@ -1,4 +1,4 @@
-"""Tables, headline cards and figures as a report shows them (used by :mod:`.reports`).
+"""Tables as a report shows them: French headers, French numbers, plain-French codes.
 
 One set of display conventions for every notebook:
 
@@ -14,7 +14,9 @@ One set of display conventions for every notebook:
   ``lettre recommandée AR``);
 * numbers right-aligned, text left-aligned.
 
-The public names are re-exported by :mod:`recovery_analytics.reports`.
+Headline cards and saved figures are in ``_cards``; the public names are
+:func:`~recovery_analytics.reports.display_table` and
+:func:`~recovery_analytics.reports.format_table`.
 """
 
 from __future__ import annotations

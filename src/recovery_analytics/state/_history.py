@@ -1,4 +1,4 @@
-"""Debtor payment history at a date (private helper of ``features``).
+"""Debtor payment history at a date (used by ``_state``).
 
 :func:`_history` aggregates, per debtor, the claims settled in the look-back
 window ending at the as_of day (:func:`_window_start`); it gives the

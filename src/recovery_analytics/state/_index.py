@@ -1,12 +1,11 @@
-"""The event index behind the claim state (private helper of ``features``).
+"""The event index behind the claim state (used by ``_state``).
 
 :func:`_build_index` splits the events once into *tracks* (one per group of
 event types), each sorted by ``(claim, date)`` with per-claim running sums;
 :func:`_count`, :func:`_last`, :func:`_balances` and :func:`_promises` are the
-per-claim binary searches on it that :mod:`recovery_analytics.state` uses
-to compute the state at a date. ``PROMISE_GRACE_DAYS`` and
-``PROMISE_TOLERANCE_EUR`` are defined here and re-exported from
-:mod:`recovery_analytics.state`.
+per-claim binary searches on it that ``_state`` uses to compute the state at a
+date. ``PROMISE_GRACE_DAYS`` and ``PROMISE_TOLERANCE_EUR`` (when a promise
+counts as kept) are defined here.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ handful of binary searches per claim (``numpy.searchsorted``) instead of a
 filter and group-by over the whole event table, so many snapshot dates cost
 little more than one: building the tracks is ``O(E log E)`` once, each date
 costs ``O(C log E)`` for ``C`` claims and ``E`` events. The index and its
-look-ups live in the private module ``_state_index``, the debtor history
-aggregation in ``_debtor_history``.
+look-ups live in the private module ``_index``, the debtor history
+aggregation in ``_history``.
 """
 
 from __future__ import annotations
