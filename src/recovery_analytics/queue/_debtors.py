@@ -1,11 +1,12 @@
 """The call queue's claim and debtor frames, value of a call and eligibility (private).
 
 Used by :func:`~recovery_analytics.queue.build_call_queue`;
-:data:`EXCLUSION_REASONS` is public from :mod:`recovery_analytics.queue`. One row per open claim with its next
-action and lift (:func:`_claims`), one row per debtor with an overdue open
-claim (:func:`_debtors`): outstanding, promises, phone, call history, the
-value of a call (:func:`_value`) and the first exclusion rule that applies
-(:func:`_reasons`). See ``docs/call-queue.md`` sections 1 to 3.
+:data:`EXCLUSION_REASONS` is public from :mod:`recovery_analytics.queue`. One
+row per open claim with its next action and lift (:func:`_claims`), one row per
+debtor with an overdue open claim (:func:`_debtors`): outstanding, promises,
+phone, call history, the value of a call (:func:`_value`) and the first
+exclusion rule that applies (:func:`_reasons`). See ``docs/call-queue.md``
+sections 1 to 3.
 """
 
 from __future__ import annotations
