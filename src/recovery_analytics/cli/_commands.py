@@ -23,7 +23,7 @@ from recovery_analytics.cli._options import (
     _write_table,
 )
 
-__all__: list[str] = []
+__all__ = ["aged_balance_cmd", "demo_data", "judicial", "score", "train", "validate"]
 
 
 @click.command("demo-data")
