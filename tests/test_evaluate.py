@@ -58,16 +58,27 @@ def test_captured_euros_by_hand_with_two_dates_and_ties():
     out = captured_at_capacity(scores, 0.5, ["mine", "perfect_hindsight"]).set_index("strategy")
     # date 1: ceil(.5*4)=2 claims: a (4) then b (3, tie with c broken by claim_id) -> 0 + 50
     # date 2: ceil(.5*3)=2 claims: a, b (tie at 1 broken by id) -> 5 + 0
-    assert out.loc["mine", "claims_worked"] == 4
-    assert out.loc["mine", "captured_eur"] == 55.0
-    assert out.loc["perfect_hindsight", "captured_eur"] == 90.0 + 35.0
-    assert out.loc["mine", "captured_share"] == pytest.approx(55 / 135)
+    # the two dates overlap in time: they are averaged, never summed
+    assert out.loc["mine", "claims_worked"] == 2.0
+    assert out.loc["mine", "captured_eur"] == (50.0 + 5.0) / 2
+    assert out.loc["mine", "total_eur"] == (100.0 + 35.0) / 2
+    assert out.loc["mine", "captured_share"] == pytest.approx((50 / 100 + 5 / 35) / 2)
+    assert (out.loc["mine", "share_min"], out.loc["mine", "share_max"]) == pytest.approx(
+        (5 / 35, 0.5)
+    )
+    # hindsight: date 1 takes b and d (90 of 100), date 2 takes c and a (35 of 35)
+    assert out.loc["perfect_hindsight", "captured_eur"] == (90.0 + 35.0) / 2
+    assert out.loc["perfect_hindsight", "captured_share"] == pytest.approx((0.9 + 1.0) / 2)
     assert out.loc["mine", "share_of_perfect"] == pytest.approx(55 / 125)
     # shuffling the rows changes nothing
     again = captured_at_capacity(scores.sample(frac=1, random_state=0), 0.5, ["mine"])
-    assert again["captured_eur"].iloc[0] == 55.0
+    assert again["captured_eur"].iloc[0] == 27.5
     curve = captured_curve(scores, [0.25, 0.5, 1.0], ["mine"])
-    assert curve["captured_eur"].tolist() == [5.0 + 0.0, 55.0, 135.0]  # 1 claim per date at 25 %
+    # 1 claim per date at 25 % (a: 0 and a: 5), all of them at 100 %
+    assert curve["captured_eur"].tolist() == [2.5, 27.5, 67.5]
+    assert curve["captured_share"].tolist()[-1] == 1.0
+    pooled = captured_curve(scores, [0.5], ["mine"], per_date=False)
+    assert pooled["captured_share"].iloc[0] == pytest.approx(55 / 135)
 
 
 def test_time_split_is_by_date_with_an_embargo():
@@ -116,7 +127,7 @@ def evaluation():
     snaps = training_snapshots(pf)
     train, test = time_split(snaps)
     model = AmicableModel(n_estimators=40, learning_rate=0.1, num_threads=1).fit(train)
-    return model, train, test, evaluate(model, test)
+    return model, train, test, evaluate(model, test, train=train)
 
 
 def test_evaluate_metrics_agree_with_sklearn(evaluation):
@@ -134,7 +145,8 @@ def test_evaluate_metrics_agree_with_sklearn(evaluation):
     # nothing beats hindsight, and the hindsight captures all euros at full capacity
     assert (strat["captured_eur"] <= strat.loc["perfect_hindsight", "captured_eur"] + 1e-6).all()
     full = ev["curve"][ev["curve"]["capacity"] == 1.0]
-    assert full["captured_eur"].to_numpy() == pytest.approx(test["recovered_eur"].sum())
+    per_date = test.groupby("as_of")["recovered_eur"].sum().mean()  # dates averaged, not summed
+    assert full["captured_eur"].to_numpy() == pytest.approx(per_date)
     assert len(ev["reliability"]) == 10
 
 
@@ -154,3 +166,75 @@ def test_model_card_is_json_and_markdown(evaluation):
         "oldest_first",
     ):
         assert section in md
+
+
+# --------------------------------------------------------------------------- strong baselines
+
+
+def test_weighted_metrics_equal_duplicated_rows():
+    from recovery_analytics.amicable._bootstrap import weighted_auc, weighted_brier, weighted_ece
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 200).astype(float)
+    s = np.round(rng.random(200), 2)  # ties on purpose
+    w = rng.integers(0, 4, 200).astype(float)
+    rows = np.repeat(np.arange(200), w.astype(int))  # the same sample, rows repeated
+    assert weighted_auc(y, s, np.ones((1, 200)))[0] == pytest.approx(roc_auc_score(y, s))
+    assert weighted_auc(y, s, w[None])[0] == pytest.approx(roc_auc_score(y[rows], s[rows]))
+    assert weighted_ece(y, s, w[None])[0] == pytest.approx(
+        expected_calibration_error(y[rows], s[rows])
+    )
+    assert weighted_brier(y, s, w[None])[0] == pytest.approx(np.mean((s[rows] - y[rows]) ** 2))
+
+
+def test_claim_bootstrap_resamples_whole_claims_and_is_deterministic():
+    from recovery_analytics.amicable._bootstrap import claim_weight_blocks
+
+    claims = pd.Series(["a", "a", "b", "c", "c", "c"])
+    (w,) = claim_weight_blocks(claims, 50, seed=1)
+    assert w.shape == (50, 6)
+    assert (w[:, 0] == w[:, 1]).all() and (w[:, 3] == w[:, 5]).all()  # a claim's rows together
+    assert (w[:, [0, 2, 3]].sum(axis=1) == 3).all()  # 3 claims drawn each time
+    (again,) = claim_weight_blocks(claims, 50, seed=1)
+    assert (again == w).all()
+
+
+def test_baselines_are_fitted_on_the_training_slice_only(evaluation):
+    from recovery_analytics.amicable import Baselines
+
+    _, train, test, ev = evaluation
+    fitted = Baselines().fit(train)
+    scored = fitted.scores(test)
+    # the aging curve of the test rows is the training rate of their bucket
+    assert set(np.round(scored["aging_curve_p"], 12)) <= set(np.round(fitted.bucket_rate_, 12))
+    # the evaluation used those fitted on train, not on test
+    refit_on_test = Baselines().fit(test).scores(test)["aging_curve_p"]
+    got = ev["scores"]["aging_curve_p"].to_numpy()
+    assert got == pytest.approx(scored["aging_curve_p"].to_numpy())
+    assert not np.allclose(got, refit_on_test.to_numpy())
+
+
+def test_evaluation_reports_margins_with_intervals_and_says_the_verdict(evaluation):
+    model, _, test, ev = evaluation
+    m = ev["metrics"]
+    strat = ev["strategies"].set_index("strategy")
+    base = strat[strat["kind"] == "baseline"]
+    assert m["best_baseline"] == base["captured_share"].idxmax()
+    assert m["margin_share"] == pytest.approx(
+        strat.loc["model_expected_eur", "captured_share"] - base["captured_share"].max()
+    )
+    assert m["margin_share_low"] <= m["margin_share"] <= m["margin_share_high"]
+    assert m["verdict_eur"] in {"beats", "does not beat", "is worse than"}
+    assert (m["margin_share_low"] > 0) == (m["verdict_eur"] == "beats")
+    # AUC only for the orders that rank who pays, never for euro-valued orders
+    assert strat.loc[["largest_first", "model_expected_eur"], "roc_auc"].isna().all()
+    assert strat.loc[["youngest_first", "oldest_first"], "roc_auc"].notna().all()
+    probs = ev["probabilities"].set_index("score")
+    assert set(probs.index) == {"p_amicable", "aging_curve_p", "logistic_p"}
+    assert (probs["auc_low"] <= probs["roc_auc"]).all() and (
+        probs["roc_auc"] <= probs["auc_high"]
+    ).all()
+    assert probs.loc["p_amicable", "roc_auc"] == pytest.approx(m["roc_auc"])
+    # the intervals are reproducible
+    again = evaluate(model, test, train=evaluation[1])
+    assert again["metrics"]["margin_share_low"] == m["margin_share_low"]

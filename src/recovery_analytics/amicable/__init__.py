@@ -7,8 +7,9 @@ horizon without a court filing), ``expected_recovery_eur`` and plain-language
 reasons. Training snapshots and labels live in ``_snapshots``; the feature
 catalog (French and English names, reason phrasing) in ``_catalog`` and
 ``_feature_table``; the estimator in ``_model``; calibration in
-``_calibration``; the time-split evaluation against baselines in
-``_evaluate`` and the model card in ``_card``; reasons from SHAP
+``_calibration``; the time-split evaluation in ``_evaluate``, the orders of
+work it compares in ``_strategies``, the fitted baselines in ``_baselines``,
+the claim-level bootstrap in ``_bootstrap`` and the model card in ``_card``; reasons from SHAP
 contributions in ``_reasons``; saving and loading without pickle in
 ``_persist``; portfolio-level training and scoring in ``_portfolio``. Figures
 of the evaluation are in :mod:`recovery_analytics.amicable.plots`.
@@ -16,8 +17,9 @@ of the evaluation are in :mod:`recovery_analytics.amicable.plots`.
 
 from __future__ import annotations
 
+from recovery_analytics.amicable._baselines import Baselines
 from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
-from recovery_analytics.amicable._card import card_markdown, model_card, summary_text
+from recovery_analytics.amicable._card import card_markdown, model_card, summary_text, verdict_text
 from recovery_analytics.amicable._catalog import (
     available_features,
     feature_frame,
@@ -26,12 +28,9 @@ from recovery_analytics.amicable._catalog import (
     source_columns,
 )
 from recovery_analytics.amicable._evaluate import (
-    captured_at_capacity,
-    captured_curve,
     evaluate,
     expected_calibration_error,
     reliability_table,
-    strategy_scores,
     time_split,
 )
 from recovery_analytics.amicable._feature_table import FEATURES
@@ -51,14 +50,24 @@ from recovery_analytics.amicable._snapshots import (
     snapshot_dates,
     training_snapshots,
 )
+from recovery_analytics.amicable._strategies import (
+    PROBABILITIES,
+    STRATEGIES,
+    captured_at_capacity,
+    captured_curve,
+    strategy_scores,
+)
 
 __all__ = [
     "FEATURES",
     "LABEL_COLUMNS",
     "MODEL_SCHEMA_VERSION",
+    "PROBABILITIES",
     "REASON_COLUMNS",
     "SCORE_COLUMNS",
+    "STRATEGIES",
     "AmicableModel",
+    "Baselines",
     "apply_calibration",
     "attach_attributes",
     "available_features",
@@ -86,5 +95,6 @@ __all__ = [
     "top_reasons",
     "train_model",
     "training_snapshots",
+    "verdict_text",
     "wide_reasons",
 ]

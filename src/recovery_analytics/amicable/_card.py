@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import platform
 from typing import Any
 
@@ -12,6 +13,7 @@ __all__ = [
     "card_markdown",
     "model_card",
     "summary_text",
+    "verdict_text",
 ]
 
 
@@ -86,6 +88,8 @@ def model_card(
         },
         "metrics": evaluation["metrics"],
         "strategies": strat.to_dict(orient="records"),
+        "probabilities": evaluation.get("probabilities", pd.DataFrame()).to_dict(orient="records"),
+        "verdict": verdict_text(evaluation["metrics"]),
         "reliability": evaluation["reliability"].to_dict(orient="records"),
         "features": features,
         "params": model.get_params(),
@@ -95,6 +99,51 @@ def model_card(
 
 def _fmt_eur(x: float) -> str:
     return f"{x:,.0f} €".replace(",", "\u202f")
+
+
+def _ok(x: Any) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
+
+
+def _pct(x: Any) -> str:
+    return f"{x:.1%}" if _ok(x) else "–"
+
+
+def _num(x: Any, decimals: int = 3) -> str:
+    return f"{x:.{decimals}f}" if _ok(x) else "–"
+
+
+def verdict_text(metrics: dict) -> str:
+    """The model's margin over the best simple rule, said plainly.
+
+    Examples
+    --------
+    >>> text = verdict_text({"capacity": 0.1, "best_baseline": "largest_first",
+    ...     "margin_share": 0.012, "margin_share_low": -0.004, "margin_share_high": 0.03,
+    ...     "verdict_eur": "does not beat"})
+    >>> "does not beat the best simple rule (largest_first): margin +1.2 points" in text
+    True
+    >>> text.endswith("95 % interval -0.4 to +3.0.")
+    True
+
+    """
+    lines = []
+    if "verdict_eur" in metrics:
+        lines.append(
+            f"Euros captured at {metrics.get('capacity', 0.1):.0%} capacity: the model "
+            f"{metrics['verdict_eur']} the best simple rule ({metrics['best_baseline']}): "
+            f"margin {100 * metrics['margin_share']:+.1f} points, 95 % interval "
+            f"{100 * metrics['margin_share_low']:+.1f} to "
+            f"{100 * metrics['margin_share_high']:+.1f}."
+        )
+    if "verdict_auc" in metrics:
+        lines.append(
+            f"Ranking who pays (ROC AUC): the model {metrics['verdict_auc']} the best simple "
+            f"rule ({metrics['best_auc_baseline']}, AUC {metrics['best_baseline_auc']:.3f}): "
+            f"margin {metrics['margin_auc']:+.3f}, 95 % interval "
+            f"{metrics['margin_auc_low']:+.3f} to {metrics['margin_auc_high']:+.3f}."
+        )
+    return "\n".join(lines)
 
 
 def card_markdown(card: dict) -> str:
@@ -125,18 +174,43 @@ def card_markdown(card: dict) -> str:
     lines += [
         f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in m.items()
     ]
+    if card.get("verdict"):
+        lines += ["", "## Does the model beat the simple rules?", "", card["verdict"]]
     if card.get("strategies"):
         lines += [
             "",
             f"## Euros captured at {m.get('capacity', 0.1):.0%} capacity",
             "",
-            "| work order | claims worked | captured | share | share of perfect | ROC AUC |",
-            "|---|---|---|---|---|---|",
+            "Mean over the held-out dates of the share of the date's recovered euros captured by "
+            "the claims each order works first (dates overlap: they are averaged, never summed); "
+            "95 % interval from a claim-level bootstrap; ROC AUC only for the orders that rank who "
+            "pays (not for euro-valued orders).",
+            "",
+            "| work order | kind | claims worked per date | captured per date | share | "
+            "95 % interval | spread over dates | ROC AUC |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for s in card["strategies"]:
             lines.append(
-                f"| {s['strategy']} | {s['claims_worked']} | {_fmt_eur(s['captured_eur'])} | "
-                f"{s['captured_share']:.1%} | {s['share_of_perfect']:.1%} | {s['roc_auc']:.3f} |"
+                f"| {s['strategy']} | {s.get('kind', '')} | {s['claims_worked']:.0f} | "
+                f"{_fmt_eur(s['captured_eur'])} | {_pct(s['captured_share'])} | "
+                f"{_pct(s.get('share_low'))} – {_pct(s.get('share_high'))} | "
+                f"{_pct(s.get('share_min'))} – {_pct(s.get('share_max'))} | "
+                f"{_num(s.get('roc_auc'))} |"
+            )
+    if card.get("probabilities"):
+        lines += [
+            "",
+            "## Probability scores",
+            "",
+            "| score | ROC AUC | 95 % interval | Brier | ECE | 95 % interval |",
+            "|---|---|---|---|---|---|",
+        ]
+        for s in card["probabilities"]:
+            lines.append(
+                f"| {s['score']} | {_num(s['roc_auc'])} | {_num(s['auc_low'])} – "
+                f"{_num(s['auc_high'])} | {_num(s['brier'], 4)} | {_num(s['ece'], 4)} | "
+                f"{_num(s['ece_low'], 4)} – {_num(s['ece_high'], 4)} |"
             )
     if card.get("calibration"):
         lines += ["", "## Calibration", ""]
@@ -174,8 +248,15 @@ def summary_text(evaluation: dict) -> str:
         f"euros captured working the top {m['capacity']:.0%} of claims:",
     ]
     for _, s in evaluation["strategies"].iterrows():
-        lines.append(
-            f"  {s['strategy']:<24} {_fmt_eur(s['captured_eur']):>14}  "
-            f"{s['captured_share']:6.1%}  AUC {s['roc_auc']:.3f}"
+        interval = (
+            f"[{_pct(s['share_low'])}–{_pct(s['share_high'])}]" if "share_low" in s.index else ""
         )
+        auc = f"AUC {s['roc_auc']:.3f}" if _ok(s.get("roc_auc")) else ""
+        lines.append(
+            f"  {s['strategy']:<26} {_fmt_eur(s['captured_eur']):>12}/date  "
+            f"{s['captured_share']:6.1%} {interval:<15} {auc}".rstrip()
+        )
+    verdict = verdict_text(m)
+    if verdict:
+        lines += verdict.splitlines()
     return "\n".join(lines)

@@ -15,36 +15,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
+from recovery_analytics.amicable._baselines import Baselines
+from recovery_analytics.amicable._bootstrap import (
+    _Orders,
+    claim_weight_blocks,
+    interval,
+    weighted_auc,
+    weighted_ece,
+)
+from recovery_analytics.amicable._strategies import (
+    _EURO_ORDERS,
+    _RANK_ORDERS,
+    PROBABILITIES,
+    STRATEGIES,
+    _worked,
+    captured_at_capacity,
+    captured_curve,
+    strategy_scores,
+)
 from recovery_analytics.portfolio import InputError
 
 __all__ = [
-    "STRATEGIES",
-    "captured_at_capacity",
-    "captured_curve",
     "evaluate",
     "expected_calibration_error",
     "reliability_table",
-    "strategy_scores",
     "time_split",
 ]
-
-#: Work orders compared, in display order; higher score = worked first.
-STRATEGIES: tuple[str, ...] = (
-    "model_expected_eur",
-    "model_p_x_outstanding",
-    "oldest_first",
-    "largest_first",
-    "fastest_payer_first",
-    "perfect_hindsight",
-)
-_BASELINES = ("oldest_first", "largest_first", "fastest_payer_first")
 
 
 def time_split(
@@ -139,136 +141,20 @@ def reliability_table(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> pd.Data
     )
 
 
-def strategy_scores(model: Any, snapshots: pd.DataFrame) -> pd.DataFrame:
-    """Priority scores of the model and the baselines (higher = worked first).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``as_of, claim_id, recovered, recovered_eur, outstanding_eur,
-        p_amicable, expected_recovery_eur`` and one column per
-        :data:`STRATEGIES`. The historical-delay baseline uses
-        ``debtor_hist_mean_days_late`` (customers without history get the
-        median delay of the date).
-    """
-    scored = model.score_frame(snapshots)
-    out = snapshots[["as_of", "claim_id", "recovered", "recovered_eur", "outstanding_eur"]].copy()
-    out["p_amicable"] = scored["p_amicable"].to_numpy()
-    out["expected_recovery_eur"] = scored["expected_recovery_eur"].to_numpy()
-    out["model_expected_eur"] = out["expected_recovery_eur"]
-    out["model_p_x_outstanding"] = out["p_amicable"] * out["outstanding_eur"]
-    out["oldest_first"] = snapshots["days_past_due"].astype("float64")
-    out["largest_first"] = out["outstanding_eur"]
-    if "debtor_hist_mean_days_late" in snapshots.columns:
-        delay = snapshots["debtor_hist_mean_days_late"].astype("float64")
-        delay = delay.fillna(delay.groupby(snapshots["as_of"]).transform("median")).fillna(0.0)
-    else:
-        delay = pd.Series(0.0, index=snapshots.index)
-    out["fastest_payer_first"] = -delay
-    out["perfect_hindsight"] = out["recovered_eur"]
-    return out.reset_index(drop=True)
-
-
-def _ranks(scores: pd.DataFrame, strategy: str) -> tuple[np.ndarray, np.ndarray]:
-    """Rank of each row in its as_of date (0 = worked first) and the date's size."""
-    order = scores.assign(_s=-scores[strategy].astype("float64")).sort_values(
-        ["as_of", "_s", "claim_id"], kind="stable"
-    )
-    groups = order.groupby("as_of", sort=False)["claim_id"]
-    rank = pd.Series(groups.cumcount().to_numpy(), index=order.index).reindex(scores.index)
-    size = pd.Series(groups.transform("size").to_numpy(), index=order.index).reindex(scores.index)
-    return rank.to_numpy(), size.to_numpy()
-
-
-def _worked(scores: pd.DataFrame, strategy: str, capacity: float) -> np.ndarray:
-    """Mask of the rows worked under ``capacity`` (share of rows per as_of)."""
-    rank, size = _ranks(scores, strategy)
-    return rank < np.ceil(capacity * size)
-
-
-def captured_at_capacity(
-    scores: pd.DataFrame, capacity: float = 0.10, strategies: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """Euros recovered in the horizon by the claims each strategy works first.
-
-    Parameters
-    ----------
-    scores : pandas.DataFrame
-        Output of :func:`strategy_scores`.
-    capacity : float, default 0.10
-        Share of the open claims the team can work at each as_of date
-        (``ceil(capacity x n)`` claims per date; ties broken by claim_id).
-    strategies : sequence of str, optional
-        Score columns to compare (default: those of :data:`STRATEGIES` present).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per strategy: ``strategy, capacity, claims_worked,
-        captured_eur, total_eur, captured_share, share_of_perfect``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> s = pd.DataFrame({"as_of": pd.to_datetime(["2025-01-01"] * 4),
-    ...     "claim_id": list("abcd"), "recovered_eur": [0.0, 50.0, 10.0, 40.0],
-    ...     "mine": [4, 3, 2, 1], "perfect_hindsight": [0.0, 50.0, 10.0, 40.0]})
-    >>> out = captured_at_capacity(s, 0.5, ["mine", "perfect_hindsight"])
-    >>> out[["strategy", "captured_eur", "share_of_perfect"]]
-                strategy  captured_eur  share_of_perfect
-    0               mine          50.0          0.555556
-    1  perfect_hindsight          90.0          1.000000
-    """
-    if strategies is None:
-        strategies = [s for s in STRATEGIES if s in scores.columns]
-    return captured_curve(scores, [capacity], strategies)
-
-
-def captured_curve(
-    scores: pd.DataFrame,
-    capacities: Sequence[float] | None = None,
-    strategies: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """:func:`captured_at_capacity` over a range of capacities (for plots).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Long table: the columns of :func:`captured_at_capacity`, one row per
-        (capacity, strategy), capacities in increasing order.
-    """
-    if capacities is None:
-        capacities = np.round(np.arange(0.02, 1.0001, 0.02), 2)
-    if strategies is None:
-        strategies = [s for s in STRATEGIES if s in scores.columns]
-    euros = scores["recovered_eur"].to_numpy(dtype="float64")
-    total = float(euros.sum())
-    ranks = {s: _ranks(scores, s) for s in strategies}
-    rows = []
-    for cap in capacities:
-        for strat in strategies:
-            rank, size = ranks[strat]
-            mask = rank < np.ceil(cap * size)
-            rows.append((strat, float(cap), int(mask.sum()), float(euros[mask].sum()), total))
-    out = pd.DataFrame(
-        rows, columns=["strategy", "capacity", "claims_worked", "captured_eur", "total_eur"]
-    )
-    out["captured_share"] = out["captured_eur"] / total if total > 0 else np.nan
-    if "perfect_hindsight" in strategies:
-        perfect = out.loc[out["strategy"] == "perfect_hindsight"].set_index("capacity")
-        best = out["capacity"].map(perfect["captured_eur"])
-        out["share_of_perfect"] = out["captured_eur"] / best.where(best > 0)
-    else:
-        out["share_of_perfect"] = np.nan
-    return out
-
-
 def _auc(y: np.ndarray, s: np.ndarray) -> float:
     return float(roc_auc_score(y, s)) if len(np.unique(y)) == 2 else float("nan")
 
 
-def evaluate(model: Any, snapshots_test: pd.DataFrame, capacity: float = 0.10) -> dict:
-    """Metrics of the model and the baselines on held-out snapshots.
+def evaluate(
+    model: Any,
+    snapshots_test: pd.DataFrame,
+    capacity: float = 0.10,
+    *,
+    train: pd.DataFrame | None = None,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> dict:
+    """Metrics of the model and the baselines on held-out snapshots, with intervals.
 
     Parameters
     ----------
@@ -278,18 +164,30 @@ def evaluate(model: Any, snapshots_test: pd.DataFrame, capacity: float = 0.10) -
         Newer labelled snapshots.
     capacity : float, default 0.10
         Share of the open claims worked at each date, for the captured euros.
+    train : pandas.DataFrame, optional
+        The training snapshots of ``model``: the aging-curve and logistic
+        baselines are fitted on them (without it, only the rank baselines run).
+    n_boot : int, default 200
+        Claim-level bootstrap replicates for the intervals (0: none).
+    seed : int, default 0
+        Seed of the bootstrap: same inputs and seed, same intervals.
 
     Returns
     -------
     dict
         ``metrics`` (dict: rows, dates, base_rate, roc_auc, pr_auc, brier,
-        log_loss, ece, lift_top_decile, mean_predicted),
-        ``strategies`` (DataFrame: captured euros at ``capacity`` and ROC AUC
-        of each work order), ``reliability`` (DataFrame, 10 bins),
-        ``curve`` (DataFrame, captured euros over capacity) and
-        ``scores`` (DataFrame, :func:`strategy_scores`).
+        log_loss, ece, lift_top_decile, mean_predicted, captured_share, the
+        best baseline by euros and by AUC, the model's margins over them with
+        95 % intervals, and the verdicts), ``strategies`` (DataFrame: euros
+        captured at ``capacity`` per work order, averaged over dates, with
+        spread and interval; ROC AUC for the orders that rank who pays, NaN
+        for the euro-valued ones), ``probabilities`` (DataFrame: AUC, Brier,
+        ECE of every probability score, with intervals), ``reliability``
+        (DataFrame, 10 bins), ``curve`` (DataFrame, captured euros over
+        capacity) and ``scores`` (DataFrame, :func:`strategy_scores`).
     """
-    scores = strategy_scores(model, snapshots_test)
+    baselines = Baselines().fit(train) if train is not None else None
+    scores = strategy_scores(model, snapshots_test, baselines)
     y = scores["recovered"].astype("float64").to_numpy()
     p = scores["p_amicable"].to_numpy()
     two = len(np.unique(y)) == 2
@@ -310,22 +208,127 @@ def evaluate(model: Any, snapshots_test: pd.DataFrame, capacity: float = 0.10) -
         "lift_top_decile": float(y[top].mean() / base) if base > 0 else float("nan"),
         "capacity": capacity,
     }
-    strategies = captured_at_capacity(scores, capacity)
-    strategies["roc_auc"] = [_auc(y, scores[s].to_numpy()) for s in strategies["strategy"]]
-    model_rows = strategies["strategy"].str.startswith("model_")
-    best_base = strategies.loc[strategies["strategy"].isin(_BASELINES)]
+    names = [s for s in STRATEGIES if s in scores.columns]
+    strategies = captured_at_capacity(scores, capacity, names)
+    strategies.insert(
+        1,
+        "kind",
+        [
+            "model"
+            if s.startswith("model_")
+            else "oracle"
+            if s == "perfect_hindsight"
+            else "baseline"
+            for s in names
+        ],
+    )
+    strategies["roc_auc"] = [
+        float("nan") if s in _EURO_ORDERS else _auc(y, scores[s].to_numpy()) for s in names
+    ]
+    probs = [s for s in PROBABILITIES if s in scores.columns]
+    ranked = probs + [s for s in _RANK_ORDERS if s in scores.columns]
+    reps = _bootstrap(scores, y, names, ranked, probs, capacity, n_boot, seed)
+    ci = {s: interval(reps["share"][s]) for s in names}
+    strategies["share_low"] = [ci[s][0] for s in names]
+    strategies["share_high"] = [ci[s][1] for s in names]
     metrics["captured_share"] = float(
         strategies.loc[strategies["strategy"] == "model_expected_eur", "captured_share"].iloc[0]
     )
-    metrics["best_baseline"] = str(best_base.sort_values("captured_eur").iloc[-1]["strategy"])
-    metrics["beats_baselines_eur"] = bool(
-        strategies.loc[model_rows, "captured_eur"].max() > best_base["captured_eur"].max()
-    )
-    metrics["beats_baselines_auc"] = bool(metrics["roc_auc"] > best_base["roc_auc"].max())
+    metrics.update(_margins(strategies, reps, y, scores))
     return {
         "metrics": metrics,
         "strategies": strategies,
+        "probabilities": _probability_table(scores, y, probs, reps),
         "reliability": reliability_table(y, p),
         "curve": captured_curve(scores),
         "scores": scores,
     }
+
+
+def _bootstrap(scores, y, names, ranked, probs, capacity, n_boot, seed) -> dict:
+    """Bootstrap replicates of the captured shares, AUCs and ECEs."""
+    out: dict[str, dict[str, list]] = {"share": {}, "auc": {}, "ece": {}}
+    if n_boot <= 0 or not len(scores):
+        empty = np.array([])
+        return {k: {s: empty for s in names + ranked} for k in out}
+    orders = _Orders(scores, names)
+    parts: dict[str, dict[str, list]] = {k: {} for k in out}
+    for w in claim_weight_blocks(scores["claim_id"], n_boot, seed):
+        for s in names:
+            parts["share"].setdefault(s, []).append(orders.share(s, capacity, w))
+        for s in ranked:
+            parts["auc"].setdefault(s, []).append(weighted_auc(y, scores[s].to_numpy(float), w))
+        for s in probs:
+            parts["ece"].setdefault(s, []).append(weighted_ece(y, scores[s].to_numpy(float), w))
+    return {k: {s: np.concatenate(v) for s, v in d.items()} for k, d in parts.items()}
+
+
+def _verdict(low: float, high: float) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "unknown"
+    return "beats" if low > 0 else "is worse than" if high < 0 else "does not beat"
+
+
+def _margins(strategies: pd.DataFrame, reps: dict, y: np.ndarray, scores: pd.DataFrame) -> dict:
+    """The model's margins over the best baseline, by euros and by AUC, with intervals."""
+    st = strategies.set_index("strategy")
+    out: dict[str, Any] = {}
+    base = st.loc[st["kind"] == "baseline"]
+    if len(base) and "model_expected_eur" in st.index:
+        best = str(base["captured_share"].idxmax())
+        diff = reps["share"].get("model_expected_eur", np.array([]))
+        diff = diff - reps["share"][best] if len(diff) else diff
+        low, high = interval(diff)
+        margin = float(
+            st.loc["model_expected_eur", "captured_share"] - base.loc[best, "captured_share"]
+        )
+        out.update(
+            best_baseline=best,
+            best_baseline_share=float(base.loc[best, "captured_share"]),
+            margin_share=margin,
+            margin_share_low=low,
+            margin_share_high=high,
+            verdict_eur=_verdict(low, high),
+            beats_baselines_eur=bool(margin > 0),
+        )
+    aucs = {s: _auc(y, scores[s].to_numpy()) for s in reps["auc"] if s != "p_amicable"}
+    aucs = {s: a for s, a in aucs.items() if np.isfinite(a)}
+    if aucs:
+        best = max(aucs, key=lambda s: aucs[s])
+        diff = reps["auc"].get("p_amicable", np.array([]))
+        diff = diff - reps["auc"][best] if len(diff) else diff
+        low, high = interval(diff)
+        model_auc = _auc(y, scores["p_amicable"].to_numpy())
+        out.update(
+            best_auc_baseline=best,
+            best_baseline_auc=aucs[best],
+            margin_auc=float(model_auc - aucs[best]),
+            margin_auc_low=low,
+            margin_auc_high=high,
+            verdict_auc=_verdict(low, high),
+            beats_baselines_auc=bool(model_auc > aucs[best]),
+        )
+    return out
+
+
+def _probability_table(
+    scores: pd.DataFrame, y: np.ndarray, probs: list[str], reps: dict
+) -> pd.DataFrame:
+    rows = []
+    for s in probs:
+        q = scores[s].to_numpy(dtype="float64")
+        auc_low, auc_high = interval(reps["auc"].get(s, np.array([])))
+        ece_low, ece_high = interval(reps["ece"].get(s, np.array([])))
+        rows.append(
+            {
+                "score": s,
+                "roc_auc": _auc(y, q),
+                "auc_low": auc_low,
+                "auc_high": auc_high,
+                "brier": float(np.mean((q - y) ** 2)) if len(y) else float("nan"),
+                "ece": expected_calibration_error(y, q),
+                "ece_low": ece_low,
+                "ece_high": ece_high,
+            }
+        )
+    return pd.DataFrame(rows)

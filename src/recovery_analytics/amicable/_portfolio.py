@@ -111,7 +111,7 @@ def train_model(
         bar.set_postfix_str(steps[1])
         model = AmicableModel(**params).fit(train)
         bar.update()
-        evaluation = evaluate(model, test, capacity)
+        evaluation = evaluate(model, test, capacity, train=train)
         bar.update()
         final = AmicableModel(**params).fit(snaps) if refit else model
         bar.update()

@@ -139,18 +139,18 @@ def gains_table(
     >>> g[["strategy", "recovered_claims", "captured_share", "lift"]].values.tolist()
     [['largest_first', 1.0, 0.5, 1.0], ['perfect_hindsight', 2.0, 1.0, 2.0]]
     """
-    from recovery_analytics.amicable._evaluate import captured_curve
+    from recovery_analytics.amicable._strategies import captured_curve
 
     recovered = scores["recovered"].astype("float64")
     counts = scores.assign(recovered_eur=recovered, perfect_hindsight=recovered)
     if strategies is None:
         strategies = [s for s in _GAINS_STRATEGIES if s in counts.columns]
-    gains = captured_curve(counts, capacities, list(strategies)).rename(
+    gains = captured_curve(counts, capacities, list(strategies), per_date=False).rename(
         columns={"captured_eur": "recovered_claims", "total_eur": "total_recovered_claims"}
     )
-    worked = gains["claims_worked"] / max(len(scores), 1)
+    worked = gains["worked_share"]
     gains["lift"] = (gains["captured_share"] / worked.where(worked > 0)).round(4)
-    return gains
+    return gains.drop(columns=["share_min", "share_max", "worked_share"])
 
 
 def plot_gains(
