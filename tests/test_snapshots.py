@@ -79,9 +79,18 @@ def test_labels_worked_by_hand():
     as_of = D("2025-03-31")
     states = pd.DataFrame(
         {
-            "claim_id": ["paid", "tol", "judicial", "credit", "writeoff", "late", "partial"],
-            "as_of": [as_of] * 7,
-            "outstanding_eur": [1000.0, 1000.0, 800.0, 500.0, 200.0, 300.0, 400.0],
+            "claim_id": [
+                "paid",
+                "tol",
+                "judicial",
+                "credit",
+                "writeoff",
+                "late",
+                "partial",
+                "mixed",
+            ],
+            "as_of": [as_of] * 8,
+            "outstanding_eur": [1000.0, 1000.0, 800.0, 500.0, 200.0, 300.0, 400.0, 500.0],
         }
     )
     events = _events(
@@ -98,6 +107,8 @@ def test_labels_worked_by_hand():
             ("writeoff", "2025-05-15", "write_off", np.nan),
             ("late", "2025-06-30", "payment", 300.0),  # day 91: outside
             ("partial", "2025-04-20", "payment", 100.0),
+            ("mixed", "2025-04-02", "credit_note", 200.0),  # a return, then the rest in cash
+            ("mixed", "2025-04-25", "payment", 300.0),
         ]
     )
     out = label_snapshots(states, events, horizon_days=90).set_index("claim_id")
@@ -108,10 +119,11 @@ def test_labels_worked_by_hand():
         "paid": (True, 1000.0, 1.0),
         "tol": (True, 991.0, 0.991),
         "judicial": (False, 100.0, 0.125),
-        "credit": (True, 0.0, 0.0),
+        "credit": (False, 0.0, 0.0),  # closed by a credit note: cancelled, not recovered
         "writeoff": (False, 50.0, 0.25),
         "late": (False, 0.0, 0.0),
         "partial": (False, 100.0, 0.25),
+        "mixed": (True, 300.0, 0.6),  # paid what was still owed
     }
     for claim, (rec, eur, frac) in expected.items():
         assert out.loc[claim, "recovered"] == rec, claim
@@ -119,6 +131,7 @@ def test_labels_worked_by_hand():
         assert out.loc[claim, "recovered_fraction"] == pytest.approx(frac), claim
     assert out.loc["judicial", "judicial_in_window"]
     assert not out.loc["paid", "judicial_in_window"]
+    assert out["cancelled"].to_dict() == {c: c == "credit" for c in out.index}
 
 
 def test_labels_do_not_depend_on_row_order():
@@ -229,3 +242,18 @@ def test_snapshots_record_their_history_look_back():
     # paid claims leave the 60-day window: fewer past claims than the whole history
     assert (short["debtor_hist_claims"] <= whole["debtor_hist_claims"]).all()
     assert short["debtor_hist_claims"].sum() < whole["debtor_hist_claims"].sum()
+
+
+def test_claims_closed_by_credit_notes_are_left_out_of_training():
+    pf = generate_demo(300, seed=4)
+    snaps = training_snapshots(pf)
+    assert snaps.attrs["cancelled_rows"] > 0  # the demo has returns and settled disputes
+    assert not snaps["cancelled"].any()
+    # a cancelled row is one closed without cash and without court
+    dates = sorted(snaps["as_of"].unique())
+    states = portfolio_states(pf, dates, only_open=True)
+    states = states[states["is_open"] & (states["days_past_due"] > 0)]
+    labelled = label_snapshots(states, pf.events, 90)
+    assert len(labelled) == len(snaps) + snaps.attrs["cancelled_rows"]
+    gone = labelled[labelled["cancelled"]]
+    assert (gone["recovered_eur"] <= 1.0).all() and not gone["recovered"].any()

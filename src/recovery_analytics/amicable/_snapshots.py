@@ -7,10 +7,16 @@ it (:func:`recovery_analytics.state.portfolio_states`), and a label from the
 events of the next ``horizon_days`` (``as_of < date <= as_of + horizon``):
 
 ``recovered``
-    the claim was settled (payments and credit notes bring the outstanding
-    down to at most ``max(1 EUR, 1 %)`` of the outstanding at as_of), with no
-    ``judicial_filing`` and no ``write_off`` in the window. A claim closed by a
-    credit note counts as recovered (closed without court) but brings no euros.
+    the claim was **paid**: payments (and credit notes for the part they
+    cancel) bring the outstanding down to at most ``max(1 EUR, 1 %)`` of the
+    outstanding at as_of, some cash was paid, and there was no
+    ``judicial_filing`` and no ``write_off`` in the window.
+``cancelled``
+    the claim was closed by credit notes with no cash (a return, a commercial
+    gesture, a dispute settled against the creditor): it was not owed, so it is
+    neither recovered nor unrecovered. :func:`training_snapshots` leaves these
+    rows out of training and evaluation (their count is in
+    ``attrs["cancelled_rows"]``).
 ``recovered_eur``
     cash: payments dated in the window and before any judicial filing in it,
     capped at the outstanding at as_of.
@@ -52,6 +58,7 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "recovered_eur",
     "recovered_fraction",
     "judicial_in_window",
+    "cancelled",
 )
 #: Fewest snapshot dates training accepts (older slice, later slice, holdout).
 MIN_SNAPSHOT_DATES = 4
@@ -181,13 +188,19 @@ def label_snapshots(
     settled = _cum_at(keys, money, "label_end", "cum_settled") - _cum_at(
         keys, money, "as_of", "cum_settled"
     )
+    credited = settled - (
+        _cum_at(keys, money, "label_end", "cum_paid") - _cum_at(keys, money, "as_of", "cum_paid")
+    )
     tol = np.maximum(_ABS_TOL, _REL_TOL * outstanding)
-    out["recovered"] = (outstanding - settled <= tol) & ~judicial & ~written
+    closed = (outstanding - settled <= tol) & ~judicial & ~written
+    cancelled = closed & (paid <= tol) & (credited > tol)
+    out["recovered"] = closed & ~cancelled
     out["recovered_eur"] = np.clip(paid, 0.0, outstanding)
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(outstanding > 0, out["recovered_eur"] / outstanding, 0.0)
     out["recovered_fraction"] = np.clip(frac, 0.0, 1.0)
     out["judicial_in_window"] = judicial
+    out["cancelled"] = cancelled
     return out
 
 
@@ -322,6 +335,8 @@ def training_snapshots(
     states = states.assign(open_dispute=states["dispute_opened_date"].notna().to_numpy())
     states = attach_attributes(states, portfolio)
     snaps = label_snapshots(states, events, horizon_days)
+    n_cancelled = int(snaps["cancelled"].sum())
+    snaps = snaps[~snaps["cancelled"]]  # closed by credit notes: not owed, not a payment
     snaps = snaps.sort_values(["as_of", "claim_id"], kind="stable", ignore_index=True)
     n_pos = int(snaps["recovered"].sum())
     if n_pos in (0, len(snaps)):
@@ -332,4 +347,5 @@ def training_snapshots(
             "another horizon)."
         )
     snaps.attrs["history_days"] = history_days
+    snaps.attrs["cancelled_rows"] = n_cancelled
     return snaps
