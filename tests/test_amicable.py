@@ -161,6 +161,28 @@ def test_auto_calibration_uses_platt_on_small_slices():
     assert fit_calibration(raw, y, np.arange(200))["method"] in ("platt", "none")
 
 
+def test_claims_not_yet_due_and_overdue_are_calibrated_apart():
+    rng = np.random.default_rng(2)
+    not_due = rng.uniform(size=4000) < 0.4
+    raw = rng.uniform(0.05, 0.95, size=4000)
+    # the same raw score means more for a claim not yet due than for an overdue one
+    truth = np.where(not_due, np.clip(raw + 0.3, 0, 1), raw * 0.5)
+    y = (rng.uniform(size=4000) < truth).astype(float)
+    cal = fit_calibration(raw, y, np.arange(4000), method="platt", segment=not_due)
+    assert set(cal["segments"]) == {"not_yet_due", "overdue"}
+    p = apply_calibration(raw, cal, not_due)
+    for mask in (not_due, ~not_due):  # each segment's mean prediction matches its rate
+        assert p[mask].mean() == pytest.approx(y[mask].mean(), abs=0.01)
+    pooled = apply_calibration(raw, cal)  # without the segments: the pooled mapping
+    assert abs(pooled[not_due].mean() - y[not_due].mean()) > 0.05
+    assert cal["brier_calibrated"] == pytest.approx(np.mean((p - y) ** 2))
+
+
+def test_the_model_is_trained_on_claims_not_yet_due_too(model, snaps):
+    assert (snaps["days_past_due"] <= 0).any() and (snaps["days_past_due"] > 0).any()
+    assert model.window_["train_rows"] + model.window_["calibration_rows"] <= len(snaps)
+
+
 # -- unseen categories, missing features --------------------------------------------
 
 

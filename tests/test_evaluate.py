@@ -234,7 +234,15 @@ def test_evaluation_reports_margins_with_intervals_and_says_the_verdict(evaluati
     assert (probs["auc_low"] <= probs["roc_auc"]).all() and (
         probs["roc_auc"] <= probs["auc_high"]
     ).all()
-    assert probs.loc["p_amicable", "roc_auc"] == pytest.approx(m["roc_auc"])
+    # the orders are compared on the collectors' pool (overdue claims); both segments reported
+    seg = m["by_segment"]
+    assert probs.loc["p_amicable", "roc_auc"] == pytest.approx(seg["overdue"]["roc_auc"])
+    assert seg["overdue"]["rows"] + seg["not_yet_due"]["rows"] == m["rows"] == len(test)
+    assert m["pool_rows"] == seg["overdue"]["rows"]
+    not_due = test["days_past_due"].to_numpy() <= 0
+    p_not_due = model.predict_p(test)[not_due]
+    y_not_due = test["recovered"].to_numpy(float)[not_due]
+    assert seg["not_yet_due"]["roc_auc"] == pytest.approx(roc_auc_score(y_not_due, p_not_due))
     # the intervals are reproducible
     again = evaluate(model, test, train=evaluation[1])
     assert again["metrics"]["margin_share_low"] == m["margin_share_low"]

@@ -144,10 +144,15 @@ def test_labels_do_not_depend_on_row_order():
     pd.testing.assert_frame_equal(relabelled[list(LABEL_COLUMNS)], snaps[list(LABEL_COLUMNS)])
 
 
-def test_snapshots_are_open_overdue_claims_before_the_horizon():
+def test_snapshots_are_open_claims_before_the_horizon():
     pf = _portfolio()
     snaps = training_snapshots(pf, horizon_days=60, every_days=30)
-    assert (snaps["days_past_due"] > 0).all()
+    # every open claim, the ones not yet due included (the model scores them too)
+    states = portfolio_states(pf, sorted(snaps["as_of"].unique()), only_open=True)
+    assert len(snaps) == int(states["is_open"].sum()) - snaps.attrs["cancelled_rows"]
+    overdue = training_snapshots(pf, horizon_days=60, every_days=30, include_not_due=False)
+    assert (overdue["days_past_due"] > 0).all()
+    assert len(overdue) == int((snaps["days_past_due"] > 0).sum())
     assert (snaps["outstanding_eur"] > 0.01).all() and snaps["is_open"].all()
     assert snaps["as_of"].max() <= pf.events["date"].max() - pd.Timedelta(days=60)
     assert snaps[["as_of", "claim_id"]].duplicated().sum() == 0
@@ -252,8 +257,7 @@ def test_claims_closed_by_credit_notes_are_left_out_of_training():
     # a cancelled row is one closed without cash and without court
     dates = sorted(snaps["as_of"].unique())
     states = portfolio_states(pf, dates, only_open=True)
-    states = states[states["is_open"] & (states["days_past_due"] > 0)]
-    labelled = label_snapshots(states, pf.events, 90)
+    labelled = label_snapshots(states[states["is_open"]], pf.events, 90)
     assert len(labelled) == len(snaps) + snaps.attrs["cancelled_rows"]
     gone = labelled[labelled["cancelled"]]
     assert (gone["recovered_eur"] <= 1.0).all() and not gone["recovered"].any()

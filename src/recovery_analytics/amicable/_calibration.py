@@ -21,6 +21,9 @@ _EPS = 1e-6
 _ISOTONIC_MIN_ROWS, _ISOTONIC_MIN_CLASS = 1000, 50
 
 
+_SEGMENT_MIN_ROWS = 300
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, _EPS, 1 - _EPS)
     return np.log(p / (1 - p))
@@ -44,8 +47,14 @@ def _platt(raw: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> tuple[float, 
     return float(a), float(b)
 
 
-def apply_calibration(raw: np.ndarray, calibration: dict[str, Any]) -> np.ndarray:
+def apply_calibration(
+    raw: np.ndarray, calibration: dict[str, Any], not_yet_due: np.ndarray | None = None
+) -> np.ndarray:
     """Map raw classifier probabilities through stored calibration parameters.
+
+    When the parameters carry ``segments`` (``"overdue"`` and ``"not_yet_due"``,
+    fitted apart by :func:`fit_calibration` with ``segment``) and
+    ``not_yet_due`` is given, each row goes through its segment's mapping.
 
     Parameters
     ----------
@@ -64,6 +73,14 @@ def apply_calibration(raw: np.ndarray, calibration: dict[str, Any]) -> np.ndarra
     [0.24, 0.4, 0.56]
     """
     raw = np.asarray(raw, dtype="float64")
+    segments = calibration.get("segments") or {}
+    if segments and not_yet_due is not None and len(raw):
+        not_yet_due = np.asarray(not_yet_due, dtype=bool)
+        out = apply_calibration(raw, {k: v for k, v in calibration.items() if k != "segments"})
+        for name, mask in (("not_yet_due", not_yet_due), ("overdue", ~not_yet_due)):
+            if name in segments and mask.any():
+                out[mask] = apply_calibration(raw[mask], segments[name])
+        return out
     method = calibration["method"]
     if method == "isotonic":
         out = np.interp(raw, np.asarray(calibration["x"]), np.asarray(calibration["y"]))
@@ -91,7 +108,11 @@ def _brier(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def fit_calibration(
-    raw: np.ndarray, y: np.ndarray, order: np.ndarray, method: str = "auto"
+    raw: np.ndarray,
+    y: np.ndarray,
+    order: np.ndarray,
+    method: str = "auto",
+    segment: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Choose and fit the calibration of raw probabilities on a later time slice.
 
@@ -102,6 +123,12 @@ def fit_calibration(
     winner is refitted on the whole slice. If it does not lower the Brier
     score of the raw probabilities on the slice, no calibration is applied
     (``method="none"``), so calibration never makes the slice's Brier worse.
+
+    ``segment`` (a boolean mask of the claims not yet due) fits, besides the
+    pooled mapping, one mapping per segment that holds at least
+    ``300`` rows and ``30`` of each class (``segments`` key): claims not yet due
+    are mostly paid and overdue ones mostly not, and one mapping for both
+    leaves each segment off by a few points.
 
     Returns
     -------
@@ -121,6 +148,19 @@ def fit_calibration(
     """
     raw = np.asarray(raw, dtype="float64")
     y = np.asarray(y, dtype="float64")
+    if segment is not None:
+        pooled = fit_calibration(raw, y, order, method)
+        segment = np.asarray(segment, dtype=bool)
+        fitted = {}
+        for name, mask in (("not_yet_due", segment), ("overdue", ~segment)):
+            n_pos = y[mask].sum()
+            if mask.sum() >= _SEGMENT_MIN_ROWS and min(n_pos, mask.sum() - n_pos) >= 30:
+                fitted[name] = fit_calibration(raw[mask], y[mask], order[mask], method)
+        if fitted:
+            pooled["segments"] = fitted
+            p = apply_calibration(raw, pooled, segment)
+            pooled["brier_calibrated"] = _brier(p, y)
+        return pooled
     n_min = min(y.sum(), len(y) - y.sum())
     if n_min == 0:
         chosen = {"method": "none"}

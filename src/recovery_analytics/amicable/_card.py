@@ -81,7 +81,7 @@ def model_card(
         "evaluation_train": _window(train),
         "evaluation_test": _window(test),
         "final_model": final_window or model.window_,
-        "calibration": {k: v for k, v in model.calibration_.items() if k not in ("x", "y")},
+        "calibration": _calibration_summary(model.calibration_),
         "trees": {
             "classifier": int(model.classifier_.num_trees()),
             "regressor": int(model.regressor_.num_trees()),
@@ -95,6 +95,15 @@ def model_card(
         "params": model.get_params(),
         "versions": _versions(),
     }
+
+
+def _calibration_summary(calibration: dict) -> dict:
+    """The calibration's method and Brier scores, per segment when fitted apart (no arrays)."""
+    out = {k: v for k, v in calibration.items() if k not in ("x", "y", "a", "b", "segments")}
+    for name, seg in (calibration.get("segments") or {}).items():
+        out[f"{name}_method"] = seg["method"]
+        out[f"{name}_brier_calibrated"] = seg.get("brier_calibrated")
+    return out
 
 
 def _fmt_eur(x: float) -> str:

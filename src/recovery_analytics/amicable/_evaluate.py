@@ -208,8 +208,14 @@ def evaluate(
         "lift_top_decile": float(y[top].mean() / base) if base > 0 else float("nan"),
         "capacity": capacity,
     }
-    names = [s for s in STRATEGIES if s in scores.columns]
-    strategies = captured_at_capacity(scores, capacity, names)
+    metrics["by_segment"] = _segments(scores, y, p)
+    # the orders of work are compared on the collectors' pool: the overdue claims
+    pool = scores[scores["days_past_due"] > 0].reset_index(drop=True)
+    if not len(pool):
+        pool = scores
+    y_pool = pool["recovered"].astype("float64").to_numpy()
+    names = [s for s in STRATEGIES if s in pool.columns]
+    strategies = captured_at_capacity(pool, capacity, names)
     strategies.insert(
         1,
         "kind",
@@ -223,22 +229,23 @@ def evaluate(
         ],
     )
     strategies["roc_auc"] = [
-        float("nan") if s in _EURO_ORDERS else _auc(y, scores[s].to_numpy()) for s in names
+        float("nan") if s in _EURO_ORDERS else _auc(y_pool, pool[s].to_numpy()) for s in names
     ]
-    probs = [s for s in PROBABILITIES if s in scores.columns]
-    ranked = probs + [s for s in _RANK_ORDERS if s in scores.columns]
-    reps = _bootstrap(scores, y, names, ranked, probs, capacity, n_boot, seed)
+    probs = [s for s in PROBABILITIES if s in pool.columns]
+    ranked = probs + [s for s in _RANK_ORDERS if s in pool.columns]
+    reps = _bootstrap(pool, y_pool, names, ranked, probs, capacity, n_boot, seed)
     ci = {s: interval(reps["share"][s]) for s in names}
     strategies["share_low"] = [ci[s][0] for s in names]
     strategies["share_high"] = [ci[s][1] for s in names]
+    metrics["pool_rows"] = len(pool)
     metrics["captured_share"] = float(
         strategies.loc[strategies["strategy"] == "model_expected_eur", "captured_share"].iloc[0]
     )
-    metrics.update(_margins(strategies, reps, y, scores))
+    metrics.update(_margins(strategies, reps, y_pool, pool))
     return {
         "metrics": metrics,
         "strategies": strategies,
-        "probabilities": _probability_table(scores, y, probs, reps),
+        "probabilities": _probability_table(pool, y_pool, probs, reps),
         "reliability": reliability_table(y, p),
         "curve": captured_curve(scores),
         "scores": scores,
@@ -261,6 +268,22 @@ def _bootstrap(scores, y, names, ranked, probs, capacity, n_boot, seed) -> dict:
         for s in probs:
             parts["ece"].setdefault(s, []).append(weighted_ece(y, scores[s].to_numpy(float), w))
     return {k: {s: np.concatenate(v) for s, v in d.items()} for k, d in parts.items()}
+
+
+def _segments(scores: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> dict:
+    """Rows, base rate, mean p, ROC AUC and ECE of the overdue and the not-yet-due claims."""
+    out = {}
+    due = scores["days_past_due"].to_numpy() > 0
+    for name, mask in (("overdue", due), ("not_yet_due", ~due)):
+        if mask.any():
+            out[name] = {
+                "rows": int(mask.sum()),
+                "base_rate": float(y[mask].mean()),
+                "mean_predicted": float(p[mask].mean()),
+                "roc_auc": _auc(y[mask], p[mask]),
+                "ece": expected_calibration_error(y[mask], p[mask]),
+            }
+    return out
 
 
 def _verdict(low: float, high: float) -> str:

@@ -43,6 +43,12 @@ __all__ = [
 _LABELS = ("recovered", "recovered_fraction")
 
 
+def _not_yet_due(state: pd.DataFrame) -> np.ndarray | None:
+    if "days_past_due" not in state.columns:
+        return None
+    return (state["days_past_due"].to_numpy(dtype="float64") <= 0).astype(bool)
+
+
 class AmicableModel(ClassifierMixin, BaseEstimator):
     """Calibrated probability of amicable recovery and expected recovered euros.
 
@@ -231,7 +237,10 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.regressor_ = self._train("cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight)
         raw_val = self.classifier_.predict(x[is_val])
         order = snaps["as_of"].to_numpy()[is_val].astype("int64")
-        self.calibration_ = fit_calibration(raw_val, y_cls[is_val], order, self.calibration)
+        not_due = snaps["days_past_due"].to_numpy()[is_val] <= 0
+        self.calibration_ = fit_calibration(
+            raw_val, y_cls[is_val], order, self.calibration, segment=not_due
+        )
         self.classes_ = np.array([0, 1])
         self.history_days_ = snapshots.attrs.get("history_days", HISTORY_DAYS)
         as_of = snaps["as_of"]
@@ -284,7 +293,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         """Calibrated ``p_amicable`` of each row of a claim state, in [0, 1]."""
         check_is_fitted(self)
         raw = self.classifier_.predict(self.transform_features(state)) if len(state) else []
-        return apply_calibration(np.asarray(raw), self.calibration_)
+        return apply_calibration(np.asarray(raw), self.calibration_, _not_yet_due(state))
 
     def predict(self, state: pd.DataFrame) -> np.ndarray:
         """1 where ``p_amicable >= 0.5``, else 0."""
@@ -318,7 +327,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(
             {
                 "claim_id": state["claim_id"].to_numpy(),
-                "p_amicable": apply_calibration(raw, self.calibration_),
+                "p_amicable": apply_calibration(raw, self.calibration_, _not_yet_due(state)),
                 "p_raw": raw,
                 "expected_fraction": frac,
                 "expected_recovery_eur": state["outstanding_eur"].to_numpy() * frac,

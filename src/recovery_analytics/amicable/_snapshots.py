@@ -1,8 +1,8 @@
 """Training snapshots: past claim states and what happened next.
 
 For a series of past as_of dates (every ``every_days`` days, anchored on the
-last usable one, ``last event date - horizon_days``), the claims open and
-overdue at that date get their state computed from events dated on or before
+last usable one, ``last event date - horizon_days``), the claims open at that
+date (overdue or not yet due) get their state computed from events dated on or before
 it (:func:`recovery_analytics.state.portfolio_states`), and a label from the
 events of the next ``horizon_days`` (``as_of < date <= as_of + horizon``):
 
@@ -253,8 +253,14 @@ def training_snapshots(
     end: pd.Timestamp | str | None = None,
     dates: Sequence[pd.Timestamp] | None = None,
     history_days: int | None = HISTORY_DAYS,
+    include_not_due: bool = True,
 ) -> pd.DataFrame:
     """Labelled claim states at past as_of dates, for training and evaluation.
+
+    Every claim open at a snapshot date is a row, the claims not yet due
+    included (``days_past_due <= 0``, i.e. minus the days to the due date):
+    the model scores every open claim, so it is trained on every open claim
+    (the courtesy reminder before the due date reads its probability).
 
     The states are those of :func:`~recovery_analytics.state.portfolio_states`
     with one difference: ``open_dispute`` follows the dated dispute events only
@@ -287,8 +293,9 @@ def training_snapshots(
     Returns
     -------
     pandas.DataFrame
-        One row per (as_of, claim) open and overdue (``days_past_due > 0``) at
-        as_of: the state columns (``features.portfolio_state``, plus
+        One row per (as_of, claim) open at as_of (and overdue,
+        ``days_past_due > 0``, with ``include_not_due=False``): the state
+        columns (:func:`~recovery_analytics.state.portfolio_state`, plus
         :func:`attach_attributes`) and :data:`LABEL_COLUMNS`; sorted by
         ``as_of, claim_id``.
 
@@ -328,9 +335,12 @@ def training_snapshots(
             f"every_days={every_days} (shorten them or provide a longer history)."
         )
     states = portfolio_states(portfolio, list(dates), only_open=True, history_days=history_days)
-    states = states[states["is_open"] & (states["days_past_due"] > 0)]
+    keep = (
+        states["is_open"] if include_not_due else states["is_open"] & (states["days_past_due"] > 0)
+    )
+    states = states[keep]
     if not len(states):
-        raise InputError("cannot train: no claim is open and overdue at any snapshot date.")
+        raise InputError("cannot train: no claim is open at any snapshot date.")
     # the static flag is the export date's knowledge: dated dispute events only
     states = states.assign(open_dispute=states["dispute_opened_date"].notna().to_numpy())
     states = attach_attributes(states, portfolio)

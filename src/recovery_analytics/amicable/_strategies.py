@@ -84,7 +84,7 @@ def strategy_scores(
     -------
     pandas.DataFrame
         ``as_of, claim_id, recovered, recovered_eur, outstanding_eur,
-        p_amicable, expected_recovery_eur`` and one column per strategy of
+        days_past_due, p_amicable, expected_recovery_eur`` and one column per strategy of
         :data:`STRATEGIES` that can be computed. The customer-delay baselines
         use ``debtor_hist_mean_days_late`` (customers without history get the
         median delay of the date): ``fastest_payer_first`` ranks the fastest
@@ -92,7 +92,9 @@ def strategy_scores(
         their customer's usual delay first (usual delay − days past due).
     """
     scored = model.score_frame(snapshots)
-    out = snapshots[["as_of", "claim_id", "recovered", "recovered_eur", "outstanding_eur"]].copy()
+    out = snapshots[
+        ["as_of", "claim_id", "recovered", "recovered_eur", "outstanding_eur", "days_past_due"]
+    ].copy()
     out["p_amicable"] = scored["p_amicable"].to_numpy()
     out["expected_recovery_eur"] = scored["expected_recovery_eur"].to_numpy()
     out["model_expected_eur"] = out["expected_recovery_eur"]
