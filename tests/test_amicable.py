@@ -183,6 +183,35 @@ def test_the_model_is_trained_on_claims_not_yet_due_too(model, snaps):
     assert model.window_["train_rows"] + model.window_["calibration_rows"] <= len(snaps)
 
 
+def test_a_noise_category_with_many_levels_is_left_out(snaps):
+    # 60 "offices" that happen to go with the outcome in the older snapshots and not later:
+    # the trees learn them, the later slice says they do not hold
+    rng = np.random.default_rng(5)
+    dates = np.sort(snaps["as_of"].unique())
+    older = (snaps["as_of"] < dates[int(0.75 * len(dates))]).to_numpy()
+    spurious = np.where(
+        snaps["recovered"].to_numpy(),
+        rng.integers(0, 30, len(snaps)),
+        rng.integers(30, 60, len(snaps)),
+    )
+    office = np.where(
+        older & (rng.random(len(snaps)) < 0.8), spurious, rng.integers(0, 60, len(snaps))
+    )
+    noisy = snaps.assign(office=office.astype(str))
+    model = AmicableModel(
+        n_estimators=60, num_threads=1, extra_categorical=("office",), check_categoricals=True
+    ).fit(noisy)
+    assert "office" in model.dropped_features_
+    d = model.dropped_features_["office"]
+    assert d["levels"] == 60 and d["log_loss_without"] < d["log_loss_with"]
+    assert "office" not in model.feature_names_ and "office" not in model.categories_
+    assert model.predict_p(noisy).shape == (len(noisy),)  # scores without it
+    kept = AmicableModel(
+        n_estimators=60, num_threads=1, extra_categorical=("office",), check_categoricals=False
+    ).fit(noisy)
+    assert "office" in kept.feature_names_ and kept.dropped_features_ == {}
+
+
 # -- unseen categories, missing features --------------------------------------------
 
 

@@ -132,9 +132,11 @@ def test_values_that_tell_a_collector_nothing_are_not_reasons():
     )
     contrib = np.array([[0.9, 0.8, 0.1], [-0.9, 0.8, 0.1]])
     out = top_reasons(contrib, frame, pd.Series(["A", "B"]), list(frame.columns), top=3)
-    assert out[out["claim_id"] == "A"]["feature"].tolist() == ["days_past_due"]
+    # "no insolvency" says nothing; a département that weighs is said in words, never hidden
+    assert out[out["claim_id"] == "A"]["feature"].tolist() == ["department", "days_past_due"]
     assert out[out["claim_id"] == "B"]["reason"].tolist() == [
         "procédure collective : liquidation judiciaire",
+        "département 75",
         "en retard de 30 jours",
     ]
 

@@ -92,6 +92,7 @@ def model_card(
         "verdict": verdict_text(evaluation["metrics"]),
         "reliability": evaluation["reliability"].to_dict(orient="records"),
         "features": features,
+        "dropped_features": getattr(model, "dropped_features_", {}),
         "params": model.get_params(),
         "versions": _versions(),
     }
@@ -224,6 +225,13 @@ def card_markdown(card: dict) -> str:
     if card.get("calibration"):
         lines += ["", "## Calibration", ""]
         lines += [f"- {k}: {v}" for k, v in card["calibration"].items()]
+    if card.get("dropped_features"):
+        lines += ["", "## Features left out by the held-out check", ""]
+        lines += [
+            f"- {name} ({d['levels']} levels): log loss of the later slice "
+            f"{d['log_loss_with']:.4f} with it, {d['log_loss_without']:.4f} without"
+            for name, d in card["dropped_features"].items()
+        ]
     lines += ["", "## Features", "", "| feature | kind | français | English |", "|---|---|---|---|"]
     lines += [
         f"| {f['feature']} | {f['kind']} | {f['name_fr']} | {f['name_en']} |"

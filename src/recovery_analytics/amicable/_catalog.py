@@ -55,7 +55,6 @@ OPTIONAL_FEATURES: frozenset[str] = frozenset(
 #: ("*" = the feature is never a reason, "nan" = missing values).
 QUIET_VALUES: dict[str, tuple] = {
     "insolvency_status": ("none",),
-    "department": ("*",),
     "open_dispute": (0.0,),
     "promise_pending": (0.0,),
     "promised_eur_pending": (0.0,),

@@ -43,6 +43,10 @@ __all__ = [
 _LABELS = ("recovered", "recovered_fraction")
 
 
+#: Categorical features with more levels than this go through the held-out check.
+HIGH_CARDINALITY = 20
+
+
 def _not_yet_due(state: pd.DataFrame) -> np.ndarray | None:
     if "days_past_due" not in state.columns:
         return None
@@ -70,6 +74,14 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         behaviour counts more; None weighs all snapshots equally.
     calibration : {"auto", "isotonic", "platt", "none"}, default "auto"
         See :func:`fit_calibration`.
+    check_categoricals : bool, default True
+        Held-out check of every categorical feature with more than
+        :data:`HIGH_CARDINALITY` levels (a département, a NAF code, an extra
+        column): the classifier is grown with and without it, and a feature
+        whose removal lowers the log loss of the later slice is dropped
+        (``dropped_features_``): with dozens of levels, LightGBM's categorical
+        splits find noise (the demo's département took 7 % of the gain and
+        cost 0.02 of AUC).
     extra_numeric, extra_categorical : tuple of str
         Extra state columns used as features (``portfolio.extra_features``).
     num_threads : int or None, default None
@@ -84,6 +96,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     numeric_features_, categorical_features_ : list of str
     categories_ : dict
         Training categories of each categorical feature.
+    dropped_features_ : dict
+        Features left out by the held-out check, with the later slice's log
+        loss with and without them.
     history_days_ : int or None
         Look-back of the debtor history features in the training snapshots
         (``snapshots.attrs["history_days"]``, default 365); scoring computes
@@ -109,6 +124,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         early_stopping_rounds: int = 30,
         validation_fraction: float = 0.2,
         calibration: str = "auto",
+        check_categoricals: bool = True,
         extra_numeric: tuple[str, ...] = (),
         extra_categorical: tuple[str, ...] = (),
         recency_halflife_days: float | None = 180.0,
@@ -122,6 +138,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.early_stopping_rounds = early_stopping_rounds
         self.validation_fraction = validation_fraction
         self.calibration = calibration
+        self.check_categoricals = check_categoricals
         self.extra_numeric = extra_numeric
         self.extra_categorical = extra_categorical
         self.recency_halflife_days = recency_halflife_days
@@ -147,9 +164,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             params["num_threads"] = self.num_threads
         return params
 
-    def _train(self, objective, x_tr, y_tr, x_va, y_va, weight=None) -> lgb.Booster:
-        cat_idx = list(range(len(self.numeric_features_), x_tr.shape[1]))
-        names = self.feature_names_
+    def _train(self, objective, x_tr, y_tr, x_va, y_va, weight=None, names=None) -> lgb.Booster:
+        names = self.feature_names_ if names is None else names
+        cat_idx = [i for i, n in enumerate(names) if n in self.categorical_features_]
         train = lgb.Dataset(
             x_tr,
             y_tr,
@@ -233,6 +250,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             age = (snaps["as_of"].max() - snaps["as_of"]).dt.days.to_numpy()[tr]
             weight = np.exp2(-(age - age.min()) / float(self.recency_halflife_days))
         va = is_val
+        self.dropped_features_ = {}
+        if self.check_categoricals:
+            x = self._drop_check(x, y_cls, tr, va, weight)
         self.classifier_ = self._train("binary", x[tr], y_cls[tr], x[va], y_cls[va], weight)
         self.regressor_ = self._train("cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight)
         raw_val = self.classifier_.predict(x[is_val])
@@ -256,6 +276,34 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             "calibration_base_rate": float(y_cls[is_val].mean()),
         }
         return self
+
+    def _drop_check(self, x, y, tr, va, weight) -> np.ndarray:
+        """Drop the high-cardinality categoricals whose removal helps the later slice."""
+        wide = [
+            c for c in self.categorical_features_ if len(self.categories_[c]) > HIGH_CARDINALITY
+        ]
+        if not wide:
+            return x
+        full = self._train("binary", x[tr], y[tr], x[va], y[va], weight)
+        loss = full.best_score["valid_0"]["binary_logloss"]
+        for c in wide:
+            keep = [i for i, n in enumerate(self.feature_names_) if n != c]
+            names = [self.feature_names_[i] for i in keep]
+            xs = x[:, keep]
+            without = self._train("binary", xs[tr], y[tr], xs[va], y[va], weight, names=names)
+            loss_without = without.best_score["valid_0"]["binary_logloss"]
+            if loss_without < loss:
+                self.dropped_features_[c] = {
+                    "log_loss_with": float(loss),
+                    "log_loss_without": float(loss_without),
+                    "levels": len(self.categories_[c]),
+                }
+                x, loss = xs, loss_without
+                self.feature_names_ = names
+                self.categorical_features_.remove(c)
+                del self.categories_[c]
+        self.n_features_in_ = len(self.feature_names_)
+        return x
 
     # -------------------------------------------------------------- predict
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:

@@ -91,6 +91,7 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
             **dict.fromkeys(model.categorical_features_, "category"),
         },
         "categories": model.categories_,
+        "dropped_features": getattr(model, "dropped_features_", {}),
         "calibration": model.calibration_,
         "window": model.window_,
         "horizon_days": getattr(model, "horizon_days_", None),
@@ -149,6 +150,7 @@ def load_model(directory: str | Path) -> AmicableModel:
     model.n_features_in_ = len(model.feature_names_)
     model.categories_ = {k: list(v) for k, v in meta["categories"].items()}
     model.calibration_ = meta["calibration"]
+    model.dropped_features_ = dict(meta.get("dropped_features", {}))
     model.window_ = meta["window"]
     model.classes_ = np.array([0, 1])
     if meta.get("horizon_days") is not None:

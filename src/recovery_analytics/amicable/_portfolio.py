@@ -126,6 +126,11 @@ def train_model(
         final_window=final.window_,
     )
     card["summary"] = summary_text(evaluation)
+    for name, d in final.dropped_features_.items():
+        card["summary"] += (
+            f"\nleft out: {name} ({d['levels']} levels) makes the later slice worse "
+            f"(log loss {d['log_loss_with']:.4f} with it, {d['log_loss_without']:.4f} without)"
+        )
     return final, card
 
 
