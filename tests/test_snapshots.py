@@ -261,3 +261,48 @@ def test_claims_closed_by_credit_notes_are_left_out_of_training():
     assert len(labelled) == len(snaps) + snaps.attrs["cancelled_rows"]
     gone = labelled[labelled["cancelled"]]
     assert (gone["recovered_eur"] <= 1.0).all() and not gone["recovered"].any()
+
+
+def test_train_warns_about_what_only_the_export_date_knows():
+    from recovery_analytics.amicable import static_attribute_warnings
+
+    pf = generate_demo(150, seed=3)
+    snaps = training_snapshots(pf)
+    pf.extra_features = {"numeric": ["bureau_score"]}
+    pf.debtors.loc[pf.debtors.index[:3], "insolvency_status"] = "liquidation"
+    pf.debtors.loc[pf.debtors.index[:3], "insolvency_date"] = pd.NaT
+    found = static_attribute_warnings(pf, snaps)
+    assert any("bureau_score" in w and "export date" in w for w in found)
+    assert any(
+        w.startswith("3 debtor(s) in insolvency proceedings have no insolvency_date") for w in found
+    )
+    pf.extra_features = {}
+    pf.debtors["insolvency_status"] = "none"
+    assert static_attribute_warnings(pf, snaps) == []
+
+
+def test_labels_count_events_by_day_in_france():
+    as_of = D("2025-03-31")
+    states = pd.DataFrame({"claim_id": ["A"], "as_of": [as_of], "outstanding_eur": [100.0]})
+    # 22:30 UTC on as_of is already 1 April in Paris: inside the window
+    ev = pd.DataFrame(
+        {
+            "claim_id": ["A"],
+            "date": pd.to_datetime(["2025-03-31T22:30:00Z"]),
+            "type": ["payment"],
+            "amount": [100.0],
+        }
+    )
+    assert label_snapshots(states, ev, 90)["recovered"].tolist() == [True]
+    ev["date"] = pd.to_datetime(["2025-03-31T20:00:00Z"])  # 22:00 in Paris: on as_of, known
+    assert label_snapshots(states, ev, 90)["recovered"].tolist() == [False]
+
+
+def test_time_zone_aware_dates_are_read_as_days_in_france():
+    from recovery_analytics.portfolio._parse import parse_date
+
+    s = pd.Series(pd.to_datetime(["2026-03-16T23:30:00Z", "2026-07-01T21:59:00Z"]))
+    days, bad = parse_date(s)
+    # 00:30 on 17 March in Paris (UTC+1), 23:59 on 1 July (UTC+2)
+    assert days.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-17", "2026-07-01"]
+    assert not bad.any()

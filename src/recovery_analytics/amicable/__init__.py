@@ -48,6 +48,7 @@ from recovery_analytics.amicable._snapshots import (
     attach_attributes,
     label_snapshots,
     snapshot_dates,
+    static_attribute_warnings,
     training_snapshots,
 )
 from recovery_analytics.amicable._strategies import (
@@ -89,6 +90,7 @@ __all__ = [
     "score_portfolio",
     "snapshot_dates",
     "source_columns",
+    "static_attribute_warnings",
     "strategy_scores",
     "summary_text",
     "time_split",

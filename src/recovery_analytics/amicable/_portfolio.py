@@ -95,7 +95,10 @@ def train_model(
     from recovery_analytics.amicable._card import model_card, summary_text
     from recovery_analytics.amicable._evaluate import evaluate, time_split
     from recovery_analytics.amicable._model import AmicableModel
-    from recovery_analytics.amicable._snapshots import training_snapshots
+    from recovery_analytics.amicable._snapshots import (
+        static_attribute_warnings,
+        training_snapshots,
+    )
 
     extra = portfolio.extra_features or {}
     params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
@@ -126,6 +129,9 @@ def train_model(
         final_window=final.window_,
     )
     card["summary"] = summary_text(evaluation)
+    card["warnings"] = static_attribute_warnings(portfolio, snaps)
+    for text in card["warnings"]:
+        card["summary"] += f"\nwarning: {text}"
     for name, d in final.dropped_features_.items():
         card["summary"] += (
             f"\nleft out: {name} ({d['levels']} levels) makes the later slice worse "

@@ -45,9 +45,11 @@ from recovery_analytics.state import HISTORY_DAYS
 __all__ = [
     "LABEL_COLUMNS",
     "MIN_SNAPSHOT_DATES",
+    "as_local_days",
     "attach_attributes",
     "label_snapshots",
     "snapshot_dates",
+    "static_attribute_warnings",
     "training_snapshots",
 ]
 
@@ -97,6 +99,56 @@ def snapshot_dates(
     n = int((last - first).days // every_days)
     dates = [last - pd.Timedelta(days=every_days * k) for k in range(n, -1, -1)]
     return pd.DatetimeIndex(dates).astype("datetime64[ns]")
+
+
+def as_local_days(values: pd.Series) -> pd.Series:
+    """Dates as days in France: time-zone-aware values converted to Europe/Paris first.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2026-03-16T23:30:00Z", "2026-03-16T10:00:00Z"]))
+    >>> as_local_days(s).dt.strftime("%Y-%m-%d").tolist()
+    ['2026-03-17', '2026-03-16']
+    """
+    s = pd.to_datetime(values)
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+    return s.dt.normalize().astype("datetime64[ns]")
+
+
+def static_attribute_warnings(portfolio: Portfolio, snapshots: pd.DataFrame) -> list[str]:
+    """What the export date knows that past snapshots may not have known.
+
+    A debtor column is the state on the export date: a bureau score, an extra
+    feature column of the mapping, an insolvency status without its date. In a
+    snapshot taken months before the export it may reveal what happened since
+    (the score dropped because the debtor stopped paying). Returns one sentence
+    per risk (empty when there is none).
+    """
+    out = []
+    first = snapshots["as_of"].min() if len(snapshots) else None
+    span = (snapshots["as_of"].max() - first).days if first is not None else 0
+    extra = [c for k in ("numeric", "categorical") for c in portfolio.extra_features.get(k, [])]
+    if extra:
+        out.append(
+            f"the extra feature column(s) {', '.join(extra)} hold the values of the export date "
+            f"and are used in snapshots up to {span} days older: if they changed with the "
+            "debtor's payments (a score, a segment), they tell the model what happened later"
+        )
+    d = portfolio.debtors
+    if "insolvency_status" in d.columns:
+        status = d["insolvency_status"].astype("string").fillna("none")
+        no_date = status.ne("none")
+        if "insolvency_date" in d.columns:
+            no_date &= d["insolvency_date"].isna()
+        n = int(no_date.sum())
+        if n:
+            out.append(
+                f"{n} debtor(s) in insolvency proceedings have no insolvency_date (the BODACC "
+                "publication date): their status counts at every snapshot date, also before "
+                "it was published; give the date"
+            )
+    return out
 
 
 def _cum_at(keys: pd.DataFrame, ev: pd.DataFrame, when: str, value: str) -> np.ndarray:
@@ -157,11 +209,10 @@ def label_snapshots(
     1      False           50.0               0.250
     """
     out = states.copy()
-    out["as_of"] = out["as_of"].astype("datetime64[ns]")
+    out["as_of"] = out["as_of"].astype("datetime64[ns]").dt.normalize()
     out["label_end"] = out["as_of"] + pd.Timedelta(days=horizon_days)
-    ev = events[["claim_id", "date", "type", "amount"]].astype(
-        {"claim_id": "str", "date": "datetime64[ns]"}
-    )
+    ev = events[["claim_id", "date", "type", "amount"]].astype({"claim_id": "str"})
+    ev["date"] = as_local_days(ev["date"])  # events count by day, as in the features
     money = ev[ev["type"].isin(["payment", "credit_note"])]
     money = money.assign(
         amount=money["amount"].fillna(0.0).clip(lower=0.0),

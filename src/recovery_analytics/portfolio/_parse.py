@@ -184,8 +184,8 @@ def parse_date(s: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Serie
     (['2026-03-17', '2026-03-17', nan, nan], [False, False, True, False])
     """
     if s.dtype.kind == "M":
-        if getattr(s.dt, "tz", None) is not None:
-            s = s.dt.tz_localize(None)
+        if getattr(s.dt, "tz", None) is not None:  # the day in France, not in UTC
+            s = s.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
         years = s.dt.year
         bad = s.notna() & ~years.between(*_YEAR_RANGE)
         return s.where(~bad).dt.normalize().astype("datetime64[ns]"), bad
