@@ -162,7 +162,8 @@ def test_carried_over_claims_are_open_at_the_start(small):
     assert state.loc[old["claim_id"], "is_open"].all()
     paid = small.events[small.events["type"].isin(["payment", "credit_note"])]
     paid = paid.groupby("claim_id")["amount"].sum()
-    assert (paid.reindex(old["claim_id"]).fillna(0) <= old.set_index("claim_id")["amount"]).all()
+    paid = paid.reindex(old["claim_id"]).fillna(0)  # instalments add up to the cent
+    assert (paid <= old.set_index("claim_id")["amount"] + 0.005).all()
     # some of them are ancient, like the book at as_of
     assert ((START - old["due_date"]).dt.days > 365).mean() > 0.1
 
@@ -173,7 +174,7 @@ def test_recovery_base_rate_is_stationary():
     snapshot dates within 4 points), and so is the age of the overdue book."""
     from recovery_analytics.amicable import training_snapshots
 
-    snaps = training_snapshots(generate_demo(3000, seed=21), every_days=28)
+    snaps = training_snapshots(generate_demo(3000, seed=21), every_days=28, include_not_due=False)
     dates = np.sort(snaps["as_of"].unique())
     third = len(dates) // 3
     first = snaps[snaps["as_of"].isin(dates[:third])]

@@ -161,9 +161,14 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     worse = np.where(inv < deb.distress_end[d], worse, 0.0)
     q = deb.quality[d] - 2.0 * np.nan_to_num(worse, nan=0.0)
     nz = deb.noise[d]
-    typical = np.exp(np.log(7.0) - 0.6 * q + 0.06 * log_rel) * np.where(deb.chronic[d], 3.0, 1.0)
-    p_never = _sig(-4.6 - 1.1 * q + 0.15 * log_rel)
-    p_slow = _sig(-2.4 - 0.8 * q)
+    # the customer's habit: its own delay (changing once for some) and its own leaning
+    # to let invoices run, visible in its payment history
+    habit = deb.habit[d] * np.where(inv >= deb.drift_day[d], deb.drift[d], 1.0)
+    typical = (
+        np.exp(np.log(7.0) - 0.6 * q + 0.06 * log_rel) * np.where(deb.chronic[d], 3.0, 1.0) * habit
+    )
+    p_never = _sig(-4.6 - 1.1 * q + 0.15 * log_rel + 0.6 * deb.slow_bias[d])
+    p_slow = _sig(-2.4 - 0.8 * q + deb.slow_bias[d])
     phone_ok = deb.phone_status[d] == 0
     reach = _sig(np.where(b2b, -0.2, -0.6) + 0.3 * q + 0.5 * nz[:, 0]) * phone_ok
     resp = _sig(-0.9 + 0.5 * q + 0.6 * nz[:, 1])
@@ -172,7 +177,7 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     fn_sens = _sig(-1.0 + 0.4 * q + 0.5 * b2b + 0.7 * nz[:, 3])
 
     # -- natural payment time (days after due; may be before due, never before invoice)
-    t0 = np.floor(typical * np.exp(0.8 * rng.standard_normal(n)) - 6.0)
+    t0 = np.floor(typical * np.exp(0.45 * rng.standard_normal(n)) - 6.0)
     slow = rng.random(n) < p_slow  # a long tail: paid months later, without any push
     t0 = np.where(slow, np.floor(np.exp(rng.uniform(np.log(50), np.log(900), n))), t0)
     t0 = np.maximum(t0, -terms)
@@ -292,11 +297,11 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     # -- write-offs of small old claims, of claims of liquidated debtors; and the book is
     # closed: B2C claims at prescription (2 years), B2B files returned as irrecoverable
     # after `close_day`, so that no claim stays open forever
-    wo = np.where(
-        (net < policy.write_off_max_eur) & (rng.random(n) < 0.7),
-        _uint(rng, policy.write_off_day, policy.write_off_day + 180, n),
-        INF,
-    )
+    # small claims: each file is looked at when someone gets to it (a policy with
+    # randomness: the threshold and the age vary from file to file)
+    small = net < policy.write_off_max_eur * np.exp(0.5 * rng.standard_normal(n))
+    wo_age = np.clip(policy.write_off_day * np.exp(0.45 * rng.standard_normal(n)), 120, 900)
+    wo = np.where(small & (rng.random(n) < 0.7), np.floor(wo_age), INF)
     wo = np.minimum(wo, np.where(~b2b, _uint(rng, 700, 760, n), INF))
     wo = np.minimum(wo, np.where(b2b, _uint(rng, policy.close_day, policy.close_day + 180, n), INF))
     liq = deb.insolvency_code[d] == 3
