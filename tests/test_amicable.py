@@ -22,7 +22,14 @@ from recovery_analytics.demo import generate_demo
 from recovery_analytics.portfolio import InputError, Portfolio
 from recovery_analytics.state import portfolio_state
 
-FAST = {"n_estimators": 40, "learning_rate": 0.1, "num_threads": 1, "early_stopping_rounds": 10}
+# the mechanics of the full model (selection has its own tests)
+FAST = {
+    "n_estimators": 40,
+    "learning_rate": 0.1,
+    "num_threads": 1,
+    "early_stopping_rounds": 10,
+    "model_selection": "full",
+}
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +206,11 @@ def test_a_noise_category_with_many_levels_is_left_out(snaps):
     )
     noisy = snaps.assign(office=office.astype(str))
     model = AmicableModel(
-        n_estimators=60, num_threads=1, extra_categorical=("office",), check_categoricals=True
+        n_estimators=60,
+        num_threads=1,
+        extra_categorical=("office",),
+        check_categoricals=True,
+        model_selection="full",
     ).fit(noisy)
     assert "office" in model.dropped_features_
     d = model.dropped_features_["office"]
@@ -207,9 +218,48 @@ def test_a_noise_category_with_many_levels_is_left_out(snaps):
     assert "office" not in model.feature_names_ and "office" not in model.categories_
     assert model.predict_p(noisy).shape == (len(noisy),)  # scores without it
     kept = AmicableModel(
-        n_estimators=60, num_threads=1, extra_categorical=("office",), check_categoricals=False
+        n_estimators=60,
+        num_threads=1,
+        extra_categorical=("office",),
+        check_categoricals=False,
+        model_selection="full",
     ).fit(noisy)
     assert "office" in kept.feature_names_ and kept.dropped_features_ == {}
+
+
+def _small_ledger(seed: int) -> Portfolio:
+    """~100 customers, ~1,700 invoices, payments only: a small firm's ledger."""
+    pf = generate_demo(600, seed=seed)
+    top = pf.claims["debtor_id"].value_counts().index[:100]
+    claims = pf.claims[pf.claims["debtor_id"].isin(top)].reset_index(drop=True)
+    ev = pf.events[pf.events["claim_id"].isin(claims["claim_id"])]
+    return Portfolio(
+        debtors=pf.debtors[pf.debtors["debtor_id"].isin(top)].reset_index(drop=True),
+        claims=claims,
+        events=ev[ev["type"] == "payment"].reset_index(drop=True),
+    )
+
+
+def test_a_small_ledger_gets_the_model_its_data_support():
+    _, card = train_model(_small_ledger(2), num_threads=1)
+    sel = card["selection"]
+    assert set(sel["log_loss"]) == {"aging", "small", "full"}
+    assert sel["chosen"] in ("aging", "small")  # the full model overfits 100 customers
+    kept = sel["log_loss"][sel["chosen"]]
+    assert kept <= min(sel["log_loss"].values()) * (1 + 0.002 * 2)
+    # the chosen model ranks who pays at least as well as the customer's usual delay
+    strat = {s["strategy"]: s for s in card["strategies"]}
+    auc = card["metrics"]["by_segment"]["overdue"]["roc_auc"]
+    assert auc >= strat["usual_delay_vs_age"]["roc_auc"]
+    assert len(card["features"]) == sel["features"] < 20
+
+
+def test_model_selection_can_be_switched_off(snaps):
+    full = AmicableModel(**FAST).fit(snaps)
+    assert full.selection_ == {"chosen": "full"}
+    auto = AmicableModel(**{**FAST, "model_selection": "auto"}).fit(snaps)
+    assert auto.selection_["chosen"] in ("aging", "small", "full")
+    assert set(auto.selection_["log_loss"]) == {"aging", "small", "full"}
 
 
 # -- unseen categories, missing features --------------------------------------------

@@ -29,6 +29,7 @@ def fitted():
         num_threads=1,
         extra_numeric=("bureau_score",),
         extra_categorical=("segment",),
+        model_selection="full",  # every kind of feature on file
     ).fit(snaps)
     model.horizon_days_ = 90
     return model, snaps

@@ -93,6 +93,7 @@ def model_card(
         "reliability": evaluation["reliability"].to_dict(orient="records"),
         "features": features,
         "dropped_features": getattr(model, "dropped_features_", {}),
+        "selection": getattr(model, "selection_", {"chosen": "full"}),
         "params": model.get_params(),
         "versions": _versions(),
     }
@@ -225,6 +226,16 @@ def card_markdown(card: dict) -> str:
     if card.get("calibration"):
         lines += ["", "## Calibration", ""]
         lines += [f"- {k}: {v}" for k, v in card["calibration"].items()]
+    sel = card.get("selection") or {}
+    if sel.get("log_loss"):
+        losses = ", ".join(f"{k} {v:.4f}" for k, v in sel["log_loss"].items())
+        lines += [
+            "",
+            "## Model selection",
+            "",
+            f"Kept: **{sel['chosen']}** ({sel.get('features', '?')} features). Log loss of "
+            f"the later slice: {losses}. Rule: {sel.get('rule', '')}.",
+        ]
     if card.get("dropped_features"):
         lines += ["", "## Features left out by the held-out check", ""]
         lines += [

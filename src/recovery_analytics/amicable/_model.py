@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
 from recovery_analytics.amicable._catalog import available_features, feature_frame, source_columns
 from recovery_analytics.amicable._feature_table import FEATURES
+from recovery_analytics.amicable._selection import restrict, select_candidate
 from recovery_analytics.portfolio import InputError
 from recovery_analytics.state import HISTORY_DAYS
 
@@ -82,6 +83,10 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         (``dropped_features_``): with dozens of levels, LightGBM's categorical
         splits find noise (the demo's département took 7 % of the gain and
         cost 0.02 of AUC).
+    model_selection : {"auto", "full"}, default "auto"
+        ``"auto"`` keeps the full model only where it beats a regularised small
+        model and an aging curve on the later slice (see ``_selection``);
+        ``"full"`` always keeps the full model.
     extra_numeric, extra_categorical : tuple of str
         Extra state columns used as features (``portfolio.extra_features``).
     num_threads : int or None, default None
@@ -96,6 +101,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     numeric_features_, categorical_features_ : list of str
     categories_ : dict
         Training categories of each categorical feature.
+    selection_ : dict
+        The candidate kept (``chosen``: ``full``, ``small`` or ``aging``) and
+        the log loss of each on the later slice.
     dropped_features_ : dict
         Features left out by the held-out check, with the later slice's log
         loss with and without them.
@@ -125,6 +133,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.2,
         calibration: str = "auto",
         check_categoricals: bool = True,
+        model_selection: str = "auto",
         extra_numeric: tuple[str, ...] = (),
         extra_categorical: tuple[str, ...] = (),
         recency_halflife_days: float | None = 180.0,
@@ -139,6 +148,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.calibration = calibration
         self.check_categoricals = check_categoricals
+        self.model_selection = model_selection
         self.extra_numeric = extra_numeric
         self.extra_categorical = extra_categorical
         self.recency_halflife_days = recency_halflife_days
@@ -164,7 +174,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             params["num_threads"] = self.num_threads
         return params
 
-    def _train(self, objective, x_tr, y_tr, x_va, y_va, weight=None, names=None) -> lgb.Booster:
+    def _train(
+        self, objective, x_tr, y_tr, x_va, y_va, weight=None, names=None, extra=None
+    ) -> lgb.Booster:
         names = self.feature_names_ if names is None else names
         cat_idx = [i for i, n in enumerate(names) if n in self.categorical_features_]
         train = lgb.Dataset(
@@ -178,7 +190,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         valid = lgb.Dataset(x_va, y_va, reference=train)
         callbacks = [lgb.early_stopping(self.early_stopping_rounds, verbose=False)]
         return lgb.train(
-            self._params(len(y_tr), objective),
+            {**self._params(len(y_tr), objective), **(extra or {})},
             train,
             num_boost_round=self.n_estimators,
             valid_sets=[valid],
@@ -253,8 +265,17 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.dropped_features_ = {}
         if self.check_categoricals:
             x = self._drop_check(x, y_cls, tr, va, weight)
-        self.classifier_ = self._train("binary", x[tr], y_cls[tr], x[va], y_cls[va], weight)
-        self.regressor_ = self._train("cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight)
+        self.selection_, extra = {"chosen": "full"}, {}
+        if self.model_selection == "auto":
+            kind, keep, extra, self.selection_ = select_candidate(self, x, y_cls, tr, va, weight)
+            if kind != "full":
+                x = restrict(self, x, keep)
+        self.classifier_ = self._train(
+            "binary", x[tr], y_cls[tr], x[va], y_cls[va], weight, extra=extra
+        )
+        self.regressor_ = self._train(
+            "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra
+        )
         raw_val = self.classifier_.predict(x[is_val])
         order = snaps["as_of"].to_numpy()[is_val].astype("int64")
         not_due = snaps["days_past_due"].to_numpy()[is_val] <= 0

@@ -132,6 +132,10 @@ def train_model(
     card["warnings"] = static_attribute_warnings(portfolio, snaps)
     for text in card["warnings"]:
         card["summary"] += f"\nwarning: {text}"
+    sel = final.selection_
+    if sel.get("log_loss"):
+        losses = ", ".join(f"{k} {v:.4f}" for k, v in sel["log_loss"].items())
+        card["summary"] += f"\nmodel kept: {sel['chosen']} (log loss of the later slice: {losses})"
     for name, d in final.dropped_features_.items():
         card["summary"] += (
             f"\nleft out: {name} ({d['levels']} levels) makes the later slice worse "
