@@ -31,6 +31,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # reading, validating, writing
     "read_portfolio": "portfolio",
+    "read_fec": "portfolio",
     "load_mapping": "portfolio",
     "Mapping": "portfolio",
     "write_portfolio": "portfolio",

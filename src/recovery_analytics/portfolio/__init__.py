@@ -1,7 +1,7 @@
 """Portfolio: read a source, check it row by row, write it back.
 
 Takes a source — a folder of CSV/Parquet files, an ``.xlsx`` workbook or a
-SQLAlchemy URL — and an optional TOML mapping for a foreign export; gives a
+SQLAlchemy URL, or the FEC (accounting export) of one or several fiscal years — and an optional TOML mapping for a foreign export; gives a
 validated :class:`Portfolio` (``debtors``, ``claims``, ``events`` with
 canonical columns and types) and its ``quarantine`` (every rejected row with
 its file, line, column, value and reason). Structural problems raise
@@ -14,6 +14,7 @@ in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``.
 
 from __future__ import annotations
 
+from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._io import (
     read_portfolio,
     summarize,
@@ -56,6 +57,7 @@ __all__ = [
     "check_columns",
     "empty_table",
     "load_mapping",
+    "read_fec",
     "read_portfolio",
     "summarize",
     "validate_portfolio",

@@ -43,6 +43,7 @@ class Mapping:
     constants: dict[str, dict[str, object]] = field(default_factory=dict)
     currency_rates: dict[str, float] = field(default_factory=dict)
     features: dict[str, list[str]] = field(default_factory=dict)
+    fec: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "mapping") -> Mapping:
@@ -51,7 +52,7 @@ class Mapping:
         def fail(msg: str) -> InputError:
             return InputError(f"{origin}: {msg}")
 
-        allowed = {"files", "read", "currency_rates", "features", *TABLES}
+        allowed = {"files", "read", "currency_rates", "features", "fec", *TABLES}
         for key in data:
             if key not in allowed:
                 raise fail(
@@ -115,7 +116,13 @@ class Mapping:
             if kind not in ("numeric", "categorical") or not isinstance(names, list):
                 raise fail(f"[features] {kind!r}: expected numeric = [...] or categorical = [...]")
             features[kind] = [str(n) for n in names]
+        fec = dict(data.get("fec", {}))
+        if fec:
+            from recovery_analytics.portfolio._fec_config import FecConfig
+
+            FecConfig.from_dict(fec, origin)  # checked now: a bad key stops before reading
         return cls(
+            fec=fec,
             files=files,
             encoding=read.get("encoding"),
             sep=sep,
