@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "generate_demo": "demo",
     "debtors_for_claims": "demo",
     "DunningPolicy": "demo",
+    "write_fec": "demo",
     # state at as_of, aged balance, analytics
     "portfolio_state": "state",
     "portfolio_states": "state",

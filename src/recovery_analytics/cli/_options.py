@@ -48,7 +48,18 @@ _portfolio_option = click.option(
     "source",
     required=True,
     help="Portfolio source: a folder of CSV/Parquet files, an .xlsx workbook, "
-    "or a SQLAlchemy URL (e.g. sqlite:///portfolio.db).",
+    "a SQLAlchemy URL (e.g. sqlite:///portfolio.db), or a FEC file / a folder of FEC files.",
+)
+
+
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "fec", "tables"]),
+    default="auto",
+    show_default=True,
+    help="How to read --portfolio: auto recognises a FEC (the accounting export) by its "
+    "header line; fec forces it; tables reads debtors/claims/events.",
 )
 
 
@@ -60,11 +71,21 @@ _mapping_option = click.option(
 )
 
 
-def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None):
+def _load(
+    source: str,
+    mapping: Path | None,
+    quarantine_dir: Path | None = None,
+    *,
+    as_of: Any = None,
+    fmt: str = "auto",
+):
     """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
     from recovery_analytics.portfolio import read_portfolio, write_quarantine
 
-    portfolio = read_portfolio(source, mapping)
+    portfolio = read_portfolio(source, mapping, as_of=as_of, format=fmt)
+    for note in portfolio.notes:
+        if note.startswith("FEC"):
+            click.echo(note, err=True)
     n_bad = len(portfolio.quarantine)
     if quarantine_dir is not None:
         path = write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")

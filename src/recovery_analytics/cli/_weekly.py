@@ -13,6 +13,7 @@ from recovery_analytics.cli._options import (
     _collectors_option,
     _costs_option,
     _date,
+    _format_option,
     _handle_errors,
     _lang_option,
     _load,
@@ -30,6 +31,7 @@ __all__ = [
 @click.command("call-queue")
 @_portfolio_option
 @_mapping_option
+@_format_option
 @_model_option(required=True)
 @_as_of_option
 @_collectors_option
@@ -66,6 +68,7 @@ __all__ = [
 def call_queue(
     source,
     mapping,
+    fmt,
     model_dir,
     as_of,
     collectors,
@@ -92,7 +95,7 @@ def call_queue(
         from recovery_analytics.portfolio import InputError
 
         raise InputError(f"--out {out}: use a .xlsx or .csv file name")
-    portfolio = _load(source, mapping, out.parent)
+    portfolio = _load(source, mapping, out.parent, as_of=as_of, fmt=fmt)
     model = load_model(model_dir)
     schedule = None
     if costs is not None:

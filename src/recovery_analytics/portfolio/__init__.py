@@ -1,15 +1,18 @@
 """Portfolio: read a source, check it row by row, write it back.
 
-Takes a source — a folder of CSV/Parquet files, an ``.xlsx`` workbook or a
-SQLAlchemy URL, or the FEC (accounting export) of one or several fiscal years — and an optional TOML mapping for a foreign export; gives a
-validated :class:`Portfolio` (``debtors``, ``claims``, ``events`` with
-canonical columns and types) and its ``quarantine`` (every rejected row with
-its file, line, column, value and reason). Structural problems raise
-:class:`InputError`. French parsing (decimal comma, ``dd/mm/yyyy``,
+Takes a source — a folder of CSV/Parquet files, an ``.xlsx`` workbook, a
+SQLAlchemy URL, or the FEC (accounting export) of one or several fiscal years —
+and an optional TOML mapping for a foreign export; gives a validated
+:class:`Portfolio` (``debtors``, ``claims``, ``events`` with canonical columns
+and types) and its ``quarantine`` (every rejected row with its file, line,
+column, value and reason). Structural problems raise :class:`InputError`.
+French parsing (decimal comma, ``dd/mm/yyyy``,
 Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
-in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``.
+in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``;
+the FEC in ``_fec`` (with ``_fec_read``, ``_fec_ledger``, ``_fec_alloc``,
+``_fec_config``, ``_fec_tables``).
 """
 
 from __future__ import annotations

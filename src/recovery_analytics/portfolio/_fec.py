@@ -22,8 +22,8 @@ from recovery_analytics.portfolio._fec_config import FecConfig
 from recovery_analytics.portfolio._fec_ledger import (
     _CLAIM_KINDS,
     _CREDIT_KINDS,
-    classify,
     claim_ids,
+    classify,
     match_openings,
 )
 from recovery_analytics.portfolio._fec_read import LINE_BASE, fec_files, read_fec_lines
@@ -93,10 +93,8 @@ def _allocate_all(df, claims, credits, alias, as_of):
         np.subtract.at(c_rem, ci, cents)
         np.subtract.at(p_rem, pi, cents)
         out.append((ci, pi, cents))
-    ci, pi, cents = allocate(
-        claims["debtor_id"].to_numpy(), c_order, c_rem,
-        credits["debtor_id"].to_numpy(), p_order, p_rem,
-    )  # fmt: skip
+    debtor_c, debtor_p = claims["debtor_id"].to_numpy(), credits["debtor_id"].to_numpy()
+    ci, pi, cents = allocate(debtor_c, c_order, c_rem, debtor_p, p_order, p_rem)
     np.subtract.at(p_rem, pi, cents)
     np.subtract.at(c_rem, ci, cents)
     out.append((ci, pi, cents))
@@ -226,6 +224,4 @@ def read_fec(
             f"{partly} FEC credit line(s) exceed the invoices they could settle: "
             f"{left:,.2f} EUR left unallocated (advances or overpayments)"
         )
-    return assemble(
-        df, claims, events, unallocated, customers, config, read, source, notes, when
-    )
+    return assemble(df, claims, events, unallocated, customers, mapping, read, source, notes, when)

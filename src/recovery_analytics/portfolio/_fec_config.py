@@ -58,7 +58,7 @@ class FecConfig:
             default = known[key].default
             if isinstance(default, tuple):
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise InputError(f'{origin}: [fec] {key} must be a list of strings, e.g. ["411"]')
+                    raise InputError(f'{origin}: [fec] {key} must be a list of strings: ["411"]')
                 value = tuple(v.strip().upper() for v in value)
             elif key == "payment_terms_days":
                 if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:

@@ -7,6 +7,8 @@ every line a ``category`` (see :data:`CATEGORIES`), the claims and the credits.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -36,8 +38,10 @@ _CREDIT_KINDS = ("payment", "credit_note", "write_off", "opening_credit")
 
 
 def _starts(s: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
-    return s.fillna("").str.startswith(prefixes).to_numpy(dtype=bool) if prefixes else (
-        np.zeros(len(s), bool)
+    return (
+        s.fillna("").str.startswith(prefixes).to_numpy(dtype=bool)
+        if prefixes
+        else (np.zeros(len(s), bool))
     )
 
 
@@ -50,7 +54,7 @@ def _order_files(lines: pd.DataFrame, opening: np.ndarray, files: list[str]) -> 
     first = first.fillna(lines.groupby("file")["date"].min().reindex(range(n)))
     last = last.fillna(first)
     order = np.argsort(first.to_numpy(), kind="stable")
-    for a, b in zip(order[:-1], order[1:], strict=True):
+    for a, b in itertools.pairwise(order):
         if last.iloc[a] >= first.iloc[b]:
             raise InputError(
                 f"FEC files {files[a]} and {files[b]} overlap ({first.iloc[b]:%d/%m/%Y} to "
@@ -95,8 +99,10 @@ def classify(lines: pd.DataFrame, config: FecConfig, files: list[str]) -> pd.Dat
     debit, credit = cents > 0, cents < 0
     # a customer's debit and credit in the same entry that cancel out: a reclassification
     pair = pd.DataFrame({"e": entry, "d": df["debtor_id"], "c": cents, "p": debit, "n": credit})
-    per = pair.loc[customer].groupby(["e", "d"])[["c", "p", "n"]].agg(
-        {"c": "sum", "p": "any", "n": "any"}
+    per = (
+        pair.loc[customer]
+        .groupby(["e", "d"])[["c", "p", "n"]]
+        .agg({"c": "sum", "p": "any", "n": "any"})
     )
     moved = per.index[(per["c"] == 0) & per["p"] & per["n"]]
     transfer = customer & pd.MultiIndex.from_arrays([entry, df["debtor_id"]]).isin(moved)

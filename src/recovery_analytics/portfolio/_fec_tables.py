@@ -18,7 +18,7 @@ from recovery_analytics.portfolio._fec_config import FecConfig
 from recovery_analytics.portfolio._fec_read import LINE_BASE
 from recovery_analytics.portfolio._mapping import Mapping
 from recovery_analytics.portfolio._rows import _coerce
-from recovery_analytics.portfolio._schema import DEBTOR_COLUMNS, InputError, Portfolio
+from recovery_analytics.portfolio._schema import DEBTOR_COLUMNS, InputError
 from recovery_analytics.portfolio._sources import _csv_table
 from recovery_analytics.portfolio._validate import _finalize
 
@@ -27,6 +27,7 @@ __all__: list[str] = []
 #: Days of history the amicable model needs at its defaults (90-day horizon, four
 #: snapshot dates 14 days apart); two years or more are better.
 _TRAIN_DAYS = 90 + 3 * 14
+_ZERO = "customer line with neither debit nor credit (0,00): nothing to collect or settle"
 
 
 def customer_file(config: FecConfig, first: Path, mapping: Mapping) -> pd.DataFrame | None:
@@ -48,8 +49,11 @@ def customer_file(config: FecConfig, first: Path, mapping: Mapping) -> pd.DataFr
         df = pd.concat(list(table.chunks), ignore_index=True).drop(columns="_line")
     explicit = mapping.columns.get("debtors", {})
     canon = {c: c for c in DEBTOR_COLUMNS} | {"payment_terms_days": "payment_terms_days"}
-    df = df.rename(columns=lambda c: explicit.get(_parse.norm_name(c)) or canon.get(
-        _parse.norm_name(c), str(c).strip()))  # fmt: skip
+    df = df.rename(
+        columns=lambda c: (
+            explicit.get(_parse.norm_name(c)) or canon.get(_parse.norm_name(c), str(c).strip())
+        )
+    )
     if "debtor_id" not in df:
         raise InputError(
             f"customer file {path.name}: no debtor_id column (the customer's account, "
@@ -110,9 +114,18 @@ def _accounting(df: pd.DataFrame, read, as_of) -> list[str]:
     return notes
 
 
-def assemble(df, claims, events, unallocated, customers, config, read, source, notes, as_of):
+def assemble(df, claims, events, unallocated, customers, mapping, read, source, notes, as_of):
     """Validate the three frames like any source; decode FEC files and lines."""
+    config = FecConfig.from_dict(mapping.fec)
     debtors = _debtors(df, customers, config)
+    numeric = tuple(mapping.features.get("numeric", ()))
+    for names in mapping.features.values():
+        for name in names:
+            if name not in debtors.columns:
+                raise InputError(
+                    f"feature column {name!r} declared under [features] is not a column of "
+                    "the customer file ([fec] customers)"
+                )
     claims_raw = pd.DataFrame(
         {
             "claim_id": claims["claim_id"].to_numpy(),
@@ -129,8 +142,7 @@ def assemble(df, claims, events, unallocated, customers, config, read, source, n
         claims_raw[col] = claims_raw[col].astype("datetime64[ns]")
     zero = df.loc[df["category"] == "quarantined"].drop(unallocated.index)
     bad_claims = [
-        _flagged(zero, "claims", pd.Series("customer line with neither debit nor credit (0,00)",
-                 index=zero.index), "Debit", "0"),  # fmt: skip
+        _flagged(zero, "claims", pd.Series(_ZERO, index=zero.index), "Debit", "0"),
         _flagged(
             pd.DataFrame({"piece": None, "_line": [line for line, _ in read.skipped]}),
             "claims",
@@ -149,13 +161,20 @@ def assemble(df, claims, events, unallocated, customers, config, read, source, n
     )
     bad_events = _flagged(unallocated, "events", why, "Credit", unallocated["cents"] / 100)
     frames = {
-        "debtors": _coerce("debtors", debtors),
+        "debtors": _coerce("debtors", debtors, numeric_features=numeric),
         "claims": pd.concat([_coerce("claims", claims_raw), *bad_claims], ignore_index=True),
         "events": pd.concat([_coerce("events", events), bad_events], ignore_index=True),
     }
     frames["claims"] = frames["claims"].sort_values("_line", kind="stable")
     label = ", ".join(read.files)
-    p = _finalize(frames, dict.fromkeys(frames, label), source=str(source), notes=notes)
+    features = {k: list(v) for k, v in mapping.features.items()}
+    p = _finalize(
+        frames,
+        dict.fromkeys(frames, label),
+        source=str(source),
+        notes=notes,
+        extra_features=features,
+    )
     q = p.quarantine
     file_of = q["line"].astype("int64") // LINE_BASE
     q["source"] = np.asarray(read.files, dtype=object)[file_of.to_numpy()]
