@@ -159,7 +159,8 @@ def assemble(df, claims, events, unallocated, customers, mapping, read, source, 
         + " settles no invoice of the FEC (an advance, an overpayment, or invoices older than"
         " the first FEC given): left out of the balances"
     )
-    bad_events = _flagged(unallocated, "events", why, "Credit", unallocated["cents"] / 100)
+    written = (unallocated["cents"] / 100).map("{:.2f}".format).astype("str").str.replace(".", ",")
+    bad_events = _flagged(unallocated, "events", why, "Credit", written)
     frames = {
         "debtors": _coerce("debtors", debtors, numeric_features=numeric),
         "claims": pd.concat([_coerce("claims", claims_raw), *bad_claims], ignore_index=True),
@@ -180,6 +181,9 @@ def assemble(df, claims, events, unallocated, customers, mapping, read, source, 
     q["source"] = np.asarray(read.files, dtype=object)[file_of.to_numpy()]
     q["source"] = q["source"].astype("str")
     q["line"] = (q["line"] % LINE_BASE).astype("Int64")
+    for table in ("claims", "events"):
+        frame = getattr(p, table)
+        frame["fec_line"] = frame["fec_line"].astype("int64")
     p.notes.extend(_accounting(df, read, as_of))
     lines = df[["fec_file", "_line", "journal", "num", "account", "debtor_id", "category"]]
     lines = lines.assign(_line=lines["_line"] % LINE_BASE).rename(

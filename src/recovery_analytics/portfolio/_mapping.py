@@ -90,7 +90,7 @@ class Mapping:
                     raise fail(f"unknown key [{table}.{key}] (expected columns, values, constants)")
             renames = {}
             for src, dst in section.get("columns", {}).items():
-                if dst not in canon:
+                if dst not in canon and (table, dst) != ("debtors", "payment_terms_days"):
                     raise fail(
                         f"[{table}.columns] {src!r} = {dst!r}: {dst!r} is not a {table} column "
                         f"(expected one of {', '.join(canon)})"
