@@ -435,3 +435,14 @@ def test_the_whole_weekly_job_runs_from_a_fec(tmp_path):
     scores = pd.read_parquet(result.folder / "judicial" / "scores.parquet")
     open_now = portfolio_state(read_portfolio(folder, as_of="2026-06-30"), "2026-06-30")
     assert len(scores) == int(open_now["is_open"].sum()) > 0
+
+
+def test_the_documented_fec_mapping_is_valid(tmp_path):
+    doc = (Path(__file__).parents[1] / "docs" / "input-format.md").read_text("utf-8")
+    (block,) = re.findall(r"```toml fec-mapping.toml\n(.*?)```", doc, flags=re.S)
+    (tmp_path / "m.toml").write_text(block, encoding="utf-8")
+    from recovery_analytics.portfolio import load_mapping
+
+    mapping = load_mapping(tmp_path / "m.toml")
+    assert mapping.fec["payment_terms_days"] == 45
+    assert mapping.columns["debtors"]["delai"] == "payment_terms_days"
