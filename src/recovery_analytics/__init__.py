@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "Mapping": "portfolio",
     "write_portfolio": "portfolio",
     "write_quarantine": "portfolio",
+    "write_sql_table": "portfolio",
     "summarize": "portfolio",
     "Portfolio": "portfolio",
     "InputError": "portfolio",

@@ -18,6 +18,7 @@ from recovery_analytics.cli._options import (
     _load,
     _mapping_option,
     _model_option,
+    _out_dir,
     _out_option,
     _portfolio_option,
     _threads_option,
@@ -228,7 +229,7 @@ def train(
 def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out, fmt):
     from recovery_analytics.judicial import score_claims
 
-    portfolio = _load(source, mapping, out.parent, as_of=as_of, fmt=fmt)
+    portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
     model = None
     if model_dir is not None:
         from recovery_analytics.amicable import load_model
@@ -283,7 +284,7 @@ def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang) -> 
     legal flags and the top three reasons.
     """
     table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out, fmt)
-    _write_table(table, out)
+    _write_table(table, out, as_of)
     click.echo(f"{len(table):,d} open claims scored -> {out}")
 
 
@@ -307,7 +308,7 @@ def judicial(source, mapping, fmt, model_dir, as_of, costs, out) -> None:
     is the documented prior by age (docs/judicial.md).
     """
     table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out, fmt)
-    _write_table(table, out)
+    _write_table(table, out, as_of)
     counts = table["recommended_route"].value_counts()
     click.echo(f"{len(table):,d} open claims assessed -> {out}")
     click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -96,8 +96,24 @@ def _load(
     return portfolio
 
 
-def _write_table(table: Any, out: Path) -> None:
-    """Write a result table as Parquet (.parquet), CSV (.csv) or Excel (.xlsx)."""
+def _out_path(value: str) -> Path | str:
+    """``--out``: a file name (a Path) or a SQL table (the URL#table string, kept as is)."""
+    return value if "://" in value else Path(value)
+
+
+def _out_dir(out: Path | str) -> Path | None:
+    """Where the quarantine goes beside an output file (None for a SQL table)."""
+    return None if isinstance(out, str) else out.parent
+
+
+def _write_table(table: Any, out: Path | str, as_of: Any = None) -> None:
+    """Write a result table as Parquet (.parquet), CSV (.csv), Excel (.xlsx) or a SQL table."""
+    if isinstance(out, str):
+        from recovery_analytics.portfolio import write_sql_table
+
+        written = write_sql_table(table, out, as_of=as_of)
+        click.echo(f"table {written} written", err=True)
+        return
     out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
     if suffix == ".parquet":
@@ -169,8 +185,10 @@ _as_of_option = click.option(
 _out_option = click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output .parquet, .csv or .xlsx.",
+    callback=lambda ctx, param, value: _out_path(value),
+    help="Output .parquet, .csv or .xlsx, or a SQL table: a SQLAlchemy URL with the table "
+    "after '#' (postgresql+psycopg://user@host/db#schema.scores): the rows of the same "
+    "as_of are replaced, other dates kept (#scores?replace drops the table, ?append adds).",
 )
 
 

@@ -10,7 +10,8 @@ French parsing (decimal comma, ``dd/mm/yyyy``,
 Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
-in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``;
+in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``
+(result tables to SQL in ``_sql_write``);
 the FEC in ``_fec`` (with ``_fec_read``, ``_fec_ledger``, ``_fec_alloc``,
 ``_fec_config``, ``_fec_tables``).
 """
@@ -41,6 +42,7 @@ from recovery_analytics.portfolio._schema import (
     check_columns,
     empty_table,
 )
+from recovery_analytics.portfolio._sql_write import is_sql_target, write_sql_table
 from recovery_analytics.portfolio._validate import validate_portfolio
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "Portfolio",
     "check_columns",
     "empty_table",
+    "is_sql_target",
     "load_mapping",
     "read_fec",
     "read_portfolio",
@@ -66,4 +69,5 @@ __all__ = [
     "validate_portfolio",
     "write_portfolio",
     "write_quarantine",
+    "write_sql_table",
 ]

@@ -38,6 +38,7 @@ class Mapping:
     sep: str | None = None
     decimal: str | None = None
     dayfirst: bool = True
+    schema: str | None = None
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     values: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
     constants: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -64,9 +65,10 @@ class Mapping:
                 raise fail(f'[files] {key!r}: expected debtors/claims/events = "file name"')
         read = dict(data.get("read", {}))
         for key in read:
-            if key not in ("encoding", "sep", "decimal", "dayfirst"):
+            if key not in ("encoding", "sep", "decimal", "dayfirst", "schema"):
                 raise fail(
-                    f"unknown key [read] {key!r} (expected encoding, sep, decimal, dayfirst)"
+                    f"unknown key [read] {key!r} (expected encoding, sep, decimal, dayfirst, "
+                    "schema)"
                 )
         if "encoding" in read:
             try:
@@ -128,6 +130,7 @@ class Mapping:
             sep=sep,
             decimal=read.get("decimal"),
             dayfirst=bool(read.get("dayfirst", True)),
+            schema=read.get("schema"),
             columns=columns,
             values=values,
             constants=constants,
