@@ -94,9 +94,8 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     results = {"machine": machine(), "loaded": loaded, "chunksize": args.chunksize, **steps}
     save_results("postgres", results)
-    print(
-        f"{loaded['claims']:,d} claims, {loaded['events']:,d} events (COPY {loaded['copy_s']:.1f} s)"
-    )
+    counts = f"{loaded['claims']:,d} claims, {loaded['events']:,d} events"
+    print(f"{counts} (COPY {loaded['copy_s']:.1f} s)")
     print("| source | read + validate (s) | peak RSS (MB) |")
     print("|---|---:|---:|")
     for name, r in steps.items():
