@@ -446,3 +446,19 @@ def test_the_documented_fec_mapping_is_valid(tmp_path):
     mapping = load_mapping(tmp_path / "m.toml")
     assert mapping.fec["payment_terms_days"] == 45
     assert mapping.columns["debtors"]["delai"] == "payment_terms_days"
+
+
+def test_a_zero_line_and_a_malformed_line_go_to_the_quarantine_with_their_line(tmp_path):
+    rows = [
+        _line("VT", "1", "20250105", "411000", "C9", "F1", "100,00", "0,00"),
+        _line("VT", "1", "20250105", "706000", "", "F1", "0,00", "100,00"),
+        _line("VT", "2", "20250106", "411000", "C9", "F2", "0,00", "0,00"),
+        "VT\tVT\t3\t20250107\t411000",  # cut short: 5 fields instead of 18
+    ]
+    path = _variant(tmp_path, "\n".join([_HEAD, *rows]) + "\n")
+    p = read_fec(path)
+    q = p.quarantine.sort_values("line")
+    assert q[["line", "check"]].values.tolist() == [[4, "fec_zero_line"], [5, "malformed_line"]]
+    assert "fewer fields" in q["reason"].iloc[1] and "neither debit nor credit" in q["reason"].iloc[0]
+    assert p.notes[0].startswith("FEC: 4 lines") and "1 unreadable" in p.notes[0]
+    assert p.claims["claim_id"].tolist() == ["F1"]

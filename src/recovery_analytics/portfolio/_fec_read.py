@@ -13,6 +13,7 @@ dates and amounts, unbalanced entries), each a single
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,14 +142,38 @@ def _read_one(path: Path, index: int, mapping: Mapping) -> tuple[pd.DataFrame, l
     keep = {names[_key(c)]: c for c in (*wanted, *_OPTIONAL) if _key(c) in names}
     parts = [chunk[[*keep, "_line"]].rename(columns=keep) for chunk in table.chunks]
     df = pd.concat(parts, ignore_index=True)
-    df["_line"] = table.relines(df["_line"].to_numpy(dtype=np.int64)) + index * LINE_BASE
+    df["_line"] = table.relines(df["_line"].to_numpy(dtype=np.int64))
+    # the CSV reader pads a line cut short with empty values: find them by their separators
+    short = _short_lines(path, encoding, sep, len(table.columns))
+    bad = df["_line"].isin(short).to_numpy()
+    n = len(table.columns)
     skipped = [(index * LINE_BASE + line, why) for line, why in table.skipped]
+    skipped += [
+        (
+            index * LINE_BASE + int(line),
+            f"line has fewer fields than the {n} of the header: it could not be read",
+        )
+        for line in df.loc[bad, "_line"]
+    ]
+    df = df.loc[~bad].reset_index(drop=True)
+    df["_line"] += index * LINE_BASE
     if montant_sens:
         sens = df.pop("Sens").astype("str").str.strip().str.upper().str[:1]
         amount = df.pop("Montant")
         df["Debit"] = amount.where(sens == "D", "0")
         df["Credit"] = amount.where(sens == "C", "0")
     return df, skipped, encoding
+
+
+def _short_lines(path: Path, encoding: str, sep: str, n_fields: int) -> list[int]:
+    """Line numbers (header = 1) of non-blank lines with fewer separators than the header."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, newline="") as fh:
+        return [
+            i
+            for i, line in enumerate(fh.read().split("\n"), start=1)
+            if line.strip() and line.count(sep) < n_fields - 1
+        ]
 
 
 def _fail_lines(name: str, df: pd.DataFrame, bad: pd.Series, col: str, expected: str) -> None:
@@ -203,7 +228,7 @@ def _typed(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return out
 
 
-def _check_balanced(name: str, lines: pd.DataFrame) -> None:
+def _check_balanced(name: str, lines: pd.DataFrame, skipped: list[tuple[int, str]]) -> None:
     """Each entry (JournalCode, EcritureNum) must balance: debits = credits."""
     keys = [lines["journal"].fillna(""), lines["num"].fillna("")]
     total = lines.groupby(keys, sort=False)["cents"].sum()
@@ -214,6 +239,12 @@ def _check_balanced(name: str, lines: pd.DataFrame) -> None:
             f"{name}: {len(bad)} entr{'y is' if len(bad) == 1 else 'ies are'} not balanced "
             f"(debits differ from credits), e.g. journal/EcritureNum {shown}; "
             "a FEC must balance entry by entry (art. A47 A-1 LPF)"
+            + (
+                f"; {len(skipped)} line(s) could not be read, e.g. line "
+                f"{skipped[0][0] % LINE_BASE}: {skipped[0][1]}"
+                if skipped
+                else ""
+            )
         )
 
 
@@ -228,7 +259,7 @@ def read_fec_lines(paths: list[Path], mapping: Mapping) -> FecLines:
         if raw.empty:
             raise InputError(f"{path.name} has a FEC header but no lines")
         typed = _typed(raw, names)
-        _check_balanced(names[i], typed)
+        _check_balanced(names[i], typed, skips)
         frames.append(typed)
         skipped += skips
         if encoding == "cp1252":

@@ -82,7 +82,9 @@ def _debtors(df: pd.DataFrame, customers, config: FecConfig) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _flagged(rows: pd.DataFrame, table: str, reason: pd.Series, column: str, value) -> pd.DataFrame:
+def _flagged(
+    rows: pd.DataFrame, table: str, reason: pd.Series, column: str, value, check: str
+) -> pd.DataFrame:
     """Rows already rejected (FEC-level reasons), shaped like ``_coerce``'s output."""
     key = "debtor_id" if table == "debtors" else "claim_id"
     return pd.DataFrame(
@@ -92,7 +94,7 @@ def _flagged(rows: pd.DataFrame, table: str, reason: pd.Series, column: str, val
             "_qcol": column,
             "_qval": np.asarray(value, dtype=object),
             "_qreason": reason.to_numpy(dtype=object),
-            "_qcheck": "fec_" + table,
+            "_qcheck": check,
         }
     )
 
@@ -100,7 +102,9 @@ def _flagged(rows: pd.DataFrame, table: str, reason: pd.Series, column: str, val
 def _accounting(df: pd.DataFrame, read, as_of) -> list[str]:
     counts = df["category"].value_counts()
     parts = ", ".join(f"{n:,d} {cat.replace('_', ' ')}" for cat, n in counts.items())
-    notes = [f"FEC: {len(df):,d} lines in {len(read.files)} file(s): {parts}"]
+    if read.skipped:
+        parts += f", {len(read.skipped):,d} unreadable (quarantined)"
+    notes = [f"FEC: {len(df) + len(read.skipped):,d} lines in {len(read.files)} file(s): {parts}"]
     span = (df["date"].max() - df["date"].min()).days
     if len(read.files) == 1:
         notes.append(
@@ -142,13 +146,14 @@ def assemble(df, claims, events, unallocated, customers, mapping, read, source, 
         claims_raw[col] = claims_raw[col].astype("datetime64[ns]")
     zero = df.loc[df["category"] == "quarantined"].drop(unallocated.index)
     bad_claims = [
-        _flagged(zero, "claims", pd.Series(_ZERO, index=zero.index), "Debit", "0"),
+        _flagged(zero, "claims", pd.Series(_ZERO, index=zero.index), "Debit", "0", "fec_zero_line"),
         _flagged(
             pd.DataFrame({"piece": None, "_line": [line for line, _ in read.skipped]}),
             "claims",
             pd.Series([why for _, why in read.skipped], dtype=object),
             "",
             "",
+            "malformed_line",
         ),
     ]
     why = (
@@ -160,7 +165,7 @@ def assemble(df, claims, events, unallocated, customers, mapping, read, source, 
         " the first FEC given): left out of the balances"
     )
     written = (unallocated["cents"] / 100).map("{:.2f}".format).astype("str").str.replace(".", ",")
-    bad_events = _flagged(unallocated, "events", why, "Credit", written)
+    bad_events = _flagged(unallocated, "events", why, "Credit", written, "fec_unallocated_credit")
     frames = {
         "debtors": _coerce("debtors", debtors, numeric_features=numeric),
         "claims": pd.concat([_coerce("claims", claims_raw), *bad_claims], ignore_index=True),
