@@ -84,7 +84,7 @@ trap cleanup EXIT INT TERM
 "${RUN_AS[@]}" "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U ra ra_test
 
 export RA_TEST_POSTGRES_URL="postgresql+psycopg://ra@127.0.0.1:$PORT/ra_test"
-say "PostgreSQL $("$BIN/pg_ctl" --version | awk '{print $NF}') on port $PORT ($DIR)"
+say "$("$BIN/postgres" --version) on port $PORT ($DIR)"
 set +e
 "$@"
 status=$?
