@@ -463,3 +463,18 @@ def test_a_zero_line_and_a_malformed_line_go_to_the_quarantine_with_their_line(t
     assert "fewer fields" in q["reason"].iloc[1]
     assert p.notes[0].startswith("FEC: 4 lines") and "1 unreadable" in p.notes[0]
     assert p.claims["claim_id"].tolist() == ["F1"]
+
+
+def test_commands_read_the_fec_as_of_their_date(tmp_path):
+    out = tmp_path / "judicial.csv"
+    args = ["judicial", "--portfolio", str(FEC_2025), "--as-of", "31/05/2025", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    # VIR-0520 is lettered with FA-104 only on 05/06: on 31/05 it paid FA-101 (oldest first)
+    assert dict(zip(table["claim_id"], table["outstanding_eur"], strict=True)) == {
+        "FA-102": 1100.0,
+        "FA-104": 700.0,
+    }
+    assert "1 input row(s) quarantined" in result.output  # the credit of C003
+    assert (tmp_path / "quarantine.csv").is_file()
