@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  ?= 2026-06-30
 
-.PHONY: demo test test-fast lint format lab bench clean
+.PHONY: demo test test-fast lint format lab bench bench-postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,11 @@ demo: $(MODEL)/model.json
 $(MODEL)/model.json: $(STAMP) $(wildcard $(SAMPLE)/*)
 	$(BIN)/recovery-analytics train --portfolio $(SAMPLE) --model-out $(MODEL)
 
-## The whole test suite (what CI runs).
+## The whole test suite (what CI runs), with a throw-away PostgreSQL server
+## (installed with apt-get when missing and run as root; see scripts/test-postgres.sh).
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	scripts/test-postgres.sh $(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
@@ -46,6 +47,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_foundation.py && ../$(BIN)/python bench_scale.py && ../$(BIN)/python bench_weekly.py
+	scripts/test-postgres.sh sh -c 'cd benchmarks && ../$(BIN)/python bench_postgres.py'
+
+## Read + validate from PostgreSQL against the same data in Parquet (starts a throw-away server).
+bench-postgres: $(STAMP)
+	scripts/test-postgres.sh sh -c 'cd benchmarks && ../$(BIN)/python bench_postgres.py' 
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

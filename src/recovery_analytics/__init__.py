@@ -31,10 +31,12 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # reading, validating, writing
     "read_portfolio": "portfolio",
+    "read_fec": "portfolio",
     "load_mapping": "portfolio",
     "Mapping": "portfolio",
     "write_portfolio": "portfolio",
     "write_quarantine": "portfolio",
+    "write_sql_table": "portfolio",
     "summarize": "portfolio",
     "Portfolio": "portfolio",
     "InputError": "portfolio",
@@ -45,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     "generate_demo": "demo",
     "debtors_for_claims": "demo",
     "DunningPolicy": "demo",
+    "write_fec": "demo",
     # state at as_of, aged balance, analytics
     "portfolio_state": "state",
     "portfolio_states": "state",

@@ -12,11 +12,13 @@ from recovery_analytics.cli._options import (
     _as_of_option,
     _costs_option,
     _date,
+    _format_option,
     _handle_errors,
     _lang_option,
     _load,
     _mapping_option,
     _model_option,
+    _out_dir,
     _out_option,
     _portfolio_option,
     _threads_option,
@@ -40,10 +42,11 @@ __all__ = ["aged_balance_cmd", "demo_data", "judicial", "score", "train", "valid
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "parquet"]),
+    type=click.Choice(["csv", "parquet", "fec"]),
     default="csv",
     show_default=True,
-    help="csv for small samples and exchange, parquet for large portfolios.",
+    help="csv for small samples and exchange, parquet for large portfolios, fec for the "
+    "creditor's accounting export (one FEC per fiscal year, a customer file, mapping.toml).",
 )
 @_handle_errors
 def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
@@ -53,6 +56,13 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
 
     as_of_ts = _date(click.get_current_context(), None, as_of)  # type: ignore[arg-type]
     portfolio = generate_demo(debtors, seed=seed, as_of=as_of_ts)
+    if fmt == "fec":
+        from recovery_analytics.demo import write_fec
+
+        for path in write_fec(portfolio, out, as_of=as_of_ts):
+            click.echo(f"FEC -> {path}")
+        click.echo(f"customers -> {out / 'clients.csv'} (read through {out / 'mapping.toml'})")
+        return
     paths = write_portfolio(portfolio, out, fmt=fmt)
     for table in TABLES:
         n = len(getattr(portfolio, table))
@@ -64,6 +74,7 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
 @click.command()
 @_portfolio_option
 @_mapping_option
+@_format_option
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -72,11 +83,13 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was quarantined.")
 @_handle_errors
-def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bool) -> None:
+def validate(
+    source: str, mapping: Path | None, fmt: str, out_dir: Path | None, strict: bool
+) -> None:
     """Read and validate a portfolio; print a summary and write the quarantine."""
     from recovery_analytics.portfolio import read_portfolio, summarize, write_quarantine
 
-    portfolio = read_portfolio(source, mapping)
+    portfolio = read_portfolio(source, mapping, format=fmt)
     click.echo(summarize(portfolio))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +103,7 @@ def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bo
 @click.command("aged-balance")
 @_portfolio_option
 @_mapping_option
+@_format_option
 @click.option("--as-of", "as_of", required=True, callback=_date, help="Date of the balance.")
 @click.option(
     "--by",
@@ -105,12 +119,12 @@ def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bo
 )
 @_handle_errors
 def aged_balance_cmd(
-    source: str, mapping: Path | None, as_of: Any, by: str, out_dir: Path | None
+    source: str, mapping: Path | None, fmt: str, as_of: Any, by: str, out_dir: Path | None
 ) -> None:
     """Print the aged balance (balance âgée) of the open claims at a date."""
     from recovery_analytics.state import aged_balance, portfolio_state
 
-    portfolio = _load(source, mapping, out_dir)
+    portfolio = _load(source, mapping, out_dir, as_of=as_of, fmt=fmt)
     state = portfolio_state(portfolio, as_of)
     group = None if by.lower() == "none" else by
     if group is not None and group not in state.columns:
@@ -150,6 +164,7 @@ def aged_balance_cmd(
 @click.command()
 @_portfolio_option
 @_mapping_option
+@_format_option
 @click.option(
     "--model-out",
     required=True,
@@ -182,6 +197,7 @@ def aged_balance_cmd(
 def train(
     source: str,
     mapping: Path | None,
+    fmt: str,
     model_out: Path,
     horizon_days: int,
     every_days: int,
@@ -196,7 +212,7 @@ def train(
     """
     from recovery_analytics.amicable import save_model, train_model
 
-    portfolio = _load(source, mapping, model_out)
+    portfolio = _load(source, mapping, model_out, fmt=fmt)
     model, card = train_model(
         portfolio,
         horizon_days=horizon_days,
@@ -210,10 +226,10 @@ def train(
     click.echo(f"model written to {model_out} (model card: {model_out / 'model_card.md'})")
 
 
-def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out):
+def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, out, fmt):
     from recovery_analytics.judicial import score_claims
 
-    portfolio = _load(source, mapping, out.parent)
+    portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
     model = None
     if model_dir is not None:
         from recovery_analytics.amicable import load_model
@@ -246,6 +262,7 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, 
 @click.command()
 @_portfolio_option
 @_mapping_option
+@_format_option
 @_model_option(required=True)
 @_as_of_option
 @_out_option
@@ -259,27 +276,28 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, 
 )
 @_lang_option
 @_handle_errors
-def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
+def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang) -> None:
     """Score every open claim: probability of amicable recovery, expected euros, route.
 
     One row per open claim with the columns of DESIGN.md: p_amicable,
     expected_recovery_eur, the recommended route and its judicial economics,
     legal flags and the top three reasons.
     """
-    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out)
-    _write_table(table, out)
+    table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out, fmt)
+    _write_table(table, out, as_of)
     click.echo(f"{len(table):,d} open claims scored -> {out}")
 
 
 @click.command()
 @_portfolio_option
 @_mapping_option
+@_format_option
 @_model_option(required=False)
 @_as_of_option
 @_costs_option
 @_out_option
 @_handle_errors
-def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
+def judicial(source, mapping, fmt, model_dir, as_of, costs, out) -> None:
     """Weigh the French court routes against continuing amicably, claim by claim.
 
     For each open claim: cost and expected net value of every route
@@ -289,8 +307,8 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     disputes) in plain words. Without --model, the chance of amicable recovery
     is the documented prior by age (docs/judicial.md).
     """
-    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out)
-    _write_table(table, out)
+    table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out, fmt)
+    _write_table(table, out, as_of)
     counts = table["recommended_route"].value_counts()
     click.echo(f"{len(table):,d} open claims assessed -> {out}")
     click.echo("recommended routes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -48,7 +48,18 @@ _portfolio_option = click.option(
     "source",
     required=True,
     help="Portfolio source: a folder of CSV/Parquet files, an .xlsx workbook, "
-    "or a SQLAlchemy URL (e.g. sqlite:///portfolio.db).",
+    "a SQLAlchemy URL (e.g. sqlite:///portfolio.db), or a FEC file / a folder of FEC files.",
+)
+
+
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "fec", "tables"]),
+    default="auto",
+    show_default=True,
+    help="How to read --portfolio: auto recognises a FEC (the accounting export) by its "
+    "header line; fec forces it; tables reads debtors/claims/events.",
 )
 
 
@@ -60,11 +71,21 @@ _mapping_option = click.option(
 )
 
 
-def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None):
+def _load(
+    source: str,
+    mapping: Path | None,
+    quarantine_dir: Path | None = None,
+    *,
+    as_of: Any = None,
+    fmt: str = "auto",
+):
     """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
     from recovery_analytics.portfolio import read_portfolio, write_quarantine
 
-    portfolio = read_portfolio(source, mapping)
+    portfolio = read_portfolio(source, mapping, as_of=as_of, format=fmt)
+    for note in portfolio.notes:
+        if note.startswith("FEC"):
+            click.echo(note, err=True)
     n_bad = len(portfolio.quarantine)
     if quarantine_dir is not None:
         path = write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")
@@ -75,8 +96,24 @@ def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None)
     return portfolio
 
 
-def _write_table(table: Any, out: Path) -> None:
-    """Write a result table as Parquet (.parquet), CSV (.csv) or Excel (.xlsx)."""
+def _out_path(value: str) -> Path | str:
+    """``--out``: a file name (a Path) or a SQL table (the URL#table string, kept as is)."""
+    return value if "://" in value else Path(value)
+
+
+def _out_dir(out: Path | str) -> Path | None:
+    """Where the quarantine goes beside an output file (None for a SQL table)."""
+    return None if isinstance(out, str) else out.parent
+
+
+def _write_table(table: Any, out: Path | str, as_of: Any = None) -> None:
+    """Write a result table as Parquet (.parquet), CSV (.csv), Excel (.xlsx) or a SQL table."""
+    if isinstance(out, str):
+        from recovery_analytics.portfolio import write_sql_table
+
+        written = write_sql_table(table, out, as_of=as_of)
+        click.echo(f"table {written} written", err=True)
+        return
     out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
     if suffix == ".parquet":
@@ -148,8 +185,10 @@ _as_of_option = click.option(
 _out_option = click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output .parquet, .csv or .xlsx.",
+    callback=lambda ctx, param, value: _out_path(value),
+    help="Output .parquet, .csv or .xlsx, or a SQL table: a SQLAlchemy URL with the table "
+    "after '#' (postgresql+psycopg://user@host/db#schema.scores): the rows of the same "
+    "as_of are replaced, other dates kept (#scores?replace drops the table, ?append adds).",
 )
 
 

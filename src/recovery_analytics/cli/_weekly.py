@@ -13,12 +13,16 @@ from recovery_analytics.cli._options import (
     _collectors_option,
     _costs_option,
     _date,
+    _format_option,
     _handle_errors,
     _lang_option,
     _load,
     _mapping_option,
     _model_option,
+    _out_dir,
+    _out_path,
     _portfolio_option,
+    _write_table,
 )
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
 @click.command("call-queue")
 @_portfolio_option
 @_mapping_option
+@_format_option
 @_model_option(required=True)
 @_as_of_option
 @_collectors_option
@@ -58,14 +63,17 @@ __all__ = [
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The export: .xlsx (a sheet per collector, letters, excluded...) or .csv (';', BOM).",
+    callback=lambda ctx, param, value: _out_path(value),
+    help="The export: .xlsx (a sheet per collector, letters, excluded...) or .csv (';', BOM); "
+    "or a SQL table for the queue (postgresql+psycopg://user@host/db#call_queue), the rows "
+    "of the same as_of replaced.",
 )
 @_lang_option
 @_handle_errors
 def call_queue(
     source,
     mapping,
+    fmt,
     model_dir,
     as_of,
     collectors,
@@ -88,11 +96,11 @@ def call_queue(
     from recovery_analytics.amicable import load_model
     from recovery_analytics.queue import build_call_queue, write_call_queue
 
-    if out.suffix.lower() not in (".xlsx", ".csv"):
+    if not isinstance(out, str) and out.suffix.lower() not in (".xlsx", ".csv"):
         from recovery_analytics.portfolio import InputError
 
-        raise InputError(f"--out {out}: use a .xlsx or .csv file name")
-    portfolio = _load(source, mapping, out.parent)
+        raise InputError(f"--out {out}: use a .xlsx or .csv file name, or a SQL URL#table")
+    portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
     model = load_model(model_dir)
     schedule = None
     if costs is not None:
@@ -111,8 +119,11 @@ def call_queue(
         schedule=schedule,
         lang=lang,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_call_queue(cq, out, lang=lang)
+    if isinstance(out, str):
+        _write_table(cq.queue, out, as_of)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_call_queue(cq, out, lang=lang)
     click.echo(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"

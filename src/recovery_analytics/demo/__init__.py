@@ -6,11 +6,13 @@ invoices and dunning history (reminders, calls, promises kept or broken,
 formal notices, disputes, credit notes, insolvencies, write-offs). Depends on
 the portfolio stage only. Debtors and their latent payment traits are drawn in
 ``_debtors``, claims and events simulated in ``_simulate``, the whole assembled
-in ``_generate``. See ``docs/demo-generator.md``.
+in ``_generate``; ``_fec`` writes it as the FEC its creditor's accounting would
+export. See ``docs/demo-generator.md``.
 """
 
 from __future__ import annotations
 
+from recovery_analytics.demo._fec import write_fec
 from recovery_analytics.demo._generate import DunningPolicy, debtors_for_claims, generate_demo
 
-__all__ = ["DunningPolicy", "debtors_for_claims", "generate_demo"]
+__all__ = ["DunningPolicy", "debtors_for_claims", "generate_demo", "write_fec"]

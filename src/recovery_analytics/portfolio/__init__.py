@@ -1,19 +1,24 @@
 """Portfolio: read a source, check it row by row, write it back.
 
-Takes a source — a folder of CSV/Parquet files, an ``.xlsx`` workbook or a
-SQLAlchemy URL — and an optional TOML mapping for a foreign export; gives a
-validated :class:`Portfolio` (``debtors``, ``claims``, ``events`` with
-canonical columns and types) and its ``quarantine`` (every rejected row with
-its file, line, column, value and reason). Structural problems raise
-:class:`InputError`. French parsing (decimal comma, ``dd/mm/yyyy``,
+Takes a source — a folder of CSV/Parquet files, an ``.xlsx`` workbook, a
+SQLAlchemy URL, or the FEC (accounting export) of one or several fiscal years —
+and an optional TOML mapping for a foreign export; gives a validated
+:class:`Portfolio` (``debtors``, ``claims``, ``events`` with canonical columns
+and types) and its ``quarantine`` (every rejected row with its file, line,
+column, value and reason). Structural problems raise :class:`InputError`.
+French parsing (decimal comma, ``dd/mm/yyyy``,
 Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
-in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``.
+in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``
+(result tables to SQL in ``_sql_write``);
+the FEC in ``_fec`` (with ``_fec_read``, ``_fec_ledger``, ``_fec_alloc``,
+``_fec_config``, ``_fec_tables``).
 """
 
 from __future__ import annotations
 
+from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._io import (
     read_portfolio,
     summarize,
@@ -37,6 +42,7 @@ from recovery_analytics.portfolio._schema import (
     check_columns,
     empty_table,
 )
+from recovery_analytics.portfolio._sql_write import is_sql_target, write_sql_table
 from recovery_analytics.portfolio._validate import validate_portfolio
 
 __all__ = [
@@ -55,10 +61,13 @@ __all__ = [
     "Portfolio",
     "check_columns",
     "empty_table",
+    "is_sql_target",
     "load_mapping",
+    "read_fec",
     "read_portfolio",
     "summarize",
     "validate_portfolio",
     "write_portfolio",
     "write_quarantine",
+    "write_sql_table",
 ]

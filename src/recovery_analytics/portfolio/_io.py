@@ -2,10 +2,11 @@
 
 :func:`read_portfolio` reads the three tables of the contract (``debtors``,
 ``claims``, ``events``) from a folder of CSV / Parquet files, an ``.xlsx``
-workbook or a SQLAlchemy URL, renames and recodes foreign columns with a TOML
-:class:`Mapping`, and validates them (:mod:`recovery_analytics.portfolio`): every
-input row ends in the returned :class:`~recovery_analytics.portfolio.Portfolio` or
-in its quarantine. CSV is read in chunks so that large files stream. The input
+workbook or a SQLAlchemy URL (a FEC goes to ``_fec.read_fec``), renames and
+recodes foreign columns with a TOML :class:`Mapping`, and validates them
+(:mod:`recovery_analytics.portfolio`): every input row ends in the returned
+:class:`~recovery_analytics.portfolio.Portfolio` or in its quarantine.
+CSV is read in chunks so that large files stream. The input
 format is described in ``docs/input-format.md``.
 """
 
@@ -18,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._fec import read_fec
+from recovery_analytics.portfolio._fec_read import looks_like_fec
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
 from recovery_analytics.portfolio._rows import _coerce
 from recovery_analytics.portfolio._schema import (
@@ -118,8 +121,31 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
     return df
 
 
+def _is_fec(source: str | Path | list, fmt: str) -> bool:
+    if fmt not in ("auto", "fec", "tables"):
+        raise InputError(f"format must be 'auto', 'fec' or 'tables', not {fmt!r}")
+    if fmt != "auto" or isinstance(source, list | tuple):
+        return fmt == "fec" or isinstance(source, list | tuple)
+    if "://" in str(source):
+        return False
+    path = Path(source)
+    if path.is_file():
+        return looks_like_fec(path)
+    if not path.is_dir():
+        return False
+    names = {p.name.lower().split(".")[0] for p in path.iterdir() if p.is_file()}
+    return not {"debtors", "claims"} & names and any(
+        looks_like_fec(p) for p in path.iterdir() if p.suffix.lower() in (".txt", ".csv", ".tsv")
+    )
+
+
 def read_portfolio(
-    source: str | Path, mapping: Mapping | str | Path | None = None, *, chunksize: int = 250_000
+    source: str | Path | list,
+    mapping: Mapping | str | Path | None = None,
+    *,
+    chunksize: int = 250_000,
+    as_of: str | pd.Timestamp | None = None,
+    format: str = "auto",
 ) -> Portfolio:
     """Read and validate a portfolio.
 
@@ -129,7 +155,9 @@ def read_portfolio(
         A folder with ``debtors``, ``claims`` and (optionally) ``events`` as
         ``.csv``, ``.csv.gz``, ``.txt`` or ``.parquet``; an ``.xlsx`` workbook
         with sheets of those names; or a SQLAlchemy URL (``sqlite:///x.db``)
-        whose database has tables of those names.
+        whose database has tables of those names; or a FEC file (the French
+        accounting export, recognised by its header line), a list of FEC files
+        or a folder of them, read by :func:`~recovery_analytics.portfolio.read_fec`.
     mapping : Mapping, path to a TOML file, or None
         Renames, recodes and read hints for a foreign export. When None and
         ``source`` is a folder holding a ``mapping.toml``, that file is used
@@ -137,6 +165,12 @@ def read_portfolio(
         ``notes`` say so.
     chunksize : int
         Rows per chunk when streaming CSV, Parquet and SQL.
+    as_of : date, optional
+        For a FEC: read the ledger as it stood on that date (letterings dated
+        later are ignored). Other sources carry dated events and ignore it.
+    format : {"auto", "fec", "tables"}
+        ``"auto"`` recognises a FEC by its header line; ``"fec"`` forces it;
+        ``"tables"`` reads debtors / claims / events.
 
     Returns
     -------
@@ -166,13 +200,20 @@ def read_portfolio(
     [[3, "due_date '31/02/2026' is not a valid date (expected dd/mm/yyyy or yyyy-mm-dd)"]]
     """
     notes: list[str] = []
+    fec = _is_fec(source, format)
     text = str(source)
-    if mapping is None and "://" not in text and (Path(source) / MAPPING_FILE).is_file():
-        mapping = Path(source) / MAPPING_FILE
-        notes.append(f"mapping read from {mapping}")
+    if mapping is None and "://" not in text and not isinstance(source, list | tuple):
+        folder = Path(source).parent if fec and Path(source).is_file() else Path(source)
+        if (folder / MAPPING_FILE).is_file():
+            mapping = folder / MAPPING_FILE
+            notes.append(f"mapping read from {mapping}")
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     mapping = mapping or Mapping()
+    if fec:
+        portfolio = read_fec(source, mapping, as_of=as_of)
+        portfolio.notes[:0] = notes
+        return portfolio
     closer = None
     if "://" in text:
         tables, closer = _sql_tables(text, mapping, chunksize)

@@ -38,11 +38,13 @@ class Mapping:
     sep: str | None = None
     decimal: str | None = None
     dayfirst: bool = True
+    schema: str | None = None
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     values: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
     constants: dict[str, dict[str, object]] = field(default_factory=dict)
     currency_rates: dict[str, float] = field(default_factory=dict)
     features: dict[str, list[str]] = field(default_factory=dict)
+    fec: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "mapping") -> Mapping:
@@ -51,7 +53,7 @@ class Mapping:
         def fail(msg: str) -> InputError:
             return InputError(f"{origin}: {msg}")
 
-        allowed = {"files", "read", "currency_rates", "features", *TABLES}
+        allowed = {"files", "read", "currency_rates", "features", "fec", *TABLES}
         for key in data:
             if key not in allowed:
                 raise fail(
@@ -63,9 +65,10 @@ class Mapping:
                 raise fail(f'[files] {key!r}: expected debtors/claims/events = "file name"')
         read = dict(data.get("read", {}))
         for key in read:
-            if key not in ("encoding", "sep", "decimal", "dayfirst"):
+            if key not in ("encoding", "sep", "decimal", "dayfirst", "schema"):
                 raise fail(
-                    f"unknown key [read] {key!r} (expected encoding, sep, decimal, dayfirst)"
+                    f"unknown key [read] {key!r} (expected encoding, sep, decimal, dayfirst, "
+                    "schema)"
                 )
         if "encoding" in read:
             try:
@@ -89,7 +92,7 @@ class Mapping:
                     raise fail(f"unknown key [{table}.{key}] (expected columns, values, constants)")
             renames = {}
             for src, dst in section.get("columns", {}).items():
-                if dst not in canon:
+                if dst not in canon and (table, dst) != ("debtors", "payment_terms_days"):
                     raise fail(
                         f"[{table}.columns] {src!r} = {dst!r}: {dst!r} is not a {table} column "
                         f"(expected one of {', '.join(canon)})"
@@ -115,12 +118,19 @@ class Mapping:
             if kind not in ("numeric", "categorical") or not isinstance(names, list):
                 raise fail(f"[features] {kind!r}: expected numeric = [...] or categorical = [...]")
             features[kind] = [str(n) for n in names]
+        fec = dict(data.get("fec", {}))
+        if fec:
+            from recovery_analytics.portfolio._fec_config import FecConfig
+
+            FecConfig.from_dict(fec, origin)  # checked now: a bad key stops before reading
         return cls(
+            fec=fec,
             files=files,
             encoding=read.get("encoding"),
             sep=sep,
             decimal=read.get("decimal"),
             dayfirst=bool(read.get("dayfirst", True)),
+            schema=read.get("schema"),
             columns=columns,
             values=values,
             constants=constants,

@@ -233,6 +233,11 @@ class Portfolio:
         column of ``debtors`` or ``claims``).
     notes : list of str
         Remarks a person should see (e.g. "no events table: events are empty").
+    fec_lines : pandas.DataFrame or None
+        For a portfolio read from a FEC (:func:`~recovery_analytics.portfolio.read_fec`):
+        every FEC line with ``file, line, journal, num, account, debtor_id,
+        category, claim_id`` -- how it was read (a claim, a payment, not a
+        receivable, quarantined...). None for other sources.
     """
 
     debtors: pd.DataFrame
@@ -243,6 +248,7 @@ class Portfolio:
     source: str = ""
     extra_features: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    fec_lines: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------------------

@@ -222,10 +222,28 @@ def _masked(url: str) -> str:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
+def _split_schema(url: str, mapping: Mapping) -> tuple[str, str | None]:
+    """Take ``?schema=NAME`` out of a SQLAlchemy URL (drivers refuse it); else the mapping's."""
+    import sqlalchemy as sa
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except Exception:  # reported by the caller
+        return url, mapping.schema
+    schema = parsed.query.get("schema")
+    if schema is None:
+        return url, mapping.schema
+    if isinstance(schema, tuple):
+        schema = schema[-1]
+    rest = parsed.difference_update_query(["schema"])
+    return rest.render_as_string(hide_password=False), schema
+
+
 def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, object]:
     import sqlalchemy as sa
 
     masked = _masked(url)
+    url, schema = _split_schema(url, mapping)
     try:
         parsed = sa.engine.make_url(url)
         db = parsed.database
@@ -234,6 +252,9 @@ def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, objec
             raise InputError(f"SQLite database file not found: {db}")
         engine = sa.create_engine(parsed)
         conn = engine.connect()
+        if engine.dialect.supports_server_side_cursors:
+            # stream: a server-side cursor sends ``chunksize`` rows at a time
+            conn = conn.execution_options(stream_results=True, max_row_buffer=chunksize)
     except InputError:
         raise
     except Exception as exc:  # drivers raise their own error types
@@ -242,14 +263,28 @@ def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, objec
         if password:
             message = message.replace(str(password), "***")
         raise InputError(f"cannot connect to {masked}: {message}") from None
-    names = sa.inspect(conn).get_table_names()
+    try:
+        names = sa.inspect(conn).get_table_names(schema=schema)
+    except Exception as exc:  # e.g. an unknown schema
+        conn.close()
+        engine.dispose()
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot list the tables of {masked}: {message}") from None
+    if schema is not None and not names:
+        known = sa.inspect(conn).get_schema_names()
+        if schema not in known:
+            conn.close()
+            engine.dispose()
+            raise InputError(
+                f"{masked}: schema {schema!r} does not exist (schemas: {', '.join(known)})"
+            )
     tables: dict[str, _Table | None] = {}
     for table in TABLES:
         name = _find_name(mapping.files.get(table, table), names)
         if name is None:
             tables[table] = None
             continue
-        reflected = sa.Table(name, sa.MetaData(), autoload_with=conn)
+        reflected = sa.Table(name, sa.MetaData(), autoload_with=conn, schema=schema)
 
         def chunks(t=reflected) -> Iterator[pd.DataFrame]:
             start = 1
@@ -258,6 +293,8 @@ def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, objec
                 start += len(df)
 
         tables[table] = _Table(
-            label=name, columns=[c.name for c in reflected.columns], chunks=chunks()
+            label=f"{schema}.{name}" if schema else name,
+            columns=[c.name for c in reflected.columns],
+            chunks=chunks(),
         )
     return tables, (conn, engine, names)

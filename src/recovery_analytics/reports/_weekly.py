@@ -302,7 +302,7 @@ def run_weekly(
     bar = tqdm(total=len(steps), disable=not progress, desc="weekly", unit="step")
     try:
         bar.set_postfix_str("validation")
-        p = read_portfolio(portfolio, mapping)
+        p = read_portfolio(portfolio, mapping, as_of=day)
         folder.mkdir(parents=True, exist_ok=True)
         quarantine = write_quarantine(p.quarantine, folder / "quarantine.csv")
         seconds["validation"] = time.perf_counter() - t0
