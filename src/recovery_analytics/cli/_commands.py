@@ -10,8 +10,10 @@ import click
 
 from recovery_analytics.cli._options import (
     _as_of_option,
+    _check_out,
     _costs_option,
     _date,
+    _guard,
     _handle_errors,
     _lang_option,
     _load,
@@ -19,6 +21,7 @@ from recovery_analytics.cli._options import (
     _model_option,
     _out_option,
     _portfolio_option,
+    _say_guard,
     _threads_option,
     _write_table,
 )
@@ -79,10 +82,10 @@ def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bo
     portfolio = read_portfolio(source, mapping)
     click.echo(summarize(portfolio))
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / "quarantine.csv"
-        write_quarantine(portfolio.quarantine, path)
+        guard = _guard()
+        path = write_quarantine(portfolio.quarantine, out_dir / "quarantine.csv", guard=guard)
         click.echo(f"quarantine written to {path}")
+        _say_guard(guard, path)
     if strict and len(portfolio.quarantine):
         sys.exit(1)
 
@@ -137,12 +140,13 @@ def aged_balance_cmd(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
+        from recovery_analytics.portfolio import atomic_path, write_csv
         from recovery_analytics.state.plots import plot_aged_balance
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out_dir / "aged_balance.csv", index=False)
+        write_csv(table, out_dir / "aged_balance.csv")
         ax = plot_aged_balance(table)
-        ax.figure.savefig(out_dir / "aged_balance.png", dpi=120, bbox_inches="tight")
+        with atomic_path(out_dir / "aged_balance.png") as tmp:
+            ax.figure.savefig(tmp, dpi=120, bbox_inches="tight", format="png")
         plt.close(ax.figure)
         click.echo(f"written to {out_dir / 'aged_balance.csv'} and aged_balance.png")
 
@@ -266,6 +270,7 @@ def score(source, mapping, model_dir, as_of, out, costs, reasons, lang) -> None:
     expected_recovery_eur, the recommended route and its judicial economics,
     legal flags and the top three reasons.
     """
+    _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out)
     _write_table(table, out)
     click.echo(f"{len(table):,d} open claims scored -> {out}")
@@ -289,6 +294,7 @@ def judicial(source, mapping, model_dir, as_of, costs, out) -> None:
     disputes) in plain words. Without --model, the chance of amicable recovery
     is the documented prior by age (docs/judicial.md).
     """
+    _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out)
     _write_table(table, out)
     counts = table["recommended_route"].value_counts()

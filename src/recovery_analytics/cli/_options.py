@@ -13,8 +13,29 @@ import click
 __all__ = []
 
 
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and (root.obj or {}).get("debug"))
+
+
+#: OS errors that mean a bad path given by the user (exit 2); others (a full disk...) exit 1.
+_BAD_PATH_ERRORS = (PermissionError, NotADirectoryError, IsADirectoryError, FileExistsError,
+                    FileNotFoundError)  # fmt: skip
+
+
+def _os_error(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or type(exc).__name__}{where}"
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError into one line on stderr and exit status 2."""
+    """One line on stderr and an exit status for every failure; a traceback only with --debug.
+
+    InputError and bad paths (permission denied, a file where a folder is
+    expected...) exit 2; other OS errors (a full disk) and unexpected errors
+    exit 1; Ctrl-C exits 130.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -22,9 +43,34 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            if _debug():
+                raise
+            click.echo("interrupted (Ctrl-C): outputs already complete are kept, no file is "
+                       "half-written", err=True)  # fmt: skip
+            sys.exit(130)
         except InputError as exc:
+            if _debug():
+                raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:
+            if _debug():
+                raise
+            code = 2 if isinstance(exc, _BAD_PATH_ERRORS) else 1
+            click.echo(f"error: cannot read or write a file: {_os_error(exc)}", err=True)
+            sys.exit(code)
+        except Exception as exc:
+            if _debug():
+                raise
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(
+                f"error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(1)
 
     return wrapper
 
@@ -61,34 +107,78 @@ _mapping_option = click.option(
 
 
 def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None):
-    """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
+    """Read and validate a portfolio; write the quarantine next to the outputs, say how many.
+
+    The portfolio's notes (a folder's own ``mapping.toml`` applied, no events...)
+    and its warnings are printed on stderr.
+    """
     from recovery_analytics.portfolio import read_portfolio, write_quarantine
 
     portfolio = read_portfolio(source, mapping)
+    for note in portfolio.notes:
+        click.echo(f"note: {note}", err=True)
     n_bad = len(portfolio.quarantine)
     if quarantine_dir is not None:
-        path = write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")
+        guard = _guard()
+        path = quarantine_dir / "quarantine.csv"
+        write_quarantine(portfolio.quarantine, path, guard=guard)
         if n_bad:
             click.echo(f"{n_bad} input row(s) quarantined, with their reasons: {path}", err=True)
+        _say_guard(guard, path)
     elif n_bad:
         click.echo(f"{n_bad} input row(s) quarantined (`validate` lists them).", err=True)
     return portfolio
 
 
-def _write_table(table: Any, out: Path) -> None:
-    """Write a result table as Parquet (.parquet), CSV (.csv) or Excel (.xlsx)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    suffix = out.suffix.lower()
-    if suffix == ".parquet":
-        table.to_parquet(out, index=False)
-    elif suffix == ".csv":
-        table.to_csv(out, index=False, date_format="%Y-%m-%d")
-    elif suffix == ".xlsx":
-        table.to_excel(out, index=False)
-    else:
-        from recovery_analytics.portfolio import InputError
+def _guard():
+    from recovery_analytics.portfolio import ExportGuard
 
-        raise InputError(f"--out {out}: use a .parquet, .csv or .xlsx file name")
+    return ExportGuard()
+
+
+def _say_guard(guard: Any, path: Path) -> None:
+    if guard.message():
+        click.echo(f"note: {path.name}: {guard.message()}", err=True)
+
+
+_TABLE_SUFFIXES = (".parquet", ".csv", ".xlsx")
+
+
+def _check_out(out: Path, suffixes: tuple[str, ...] = _TABLE_SUFFIXES) -> None:
+    """Fail early (before any computing) on an output name that cannot be written."""
+    from recovery_analytics.portfolio import InputError
+
+    if out.suffix.lower() not in suffixes:
+        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise InputError(f"--out {out}: use a {names} file name")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"--out {out}: {parent} is a file, not a folder")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name")
+
+
+def _write_table(table: Any, out: Path) -> None:
+    """Write a result table as Parquet (.parquet), CSV (.csv) or Excel (.xlsx).
+
+    CSV and Excel go through the export guard (text from the input never
+    becomes a formula); every format is written to a temporary name, then renamed.
+    """
+    from recovery_analytics.portfolio import atomic_path, write_csv, write_xlsx
+
+    _check_out(out)
+    suffix = out.suffix.lower()
+    guard = _guard()
+    if suffix == ".parquet":
+        with atomic_path(out) as tmp:
+            table.to_parquet(tmp, index=False)
+    elif suffix == ".csv":
+        write_csv(table, out, guard=guard, date_format="%Y-%m-%d")
+    else:
+        write_xlsx(table, out, guard=guard)
+    _say_guard(guard, out)
 
 
 def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:

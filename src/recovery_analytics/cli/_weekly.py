@@ -10,15 +10,18 @@ import click
 from recovery_analytics.cli._options import (
     _as_of_option,
     _calls_option,
+    _check_out,
     _collectors_option,
     _costs_option,
     _date,
+    _guard,
     _handle_errors,
     _lang_option,
     _load,
     _mapping_option,
     _model_option,
     _portfolio_option,
+    _say_guard,
 )
 
 __all__ = [
@@ -88,10 +91,7 @@ def call_queue(
     from recovery_analytics.amicable import load_model
     from recovery_analytics.queue import build_call_queue, write_call_queue
 
-    if out.suffix.lower() not in (".xlsx", ".csv"):
-        from recovery_analytics.portfolio import InputError
-
-        raise InputError(f"--out {out}: use a .xlsx or .csv file name")
+    _check_out(out, (".xlsx", ".csv"))
     portfolio = _load(source, mapping, out.parent)
     model = load_model(model_dir)
     schedule = None
@@ -111,8 +111,9 @@ def call_queue(
         schedule=schedule,
         lang=lang,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_call_queue(cq, out, lang=lang)
+    guard = _guard()
+    write_call_queue(cq, out, lang=lang, guard=guard)
+    _say_guard(guard, out)
     click.echo(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"

@@ -10,10 +10,15 @@ Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
 in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``.
+Every stage writes its files through this stage: :class:`ExportGuard` keeps
+input text from becoming a spreadsheet formula (``_guard``) and
+:func:`atomic_path` makes a file appear whole or not at all (``_atomic``).
 """
 
 from __future__ import annotations
 
+from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
+from recovery_analytics.portfolio._guard import FORMULA_PREFIXES, ExportGuard, write_csv, write_xlsx
 from recovery_analytics.portfolio._io import (
     read_portfolio,
     summarize,
@@ -47,18 +52,24 @@ __all__ = [
     "EVENT_COLUMNS",
     "EVENT_TYPES",
     "EVENT_TYPES_WITH_AMOUNT",
+    "FORMULA_PREFIXES",
     "INSOLVENCY_STATUSES",
     "QUARANTINE_COLUMNS",
     "TABLES",
+    "ExportGuard",
     "InputError",
     "Mapping",
     "Portfolio",
+    "atomic_path",
     "check_columns",
     "empty_table",
     "load_mapping",
     "read_portfolio",
     "summarize",
     "validate_portfolio",
+    "write_csv",
     "write_portfolio",
     "write_quarantine",
+    "write_text_atomic",
+    "write_xlsx",
 ]
