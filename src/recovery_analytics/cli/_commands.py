@@ -24,6 +24,7 @@ from recovery_analytics.cli._options import (
     _say_guard,
     _threads_option,
     _write_table,
+    _write_warnings,
 )
 
 __all__: list[str] = []
@@ -86,6 +87,7 @@ def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bo
         path = write_quarantine(portfolio.quarantine, out_dir / "quarantine.csv", guard=guard)
         click.echo(f"quarantine written to {path}")
         _say_guard(guard, path)
+        _write_warnings(portfolio, out_dir)
     if strict and len(portfolio.quarantine):
         sys.exit(1)
 

@@ -125,9 +125,28 @@ def _load(source: str, mapping: Path | None, quarantine_dir: Path | None = None)
         if n_bad:
             click.echo(f"{n_bad} input row(s) quarantined, with their reasons: {path}", err=True)
         _say_guard(guard, path)
+        _write_warnings(portfolio, quarantine_dir)
     elif n_bad:
         click.echo(f"{n_bad} input row(s) quarantined (`validate` lists them).", err=True)
+    if len(portfolio.warnings) and quarantine_dir is None:
+        click.echo(f"{len(portfolio.warnings)} warning(s) on rows kept (`validate` lists them).",
+                   err=True)  # fmt: skip
     return portfolio
+
+
+def _write_warnings(portfolio: Any, folder: Path) -> Path:
+    """``warnings.csv`` beside the quarantine: valid rows worth a look (same format)."""
+    from recovery_analytics.portfolio import write_quarantine
+
+    guard = _guard()
+    path = write_quarantine(portfolio.warnings, folder / "warnings.csv", guard=guard)
+    if len(portfolio.warnings):
+        checks = portfolio.warnings["check"].value_counts()
+        detail = ", ".join(f"{k} {v}" for k, v in checks.items())
+        click.echo(f"{len(portfolio.warnings)} warning(s) on rows kept ({detail}): {path}",
+                   err=True)  # fmt: skip
+    _say_guard(guard, path)
+    return path
 
 
 def _guard():

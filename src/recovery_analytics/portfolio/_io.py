@@ -101,6 +101,7 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
                 dayfirst=mapping.dayfirst,
                 currency_rates=mapping.currency_rates,
                 numeric_features=numeric,
+                max_amount_eur=mapping.max_amount_eur,
             )
         )
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
@@ -350,6 +351,15 @@ def summarize(portfolio: Portfolio) -> str:
         groups = q.groupby(["table", "column", "check"], sort=False)
         lines.append("Quarantined rows by reason (count, first example):")
         for (table, column, check), rows in groups:
+            first = rows.iloc[0]
+            lines.append(
+                f"  {table:<8} {column or '(row)'}: {check} x{len(rows)}"
+                f"  e.g. {first['source']} line {first['line']}: {first['reason']}"
+            )
+    w = portfolio.warnings
+    if len(w):
+        lines.append("Warnings: rows kept, worth a look (count, first example):")
+        for (table, column, check), rows in w.groupby(["table", "column", "check"], sort=False):
             first = rows.iloc[0]
             lines.append(
                 f"  {table:<8} {column or '(row)'}: {check} x{len(rows)}"

@@ -233,6 +233,10 @@ class Portfolio:
         column of ``debtors`` or ``claims``).
     notes : list of str
         Remarks a person should see (e.g. "no events table: events are empty").
+    warnings : pandas.DataFrame
+        Valid rows worth a look, kept in the tables (columns of the quarantine
+        plus ``check``): ``overpayment``, ``payment_before_invoice``,
+        ``mojibake`` (text that looks mis-decoded). See ``docs/input-format.md``.
     """
 
     debtors: pd.DataFrame
@@ -243,6 +247,7 @@ class Portfolio:
     source: str = ""
     extra_features: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    warnings: pd.DataFrame = field(default_factory=_empty_quarantine)
 
 
 # --------------------------------------------------------------------------------------

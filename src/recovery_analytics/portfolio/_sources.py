@@ -8,6 +8,7 @@ an iterator of row chunks carrying a ``_line`` column (or None when absent).
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import re
 import warnings
@@ -55,8 +56,6 @@ def _detect_encoding(path: Path, head: bytes) -> str:
         raise InputError(f"{path.name} is not a CSV file: it looks like an Excel workbook")
     if head.startswith(b"PAR1"):
         raise InputError(f"{path.name} is not a CSV file: it looks like a Parquet file")
-    if b"\x00" in head:
-        raise InputError(f"{path.name} is not a CSV file (it contains binary data)")
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -74,17 +73,54 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     )
 
 
+def _reject_nul(path: Path) -> None:
+    """A NUL byte anywhere in a CSV (not UTF-16) stops the read, with its line.
+
+    NUL is never text: a file holding one is binary, corrupt, or UTF-16
+    without its BOM. One rule wherever it is (the first block or the last).
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lines = 0
+    with opener(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            at = block.find(b"\x00")
+            if at >= 0:
+                line = lines + block.count(b"\n", 0, at) + 1
+                raise InputError(
+                    f"{path.name} is not a CSV file: line {line} holds a NUL byte (binary data, "
+                    "not text); the file is corrupt, or UTF-16 without its BOM (set encoding "
+                    "under [read])"
+                )
+            lines += block.count(b"\n")
+
+
+def _check_header(names: list[object], label: str) -> None:
+    """Two columns of one header with the same name: an error (pandas would rename one)."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        key = _parse.norm_name(name)
+        if key in seen and key not in ("", "nan", "none"):
+            raise InputError(
+                f"{label}: column {str(name).strip()!r} appears twice in the header (columns "
+                f"{seen[key]} and {i}); rename or remove one"
+            )
+        seen.setdefault(key, i)
+
+
 def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
     if path.stat().st_size == 0:
         raise InputError(f"{path.name} is empty (0 bytes)")
     head = _sniff_bytes(path)
     encoding = mapping.encoding or _detect_encoding(path, head)
+    if not encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
+        _reject_nul(path)
     lines = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
     blank = next((i for i, line in enumerate(lines) if line.strip()), None)
     if blank is None:
         raise InputError(f"{path.name} has no header line (the file is blank)")
     header = lines[blank]
     sep = mapping.sep or max((";", ",", "\t"), key=header.count)
+    _check_header(next(csv.reader([header], delimiter=sep)), path.name)
     options = dict(
         sep=sep,
         encoding=encoding,
@@ -159,6 +195,7 @@ def _parquet_table(path: Path, chunksize: int) -> _Table:
             yield df.assign(_line=np.arange(start, start + len(df)))
             start += len(df)
 
+    _check_header(list(pfile.schema_arrow.names), path.name)
     return _Table(label=path.name, columns=list(pfile.schema_arrow.names), chunks=chunks())
 
 
@@ -168,6 +205,11 @@ def _find_name(wanted: str, names: list[str]) -> str | None:
 
 def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, _Table | None]:
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    names = {table + s for table in TABLES for s in _CSV_SUFFIXES + _PARQUET_SUFFIXES}
+    for odd in folder.iterdir():
+        if odd.name.casefold() in names and not odd.is_file():
+            what = "a folder" if odd.is_dir() else "not a regular file (a pipe, a socket...)"
+            raise InputError(f"{folder}: {odd.name} is {what}; expected a CSV or Parquet file")
     tables: dict[str, _Table | None] = {}
     for table in TABLES:
         if table in mapping.files:
@@ -205,6 +247,9 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> tuple[dict[str, _Table | None]
             if sheet is None:
                 tables[table] = None
                 continue
+            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=1, dtype=str)
+            _check_header([v for v in head.iloc[0] if pd.notna(v)] if len(head) else [],
+                          f"{path.name}[{sheet}]")  # fmt: skip
             df = pd.read_excel(book, sheet_name=sheet, dtype=str, na_filter=False)
             df = df.assign(_line=np.arange(2, len(df) + 2))  # Excel rows; header on row 1
             df = df.loc[df.drop(columns="_line").ne("").any(axis=1)]
@@ -242,7 +287,13 @@ def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, objec
         if password:
             message = message.replace(str(password), "***")
         raise InputError(f"cannot connect to {masked}: {message}") from None
-    names = sa.inspect(conn).get_table_names()
+    try:
+        names = sa.inspect(conn).get_table_names()
+    except Exception as exc:  # not a database, no permission...: the driver's own types
+        conn.close()
+        engine.dispose()
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot read the tables of {masked}: {message}") from None
     tables: dict[str, _Table | None] = {}
     for table in TABLES:
         name = _find_name(mapping.files.get(table, table), names)
