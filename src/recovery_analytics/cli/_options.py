@@ -29,6 +29,11 @@ def _os_error(exc: OSError) -> str:
     return f"{exc.strerror or type(exc).__name__}{where}"
 
 
+def _notes(exc: BaseException) -> str:
+    """Notes added to an exception (where a failed weekly run left its files), on the same line."""
+    return "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """One line on stderr and an exit status for every failure; a traceback only with --debug.
 
@@ -45,11 +50,11 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             if _debug():
                 raise
-            click.echo("interrupted (Ctrl-C): outputs already complete are kept, no file is "
-                       "half-written", err=True)  # fmt: skip
+            detail = str(exc) or "files already complete are kept, none is half-written"
+            click.echo(f"interrupted (Ctrl-C): {detail}", err=True)
             sys.exit(130)
         except InputError as exc:
             if _debug():
@@ -60,14 +65,16 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if _debug():
                 raise
             code = 2 if isinstance(exc, _BAD_PATH_ERRORS) else 1
-            click.echo(f"error: cannot read or write a file: {_os_error(exc)}", err=True)
+            click.echo(f"error: cannot read or write a file: {_os_error(exc)}{_notes(exc)}",
+                       err=True)  # fmt: skip
             sys.exit(code)
         except Exception as exc:
             if _debug():
                 raise
             message = str(exc).splitlines()[0] if str(exc) else ""
             click.echo(
-                f"error: {type(exc).__name__}: {message} (run with --debug for the traceback)",
+                f"error: {type(exc).__name__}: {message}{_notes(exc)} (run with --debug for the "
+                "traceback)",
                 err=True,
             )
             sys.exit(1)

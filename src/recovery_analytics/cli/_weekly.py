@@ -144,6 +144,12 @@ def weekly(
     (judicial review) through papermill and writes into OUT_DIR/<as_of>/ the
     executed notebooks, HTML reports without code, the queue exports, the
     quarantine and summary.json (with the trend against the previous week's).
+
+    The week is built in OUT_DIR/<as_of>.incomplete/ and swapped in only when
+    everything succeeded: a failed or interrupted run leaves the previous
+    OUT_DIR/<as_of>/ as it was and its partial week in
+    OUT_DIR/<as_of>.failed-<time>/. A second run into the same OUT_DIR while
+    one is going stops at once (exit 2).
     """
     from recovery_analytics.reports import NotebookError, run_weekly
 
@@ -161,6 +167,8 @@ def weekly(
     except NotebookError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"weekly reports written to {result.folder}")
     for name, path in result.html.items():
         click.echo(f"  {name}: {path}")

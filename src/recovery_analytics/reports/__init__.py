@@ -12,6 +12,7 @@ and ``_cards`` (headline cards, saved figures); the weekly job is ``_weekly``.
 from __future__ import annotations
 
 from recovery_analytics.reports._cards import HtmlBlock, headline_cards, headline_table, save_figure
+from recovery_analytics.reports._ensure_model import ensure_model
 from recovery_analytics.reports._html import export_html, notebook_has_outputs, strip_outputs
 from recovery_analytics.reports._notebooks import NotebookError, run_notebook
 from recovery_analytics.reports._parameters import check_parameters, notebook_parameters
@@ -19,7 +20,6 @@ from recovery_analytics.reports._tables import display_table, format_table
 from recovery_analytics.reports._weekly import (
     WEEKLY_NOTEBOOKS,
     WeeklyResult,
-    ensure_model,
     notebook_path,
     run_weekly,
 )
