@@ -81,6 +81,9 @@ def validate(source: str, mapping: Path | None, out_dir: Path | None, strict: bo
     from recovery_analytics.portfolio import read_portfolio, summarize, write_quarantine
 
     portfolio = read_portfolio(source, mapping)
+    for note in portfolio.notes:
+        if note.startswith("mapping read from"):  # also in the summary; said on stderr too
+            click.echo(f"note: {note}", err=True)
     click.echo(summarize(portfolio))
     if out_dir is not None:
         guard = _guard()

@@ -18,6 +18,7 @@ input text from becoming a spreadsheet formula (``_guard``) and
 from __future__ import annotations
 
 from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
+from recovery_analytics.portfolio._checks import MAX_AMOUNT_EUR
 from recovery_analytics.portfolio._guard import FORMULA_PREFIXES, ExportGuard, write_csv, write_xlsx
 from recovery_analytics.portfolio._io import (
     read_portfolio,
@@ -54,6 +55,7 @@ __all__ = [
     "EVENT_TYPES_WITH_AMOUNT",
     "FORMULA_PREFIXES",
     "INSOLVENCY_STATUSES",
+    "MAX_AMOUNT_EUR",
     "QUARANTINE_COLUMNS",
     "TABLES",
     "ExportGuard",

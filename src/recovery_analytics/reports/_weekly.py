@@ -290,6 +290,7 @@ def run_weekly(
             bar.set_postfix_str("validation")
             p = read_portfolio(portfolio, mapping)
             notes.extend(p.notes)
+            _check_has_claims(p, day)
             seconds["validation"] = time.perf_counter() - t0
             bar.update()
             stage = None
@@ -319,6 +320,17 @@ def run_weekly(
         seconds=seconds,
         notes=notes,
     )
+
+
+def _check_has_claims(p, day: pd.Timestamp) -> None:
+    """A week before the first invoice has nothing to report: say so (InputError)."""
+    first = p.claims["invoice_date"].min()
+    if pd.isna(first) or first > day:
+        raise InputError(
+            f"as_of {day:%d/%m/%Y} is before the first invoice of the portfolio"
+            + ("" if pd.isna(first) else f" ({first:%d/%m/%Y})")
+            + ": there is no claim to report on"
+        )
 
 
 def _execute(folder, p, plan, source, model_dir, day, previous, bar, seconds):
