@@ -145,3 +145,12 @@ def test_weekly_before_the_first_invoice_is_one_line_exit_2(src, tmp_path):
     )
     assert not (tmp_path / "o" / "2000-01-01").exists()
     assert not list((tmp_path / "o").glob("2000-01-01.*"))
+
+
+def test_permission_denied_on_an_output_is_exit_2(src, tmp_path, monkeypatch):
+    def denied(frame, path, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("recovery_analytics.portfolio.write_quarantine", denied)
+    res, lines = run("validate", "--portfolio", src, "--out-dir", tmp_path / "ro")
+    _one_error(res, lines, 2, "Permission denied", "quarantine.csv")

@@ -111,3 +111,15 @@ def test_table_writers_csv_and_xlsx(tmp_path):
     assert ws["B3"].value == -1.0 and ws["B3"].data_type == "n"
     assert ws["C3"].value == " "
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.xlsx"]  # no temporary left
+
+
+def test_a_write_that_fails_leaves_the_previous_file_whole(tmp_path):
+    from recovery_analytics.portfolio import atomic_path
+
+    target = write_quarantine(pd.DataFrame({"reason": ["old"]}), tmp_path / "quarantine.csv")
+    before = target.read_bytes()
+    with pytest.raises(OSError, match="No space left"), atomic_path(target) as tmp:
+        tmp.write_text("reason\nnew, half writ")
+        raise OSError(28, "No space left on device")
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["quarantine.csv"]  # no temporary left
