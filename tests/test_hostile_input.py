@@ -249,3 +249,39 @@ def test_double_encoded_utf8_is_reported(tmp_path):
     debtors = "debtor_id;debtor_type;name\nD1;B2B;FranÃ§ois\nD2;B2C;Zoé\n"
     p = read_portfolio(make(tmp_path, debtors=debtors))
     assert p.warnings[["line", "value", "check"]].values.tolist() == [[2, "FranÃ§ois", "mojibake"]]
+
+
+# ----------------------------------------------------------------------------- malformed lines
+def test_a_line_with_too_many_fields_keeps_its_id_and_the_reason_chain(tmp_path):
+    claims = CLAIMS + "F3;D1;01/03/2026;31/03/2026;10;extra;x\n"
+    events = EVENTS + "F3;21/04/2026;relance;\n"
+    p = read_portfolio(make(tmp_path, claims=claims, events=events))
+    bad = p.quarantine.set_index("check")
+    assert bad.loc["malformed_line", ["line", "record_id"]].tolist() == [4, "F3"]
+    child = bad.loc["quarantined_claim"]
+    assert child["line"] == 3
+    assert child["reason"].startswith("claim F3 was quarantined: line has 7 fields")
+
+
+def test_an_unterminated_quote_names_its_own_line(tmp_path):
+    claims = CLAIMS + 'F3;D1;01/03/2026;31/03/2026;"10\nF4;D1;01/03/2026;31/03/2026;10\n'
+    with pytest.raises(InputError, match=r"claims\.csv line 4: a quoted value is never closed"):
+        read_portfolio(make(tmp_path, claims=claims))
+
+
+def test_an_unreadable_earlier_scores_file_is_skipped(tmp_path):
+    from recovery_analytics.judicial import prediction_check
+
+    p = read_portfolio(make(tmp_path))
+    scored = pd.DataFrame({"claim_id": ["F1"], "as_of": [pd.Timestamp("2026-04-01")],
+                           "outstanding_eur": [1200.0], "expected_recovery_eur": [600.0],
+                           "p_amicable": [0.5]})  # fmt: skip
+    for day in ("2026-04-01", "2026-04-08"):
+        (tmp_path / "out" / day / "judicial").mkdir(parents=True)
+        scored.to_parquet(tmp_path / "out" / day / "judicial" / "scores.parquet")
+    broken = tmp_path / "out" / "2026-04-08" / "judicial" / "scores.parquet"
+    broken.write_bytes(broken.read_bytes()[:40])
+    check = prediction_check(p, None, "2026-06-30", history_dir=tmp_path / "out")
+    assert check["scored_as_of"].tolist() == [pd.Timestamp("2026-04-01")]
+    assert check["collected_eur"].tolist() == [100.0]  # the payment of 20/04/2026
+    assert len(check.attrs["skipped"]) == 1 and str(broken) in check.attrs["skipped"][0]

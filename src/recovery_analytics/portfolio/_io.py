@@ -21,7 +21,7 @@ from recovery_analytics.portfolio import _parse
 from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
 from recovery_analytics.portfolio._guard import ExportGuard, write_csv
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
-from recovery_analytics.portfolio._rows import _coerce
+from recovery_analytics.portfolio._rows import _ID, _coerce
 from recovery_analytics.portfolio._schema import (
     COLUMNS,
     TABLES,
@@ -117,6 +117,13 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
                 "_qcheck": "malformed_line",
             }
         )
+        # keep the id of a line with too many fields: its record and its children's reasons
+        key = _ID[table]
+        at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
+        if at is not None:
+            ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
+            ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
+            bad[key] = pd.Series(ids, dtype="str")
         df = pd.concat([df, bad], ignore_index=True).sort_values("_line", kind="stable")
     return df
 

@@ -38,6 +38,7 @@ class _Table:
     chunks: Iterator[pd.DataFrame]  # each with a ``_line`` column (may be provisional)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     relines: object = None  # callable mapping provisional ``_line`` to real lines
+    skipped_fields: dict[int, list[str]] = field(default_factory=dict)  # line -> its fields
 
 
 def _sniff_bytes(path: Path) -> bytes:
@@ -150,10 +151,12 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
                     chunk = chunk.assign(_line=pos)
                     yield chunk.loc[filled.to_numpy()]
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise InputError(f"{path.name} cannot be read as CSV: {exc}") from None
+                raise InputError(_parser_message(path, exc, blank)) from None
             finally:
                 reader.close()
             _collect_skips(caught, table.skipped)
+            if table.skipped:
+                table.skipped_fields = _fields_of(path, encoding, sep, table.skipped)
 
     def relines(pos: np.ndarray) -> np.ndarray:
         skipped = np.sort(np.array([line for line, _ in table.skipped], dtype=np.int64))
@@ -162,6 +165,35 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
 
     table.chunks, table.relines = chunks(), relines
     return table
+
+
+_EOF_RE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _parser_message(path: Path, exc: Exception, blank: int) -> str:
+    """pandas counts rows from 0 at the header: say the 1-based line of the file."""
+    found = _EOF_RE.search(str(exc))
+    if found:
+        line = int(found.group(1)) + 1 + blank
+        return (
+            f'{path.name} line {line}: a quoted value is never closed (a " without its '
+            'closing "), so the rest of the file would be one value; close or remove the quote'
+        )
+    return f"{path.name} cannot be read as CSV: {exc}"
+
+
+def _fields_of(path: Path, encoding: str, sep: str, skipped: list) -> dict[int, list[str]]:
+    """The fields of the lines pandas skipped (too many fields), to keep their ids."""
+    wanted = {line for line, _ in skipped}
+    out: dict[int, list[str]] = {}
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, errors="replace", newline="") as fh:
+        for number, text in enumerate(fh, start=1):
+            if number in wanted:
+                out[number] = next(csv.reader([text.lstrip("\ufeff")], delimiter=sep), [])
+                if len(out) == len(wanted):
+                    break
+    return out
 
 
 _SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
