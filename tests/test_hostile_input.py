@@ -285,3 +285,20 @@ def test_an_unreadable_earlier_scores_file_is_skipped(tmp_path):
     assert check["scored_as_of"].tolist() == [pd.Timestamp("2026-04-01")]
     assert check["collected_eur"].tolist() == [100.0]  # the payment of 20/04/2026
     assert len(check.attrs["skipped"]) == 1 and str(broken) in check.attrs["skipped"][0]
+
+
+def test_a_symlink_leaving_the_folder_is_refused_without_quoting_it(tmp_path):
+    folder = make(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (folder / "events.csv").unlink()
+    (folder / "events.csv").symlink_to(secret)
+    with pytest.raises(InputError, match=r"events\.csv is a symbolic link to a file outside") as e:
+        read_portfolio(folder)
+    assert "root:x" not in str(e.value)
+    # a link inside the folder is fine
+    (folder / "events.csv").unlink()
+    (folder / "raw").mkdir()
+    (folder / "raw" / "ev.csv").write_text(EVENTS)
+    (folder / "events.csv").symlink_to(folder / "raw" / "ev.csv")
+    assert len(read_portfolio(folder).events) == 1

@@ -260,6 +260,12 @@ def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, 
             tables[table] = None
             continue
         path = folder / found[0]
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            # like [files], a table cannot leave its folder (and its content is never quoted)
+            raise InputError(
+                f"{folder}: {path.name} is a symbolic link to a file outside the folder; "
+                "copy the file into the folder instead"
+            )
         if path.name.lower().endswith(_PARQUET_SUFFIXES):
             tables[table] = _parquet_table(path, chunksize)
         else:
