@@ -302,3 +302,13 @@ def test_a_symlink_leaving_the_folder_is_refused_without_quoting_it(tmp_path):
     (folder / "raw" / "ev.csv").write_text(EVENTS)
     (folder / "events.csv").symlink_to(folder / "raw" / "ev.csv")
     assert len(read_portfolio(folder).events) == 1
+
+
+def test_a_control_character_in_a_name_is_a_warning(tmp_path):
+    debtors = "debtor_id;debtor_type;name\nD1;B2B;SARL\x0bMartin\nD2;B2C;Zoé\n"
+    p = read_portfolio(make(tmp_path, debtors=debtors))
+    assert p.warnings[["line", "column", "check"]].values.tolist() == [
+        [2, "name", "control_character"]
+    ]
+    assert "'SARL\\x0bMartin' holds a control character" in p.warnings["reason"].iloc[0]
+    assert len(p.debtors) == 2  # kept; the exports replace it (tests/test_guard.py)

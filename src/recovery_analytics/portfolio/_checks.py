@@ -177,28 +177,47 @@ def _fixed(value: str) -> str:
 
 
 def mojibake_warnings(df: pd.DataFrame, table: str, source: str, key: str) -> pd.DataFrame:
-    """Text cells that look like UTF-8 decoded as Windows-1252 (``FranÃ§ois``), per line."""
+    """Text cells that look mis-decoded (``FranÃ§ois``) or hold control characters, per line."""
     parts = []
     for col in df.columns:
-        if col.startswith("_") or (df[col].dtype.kind not in "OTU" and str(df[col].dtype) != "str"):
+        is_text = df[col].dtype.kind in "OTU" or str(df[col].dtype) == "str"
+        if str(col).startswith("_") or not is_text:
             continue
         s = df[col]
-        hit = s.str.contains(_MOJIBAKE, regex=True, na=False).to_numpy(dtype=bool)
-        if not hit.any():
-            continue
-        rows = df[hit]
-        fixes = rows[col].map(_fixed)
-        rows = rows.assign(
-            _wcol=col,
-            _wval=rows[col],
-            _wreason=[
-                f"{col} '{v}' looks mis-decoded (UTF-8 read as Windows-1252, or a file mixing "
-                "both encodings)" + (f": probably '{f}'" if f else "")
-                for v, f in zip(rows[col], fixes, strict=True)
-            ],
-            _wcheck="mojibake",
-        )
-        parts.append(_warnings(rows, table, source, key))
+        for check, pattern, why in _TEXT_CHECKS:
+            hit = s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            rows = df[hit]
+            rows = rows.assign(
+                _wcol=col,
+                _wval=rows[col],
+                _wreason=[why(col, v) for v in rows[col]],
+                _wcheck=check,
+            )
+            parts.append(_warnings(rows, table, source, key))
     if not parts:
         return empty_warnings()
     return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
+
+
+def _mojibake_reason(col: str, value: str) -> str:
+    fixed = _fixed(value)
+    return (
+        f"{col} '{value}' looks mis-decoded (UTF-8 read as Windows-1252, or a file mixing "
+        "both encodings)" + (f": probably '{fixed}'" if fixed else "")
+    )
+
+
+def _control_reason(col: str, value: str) -> str:
+    shown = value.encode("unicode_escape").decode("ascii")
+    return (
+        f"{col} '{shown}' holds a control character (tab excepted): it is replaced by a space "
+        "in the spreadsheets written for people"
+    )
+
+
+_TEXT_CHECKS = (
+    ("mojibake", _MOJIBAKE, _mojibake_reason),
+    ("control_character", r"[\x00-\x08\x0b\x0c\x0e-\x1f]", _control_reason),
+)
