@@ -183,12 +183,16 @@ def mojibake_warnings(df: pd.DataFrame, table: str, source: str, key: str) -> pd
         is_text = df[col].dtype.kind in "OTU" or str(df[col].dtype) == "str"
         if str(col).startswith("_") or not is_text:
             continue
-        s = df[col]
+        # a fast first pass (one literal character class) leaves a handful of cells
+        maybe = df[col].str.contains(_SUSPECT, regex=True, na=False).to_numpy(dtype=bool)
+        if not maybe.any():
+            continue
+        few = df[maybe]
         for check, pattern, why in _TEXT_CHECKS:
-            hit = s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+            hit = few[col].str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
             if not hit.any():
                 continue
-            rows = df[hit]
+            rows = few[hit]
             rows = rows.assign(
                 _wcol=col,
                 _wval=rows[col],
@@ -216,6 +220,9 @@ def _control_reason(col: str, value: str) -> str:
         "in the spreadsheets written for people"
     )
 
+
+#: Every cell a text check can flag holds one of these characters.
+_SUSPECT = "[\x00-\x08\x0b\x0c\x0e-\x1f\u00c2\u00c3\u00e2\u00c5]"
 
 _TEXT_CHECKS = (
     ("mojibake", _MOJIBAKE, _mojibake_reason),
