@@ -207,3 +207,16 @@ def test_summary_json_is_strict_json(setup, tmp_path, fake):
     result = _run(setup, tmp_path / "out")
     text = (result.folder / "summary.json").read_text("utf-8")
     json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in summary.json"))
+
+
+def test_a_swap_cut_between_its_two_renames_is_repaired(setup, tmp_path, fake):
+    out = tmp_path / "out"
+    fake("old")
+    old = _run(setup, out)
+    old.folder.rename(out / f"{WEEK2}.replaced-20260630T101500")  # killed right there
+    fake("new", RuntimeError("boom"))
+    with pytest.raises(RuntimeError, match="boom"):
+        _run(setup, out)
+    # the old week is back in place, untouched by the failed run
+    assert "old</html>" in (out / WEEK2 / "11_judicial_review.html").read_text("utf-8")
+    assert not list(out.glob(f"{WEEK2}.replaced-*"))

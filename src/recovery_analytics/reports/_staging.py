@@ -11,7 +11,10 @@ Private helpers of :func:`recovery_analytics.reports.run_weekly`:
   or interrupted run leaves the previous ``<as_of>/`` (if any) as it was and
   its partial week under ``OUT_DIR/<as_of>.failed-<YYYYmmddTHHMMSS>/``. A
   run killed outright (``kill -9``, power cut) leaves ``<as_of>.incomplete/``:
-  the next run renames it to ``<as_of>.failed-…`` before starting.
+  the next run renames it to ``<as_of>.failed-…`` before starting. A re-run
+  moves the old week aside (``<as_of>.replaced-…``), renames the new one in,
+  then deletes the old one; killed between the two renames, the next run puts
+  the old week back first.
 
 Only folders named exactly ``YYYY-MM-DD`` are weeks
 (:func:`recovery_analytics.judicial.history_files`): the ``.incomplete`` and
@@ -133,6 +136,10 @@ def staged_week(final: Path) -> Iterator[_Stage]:
     (['2026-06-30'], True)
     """
     stage = _Stage(final)
+    replaced = sorted(final.parent.glob(f"{final.name}.replaced-*"))
+    if replaced and not final.exists():  # killed between the two renames of a swap
+        replaced[-1].rename(final)
+        stage.notes.append(f"restored {final.name}/ from {replaced[-1].name} (a swap was cut)")
     if stage.path.exists():  # left by a run that was killed outright
         kept = _aside(final, "failed")
         stage.path.rename(kept)
