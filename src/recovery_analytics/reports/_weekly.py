@@ -370,7 +370,8 @@ def _execute(folder, p, plan, source, model_dir, day, previous, bar, seconds):
     if guard.message():
         notes.append(f"quarantine.csv / warnings.csv: {guard.message()}")
     if len(p.warnings):
-        notes.append(f"{len(p.warnings)} warning(s) on rows kept: {folder.name}/warnings.csv")
+        week = folder.name.removesuffix(".incomplete")
+        notes.append(f"{len(p.warnings)} warning(s) on rows kept: {week}/warnings.csv")
     return {**summary, "_notes": notes}, notebooks, html
 
 
