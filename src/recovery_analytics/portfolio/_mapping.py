@@ -86,7 +86,7 @@ class Mapping:
                 raise fail(f"[read] {key} = {value!r}: expected {word}")
         if "encoding" in read:
             try:
-                text = codecs.lookup(read["encoding"])._is_text_encoding
+                text = getattr(codecs.lookup(read["encoding"]), "_is_text_encoding", True)
             except LookupError:
                 raise fail(
                     f"[read] encoding {read['encoding']!r} is not a known encoding"

@@ -12,6 +12,10 @@ runs ``10_weekly_call_queue`` (when that notebook exists) and
     11_judicial_review.ipynb/.html
     judicial/                       tables, figures, scores.parquet, summary.json of notebook 11
     summary.json                    headline figures of the week (and the trend)
+    warnings.csv                    valid rows worth a look (overpayments, mojibake...)
+
+The week appears whole or not at all: it is built in ``<as_of>.incomplete/``
+under the lock of ``OUT_DIR`` (:mod:`recovery_analytics.reports._staging`).
 
 The numbers and figures of notebook 11 are in :mod:`recovery_analytics.judicial`.
 See ``docs/weekly.md``.
@@ -213,6 +217,10 @@ def run_weekly(
 ) -> WeeklyResult:
     """Run the weekly reports into ``OUT_DIR/<as_of>/`` (see the module docstring).
 
+    The week is built in ``OUT_DIR/<as_of>.incomplete/`` under the lock of
+    ``OUT_DIR`` and swapped in only when everything succeeded (see
+    ``docs/weekly.md``, "Guarantees").
+
     Parameters
     ----------
     portfolio : str or path-like
@@ -242,11 +250,15 @@ def run_weekly(
     ------
     InputError
         Bad arguments, an unreadable model or cost file, parameters that do
-        not match a notebook, or a structural problem of the portfolio:
-        raised before any notebook runs.
+        not match a notebook, a structural problem of the portfolio, an
+        ``as_of`` before its first invoice: raised before any notebook runs.
+    WeeklyLockedError
+        (an InputError) another run is writing into ``out_dir``.
     NotebookError
-        A notebook failed: the message names the notebook and the cell; the
-        partially executed notebook stays in the folder.
+        A notebook failed: the message names the notebook and the cell, and
+        says where the partial week is kept (``<as_of>.failed-<time>/``); the
+        previous ``<as_of>/`` is left as it was. Any other failure, and
+        ``KeyboardInterrupt``, leave the folders the same way.
     """
     from tqdm.auto import tqdm
 
