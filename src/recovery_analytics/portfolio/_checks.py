@@ -115,8 +115,8 @@ def _warnings(rows: pd.DataFrame, table: str, source: str, key: str) -> pd.DataF
 
 def empty_warnings() -> pd.DataFrame:
     """An empty warnings table (the quarantine's columns)."""
-    return pd.DataFrame({c: pd.Series(dtype="str") for c in _WARNING_COLUMNS}).astype(
-        {"line": "Int64"}
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c == "line" else "str") for c in _WARNING_COLUMNS}
     )
 
 
@@ -125,46 +125,61 @@ def payment_warnings(events: pd.DataFrame, claims: pd.DataFrame, source: str) ->
 
     One warning per overpaid claim, on the event that takes the total of
     payments and credit notes past the claim's amount; one per payment dated
-    before its claim's invoice date.
+    before its claim's invoice date. Vectorised on integer claim codes.
     """
-    money = events[events["type"].isin(("payment", "credit_note"))]
-    if money.empty:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    money = events["type"].isin(("payment", "credit_note")).to_numpy()
+    if not money.any():
         return empty_warnings()
-    claim = claims.set_index("claim_id")
-    money = money.assign(
-        _amount=money["claim_id"].map(claim["amount"]).to_numpy(dtype="float64"),
-        _invoice=money["claim_id"].map(claim["invoice_date"]),
-    )
-    money = money.sort_values(["claim_id", "date", "_line"], kind="stable")
-    total = money.groupby("claim_id", sort=False)["amount"].cumsum().to_numpy(dtype="float64")
-    over = total > money["_amount"].to_numpy(dtype="float64") + _OVERPAY_TOLERANCE
-    over_rows = money[over]
-    over_rows = over_rows.assign(_total=total[over])
-    first = over_rows[~over_rows["claim_id"].duplicated()]
-    final = money.groupby("claim_id", sort=False)["amount"].sum()
-    first = first.assign(
+    ev = events[money]
+    codes = pc.index_in(pa.array(ev["claim_id"]), value_set=pa.array(claims["claim_id"]))
+    codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    known = codes >= 0
+    ev, codes = ev[known], codes[known]
+    paid = ev["amount"].to_numpy(dtype="float64")
+    due = claims["amount"].to_numpy(dtype="float64")[codes]
+    order = np.lexsort((ev["_line"].to_numpy(), ev["date"].to_numpy(), codes))
+    c, p = codes[order], paid[order]
+    starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
+    csum = np.cumsum(p)
+    total = csum - np.repeat(csum[starts] - p[starts], np.diff(np.r_[starts, len(c)]))
+    over = np.flatnonzero(total > due[order] + _OVERPAY_TOLERANCE)
+    _, first = np.unique(c[over], return_index=True)
+    final = np.bincount(codes, weights=paid, minlength=len(claims))
+    rows_over = ev.iloc[order[over[first]]]
+    code_over = c[over[first]]
+    rows_over = rows_over.assign(
         _wcol="amount",
-        _wval=first["amount"].map(lambda x: f"{x:.2f}"),
+        _wval=[f"{x:.2f}" for x in rows_over["amount"]],
         _wreason=[
-            f"payments and credit notes of claim {c} total {final[c]:,.2f} € for an amount "
-            f"of {a:,.2f} € (surplus {final[c] - a:,.2f} €, not carried to another claim): "
-            "a payment recorded twice, or one belonging to another claim?"
-            for c, a in zip(first["claim_id"], first["_amount"], strict=True)
+            f"payments and credit notes of claim {cid} total {final[k]:,.2f} € for an amount "
+            f"of {due_k:,.2f} € (surplus {final[k] - due_k:,.2f} €, not carried to another "
+            "claim): a payment recorded twice, or one belonging to another claim?"
+            for cid, k, due_k in zip(
+                rows_over["claim_id"], code_over, claims["amount"].to_numpy()[code_over],
+                strict=True,
+            )
         ],
         _wcheck="overpayment",
-    )
-    early = money[(money["type"] == "payment") & (money["date"] < money["_invoice"])]
-    early = early.assign(
+    )  # fmt: skip
+    invoice = claims["invoice_date"].to_numpy()[codes]
+    early = (ev["type"] == "payment").to_numpy() & (ev["date"].to_numpy() < invoice)
+    rows_early = ev[early]
+    rows_early = rows_early.assign(
         _wcol="date",
-        _wval=early["date"].dt.strftime("%d/%m/%Y"),
+        _wval=rows_early["date"].dt.strftime("%d/%m/%Y"),
         _wreason=[
-            f"payment dated {d:%d/%m/%Y} before the invoice date {i:%d/%m/%Y} of claim {c} "
-            "(an advance payment, or a wrong date?)"
-            for d, i, c in zip(early["date"], early["_invoice"], early["claim_id"], strict=True)
+            f"payment dated {d:%d/%m/%Y} before the invoice date {pd.Timestamp(i):%d/%m/%Y} of "
+            f"claim {cid} (an advance payment, or a wrong date?)"
+            for d, i, cid in zip(
+                rows_early["date"], invoice[early], rows_early["claim_id"], strict=True
+            )
         ],
         _wcheck="payment_before_invoice",
     )
-    parts = [_warnings(rows, "events", source, "claim_id") for rows in (first, early)]
+    parts = [_warnings(rows, "events", source, "claim_id") for rows in (rows_over, rows_early)]
     both = pd.concat(parts, ignore_index=True)
     return both.sort_values("line", kind="stable").reset_index(drop=True)
 
@@ -181,7 +196,7 @@ def mojibake_warnings(df: pd.DataFrame, table: str, source: str, key: str) -> pd
     parts = []
     for col in df.columns:
         is_text = df[col].dtype.kind in "OTU" or str(df[col].dtype) == "str"
-        if str(col).startswith("_") or not is_text:
+        if str(col).startswith("_") or not is_text or col in _CODES:
             continue
         # a fast first pass (one literal character class) leaves a handful of cells
         maybe = df[col].str.contains(_SUSPECT, regex=True, na=False).to_numpy(dtype=bool)
@@ -220,6 +235,9 @@ def _control_reason(col: str, value: str) -> str:
         "in the spreadsheets written for people"
     )
 
+
+#: Columns already checked against a list of codes: nothing to look for in them.
+_CODES = frozenset({"type", "debtor_type", "insolvency_status", "currency"})
 
 #: Every cell a text check can flag holds one of these characters.
 _SUSPECT = "[\x00-\x08\x0b\x0c\x0e-\x1f\u00c2\u00c3\u00e2\u00c5]"
