@@ -20,7 +20,7 @@ import pandas as pd
 
 from recovery_analytics.portfolio import Portfolio
 
-__all__ = ["SCORES_FILE", "history_files", "prediction_check"]
+__all__ = ["SCORES_FILE", "history_files", "prediction_check", "read_summary"]
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -194,3 +194,39 @@ def history_files(root: str | os.PathLike[str] | None, before: Any, relative: st
         if child.is_dir() and day is not None and day < before:
             found.append((day, child / relative))
     return [path for _, path in sorted(found) if path.is_file()]
+
+
+def read_summary(path: str | os.PathLike[str] | None) -> tuple[dict | None, str]:
+    """An earlier week's ``summary.json``, or None and why it cannot be used.
+
+    Returns ``(summary, problem)``: ``(None, "")`` when ``path`` is None; when
+    the file is missing, truncated, not JSON or not a JSON object,
+    ``(None, reason)`` so that a report can say so instead of failing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "summary.json"
+    >>> _ = path.write_text('{"as_of": "2026-06-23", "headl')
+    >>> summary, problem = read_summary(path)
+    >>> summary, problem.split(":")[0]
+    (None, 'not valid JSON')
+    >>> _ = path.write_text('{"as_of": "2026-06-23"}')
+    >>> read_summary(path)
+    ({'as_of': '2026-06-23'}, '')
+    """
+    import json
+
+    if path is None:
+        return None, ""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror or exc}"
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg} (line {exc.lineno})"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    return data, ""

@@ -57,18 +57,14 @@ def _previous_summary(out_root: Path, day: pd.Timestamp) -> tuple[Path | None, l
     >>> path.parent.name, notes[0].split(":")[0]
     ('2026-06-16', 'skipped the summary of 2026-06-23')
     """
-    from recovery_analytics.judicial import history_files
+    from recovery_analytics.judicial import history_files, read_summary
 
     notes = []
     for path in reversed(history_files(out_root, day, "summary.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        data, problem = read_summary(path)
+        if data is None:
             notes.append(
-                f"skipped the summary of {path.parent.name}: {path} cannot be read ({reason}); "
+                f"skipped the summary of {path.parent.name}: {path} cannot be used ({problem}); "
                 "the trend compares with the week before it"
             )
             continue
