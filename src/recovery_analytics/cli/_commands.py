@@ -72,7 +72,8 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder where quarantine.csv is written.",
+    help="Folder where quarantine.csv (rows rejected) and warnings.csv (rows kept, worth a look) "
+    "are written.",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was quarantined.")
 @_handle_errors
