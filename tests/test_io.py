@@ -178,7 +178,11 @@ def test_blank_lines_keep_line_numbers_right(tmp_path):
     p = read_portfolio(folder(tmp_path, claims=claims), chunksize=2)
     q = p.quarantine
     assert q["line"].tolist() == [6, 7, 8]
-    assert q["record_id"].tolist() == ["F2", "", "F4"]
+    assert q["record_id"].tolist() == [
+        "F2",
+        "F3",
+        "F4",
+    ]  # the id of a line with too many fields is kept
     assert q["reason"].iloc[1].startswith("line has 7 fields but the header has 5")
     assert p.counts.set_index("table").loc["claims"].tolist() == [4, 1, 3]
 

@@ -188,3 +188,26 @@ def test_weekly_trend_compares_numbers_only():
     assert t.loc["routes.write_off.claims", "previous"] == 1
     assert "next_declaration_deadline" not in t.index and "horizon_days" not in t.index
     assert weekly_trend(cur, None).empty
+
+
+def test_a_truncated_previous_summary_is_said_not_fatal(run, tmp_path):
+    """Run by hand with a broken previous week: the report says so and goes on."""
+    root, _, _ = run
+    broken = tmp_path / "summary.json"
+    broken.write_text('{"as_of": "2026-06-23", "headline": {"open_cl', "utf-8")
+    params = {
+        "portfolio": root / "portfolio",
+        "model_dir": root / "model",
+        "as_of": AS_OF.date().isoformat(),
+        "out_dir": tmp_path / "judicial",
+        "previous_summary": broken,
+    }
+    run_notebook(
+        notebook_path("11_judicial_review"),
+        tmp_path / "11.ipynb",
+        params,
+        html_path=tmp_path / "11.html",
+    )
+    html = html_text(tmp_path / "11.html")
+    assert "Le résumé de la semaine précédente est inutilisable (not valid JSON" in html
+    assert pd.read_csv(tmp_path / "judicial" / "trend.csv").empty

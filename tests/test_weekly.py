@@ -138,9 +138,13 @@ def test_failing_notebook_names_the_cell_and_keeps_the_partial_notebook(
     message = str(info.value)
     assert "11_judicial_review.ipynb" in message
     assert f"cell {position + 1}" in message and "the ledger is broken" in message
-    partial = tmp_path / "out" / WEEK2 / "11_judicial_review.ipynb"
+    # the partial week is kept under a clearly named folder; no week folder appears
+    (failed,) = (tmp_path / "out").glob(f"{WEEK2}.failed-*")
+    partial = failed / "11_judicial_review.ipynb"
     assert partial.is_file() and info.value.output_path == partial
-    assert not (tmp_path / "out" / WEEK2 / "summary.json").exists()
+    assert str(partial) in message and f"{WEEK2}/ was left as it was" in message
+    assert not (tmp_path / "out" / WEEK2).exists()
+    assert not (failed / "summary.json").exists()
 
 
 @pytest.mark.parametrize(

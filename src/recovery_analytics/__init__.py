@@ -43,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     "validate_portfolio": "portfolio",
     "EVENT_TYPES": "portfolio",
     "QUARANTINE_COLUMNS": "portfolio",
+    "MAX_AMOUNT_EUR": "portfolio",
+    "ExportGuard": "portfolio",
     # demo data
     "generate_demo": "demo",
     "debtors_for_claims": "demo",

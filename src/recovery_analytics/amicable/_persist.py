@@ -30,7 +30,7 @@ import pandas as pd
 from recovery_analytics.amicable._catalog import source_columns
 from recovery_analytics.amicable._feature_table import FEATURES
 from recovery_analytics.amicable._model import AmicableModel
-from recovery_analytics.portfolio import InputError
+from recovery_analytics.portfolio import InputError, atomic_path, write_text_atomic
 from recovery_analytics.state import HISTORY_DAYS
 
 __all__ = ["MODEL_SCHEMA_VERSION", "check_compatible", "load_model", "save_model"]
@@ -78,7 +78,8 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
     checksums = {}
     for attr, name in _FILES.items():
         data = getattr(model, attr).model_to_string().encode("utf-8")
-        (out / name).write_bytes(data)
+        with atomic_path(out / name) as tmp:
+            tmp.write_bytes(data)
         checksums[name] = _sha256(data)
     meta = {
         "schema_version": MODEL_SCHEMA_VERSION,
@@ -100,11 +101,13 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
         "versions": _versions(),
         "checksums": checksums,
     }
-    (out / "model.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
+    # each file appears whole (temporary name, then renamed); model.json, with the
+    # checksums, comes last: a model folder is complete when model.json matches its files
+    write_text_atomic(out / "model.json", json.dumps(meta, indent=2, ensure_ascii=False))
     if card is not None:
         text = json.dumps(card, indent=2, ensure_ascii=False, default=str)
-        (out / "model_card.json").write_text(text, "utf-8")
-        (out / "model_card.md").write_text(card_markdown(card), "utf-8")
+        write_text_atomic(out / "model_card.json", text)
+        write_text_atomic(out / "model_card.md", card_markdown(card))
     return out
 
 

@@ -10,9 +10,11 @@ import click
 
 from recovery_analytics.cli._options import (
     _as_of_option,
+    _check_out,
     _costs_option,
     _date,
     _format_option,
+    _guard,
     _handle_errors,
     _lang_option,
     _load,
@@ -21,8 +23,10 @@ from recovery_analytics.cli._options import (
     _out_dir,
     _out_option,
     _portfolio_option,
+    _say_guard,
     _threads_option,
     _write_table,
+    _write_warnings,
 )
 
 __all__ = ["aged_balance_cmd", "demo_data", "judicial", "score", "train", "validate"]
@@ -79,7 +83,8 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder where quarantine.csv is written.",
+    help="Folder where quarantine.csv (rows rejected) and warnings.csv (rows kept, worth a look) "
+    "are written.",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was quarantined.")
 @_handle_errors
@@ -90,12 +95,16 @@ def validate(
     from recovery_analytics.portfolio import read_portfolio, summarize, write_quarantine
 
     portfolio = read_portfolio(source, mapping, format=fmt)
+    for note in portfolio.notes:
+        if note.startswith("mapping read from"):  # also in the summary; said on stderr too
+            click.echo(f"note: {note}", err=True)
     click.echo(summarize(portfolio))
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / "quarantine.csv"
-        write_quarantine(portfolio.quarantine, path)
+        guard = _guard()
+        path = write_quarantine(portfolio.quarantine, out_dir / "quarantine.csv", guard=guard)
         click.echo(f"quarantine written to {path}")
+        _say_guard(guard, path)
+        _write_warnings(portfolio, out_dir)
     if strict and len(portfolio.quarantine):
         sys.exit(1)
 
@@ -151,12 +160,13 @@ def aged_balance_cmd(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
+        from recovery_analytics.portfolio import atomic_path, write_csv
         from recovery_analytics.state.plots import plot_aged_balance
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out_dir / "aged_balance.csv", index=False)
+        write_csv(table, out_dir / "aged_balance.csv")
         ax = plot_aged_balance(table)
-        ax.figure.savefig(out_dir / "aged_balance.png", dpi=120, bbox_inches="tight")
+        with atomic_path(out_dir / "aged_balance.png") as tmp:
+            ax.figure.savefig(tmp, dpi=120, bbox_inches="tight", format="png")
         plt.close(ax.figure)
         click.echo(f"written to {out_dir / 'aged_balance.csv'} and aged_balance.png")
 
@@ -283,6 +293,7 @@ def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang) -> 
     expected_recovery_eur, the recommended route and its judicial economics,
     legal flags and the top three reasons.
     """
+    _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out, fmt)
     _write_table(table, out, as_of)
     click.echo(f"{len(table):,d} open claims scored -> {out}")
@@ -307,6 +318,7 @@ def judicial(source, mapping, fmt, model_dir, as_of, costs, out) -> None:
     disputes) in plain words. Without --model, the chance of amicable recovery
     is the documented prior by age (docs/judicial.md).
     """
+    _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out, fmt)
     _write_table(table, out, as_of)
     counts = table["recommended_route"].value_counts()

@@ -13,8 +13,34 @@ import click
 __all__ = []
 
 
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and (root.obj or {}).get("debug"))
+
+
+#: OS errors that mean a bad path given by the user (exit 2); others (a full disk...) exit 1.
+_BAD_PATH_ERRORS = (PermissionError, NotADirectoryError, IsADirectoryError, FileExistsError,
+                    FileNotFoundError)  # fmt: skip
+
+
+def _os_error(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or type(exc).__name__}{where}"
+
+
+def _notes(exc: BaseException) -> str:
+    """Notes added to an exception (where a failed weekly run left its files), on the same line."""
+    return "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError into one line on stderr and exit status 2."""
+    """One line on stderr and an exit status for every failure; a traceback only with --debug.
+
+    InputError and bad paths (permission denied, a file where a folder is
+    expected...) exit 2; other OS errors (a full disk) and unexpected errors
+    exit 1; Ctrl-C exits 130.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -22,9 +48,36 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt as exc:
+            if _debug():
+                raise
+            detail = str(exc) or "files already complete are kept, none is half-written"
+            click.echo(f"interrupted (Ctrl-C): {detail}", err=True)
+            sys.exit(130)
         except InputError as exc:
+            if _debug():
+                raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:
+            if _debug():
+                raise
+            code = 2 if isinstance(exc, _BAD_PATH_ERRORS) else 1
+            click.echo(f"error: cannot read or write a file: {_os_error(exc)}{_notes(exc)}",
+                       err=True)  # fmt: skip
+            sys.exit(code)
+        except Exception as exc:
+            if _debug():
+                raise
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(
+                f"error: {type(exc).__name__}: {message}{_notes(exc)} (run with --debug for the "
+                "traceback)",
+                err=True,
+            )
+            sys.exit(1)
 
     return wrapper
 
@@ -79,20 +132,30 @@ def _load(
     as_of: Any = None,
     fmt: str = "auto",
 ):
-    """Read and validate a portfolio; write the quarantine next to the outputs, say how many."""
+    """Read and validate a portfolio; write the quarantine next to the outputs, say how many.
+
+    The portfolio's notes (a folder's own ``mapping.toml`` applied, no events...)
+    and its warnings are printed on stderr.
+    """
     from recovery_analytics.portfolio import read_portfolio, write_quarantine
 
     portfolio = read_portfolio(source, mapping, as_of=as_of, format=fmt)
     for note in portfolio.notes:
-        if note.startswith("FEC"):
-            click.echo(note, err=True)
+        click.echo(f"note: {note}", err=True)
     n_bad = len(portfolio.quarantine)
     if quarantine_dir is not None:
-        path = write_quarantine(portfolio.quarantine, quarantine_dir / "quarantine.csv")
+        guard = _guard()
+        path = quarantine_dir / "quarantine.csv"
+        write_quarantine(portfolio.quarantine, path, guard=guard)
         if n_bad:
             click.echo(f"{n_bad} input row(s) quarantined, with their reasons: {path}", err=True)
+        _say_guard(guard, path)
+        _write_warnings(portfolio, quarantine_dir)
     elif n_bad:
         click.echo(f"{n_bad} input row(s) quarantined (`validate` lists them).", err=True)
+    if len(portfolio.warnings) and quarantine_dir is None:
+        click.echo(f"{len(portfolio.warnings)} warning(s) on rows kept (`validate` lists them).",
+                   err=True)  # fmt: skip
     return portfolio
 
 
@@ -106,26 +169,78 @@ def _out_dir(out: Path | str) -> Path | None:
     return None if isinstance(out, str) else out.parent
 
 
-def _write_table(table: Any, out: Path | str, as_of: Any = None) -> None:
-    """Write a result table as Parquet (.parquet), CSV (.csv), Excel (.xlsx) or a SQL table."""
-    if isinstance(out, str):
-        from recovery_analytics.portfolio import write_sql_table
+def _write_warnings(portfolio: Any, folder: Path) -> Path:
+    """``warnings.csv`` beside the quarantine: valid rows worth a look (same format)."""
+    from recovery_analytics.portfolio import write_quarantine
 
+    guard = _guard()
+    path = write_quarantine(portfolio.warnings, folder / "warnings.csv", guard=guard)
+    if len(portfolio.warnings):
+        checks = portfolio.warnings["check"].value_counts()
+        detail = ", ".join(f"{k} {v}" for k, v in checks.items())
+        click.echo(f"{len(portfolio.warnings)} warning(s) on rows kept ({detail}): {path}",
+                   err=True)  # fmt: skip
+    _say_guard(guard, path)
+    return path
+
+
+def _guard():
+    from recovery_analytics.portfolio import ExportGuard
+
+    return ExportGuard()
+
+
+def _say_guard(guard: Any, path: Path) -> None:
+    if guard.message():
+        click.echo(f"note: {path.name}: {guard.message()}", err=True)
+
+
+_TABLE_SUFFIXES = (".parquet", ".csv", ".xlsx")
+
+
+def _check_out(out: Path | str, suffixes: tuple[str, ...] = _TABLE_SUFFIXES) -> None:
+    """Fail early (before any computing) on an output name that cannot be written."""
+    from recovery_analytics.portfolio import InputError
+
+    if isinstance(out, str):  # a SQL table (URL#table): checked when it is written
+        return
+
+    if out.suffix.lower() not in suffixes:
+        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise InputError(f"--out {out}: use a {names} file name")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"--out {out}: {parent} is a file, not a folder")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name")
+
+
+def _write_table(table: Any, out: Path | str, as_of: Any = None) -> None:
+    """Write a result table as Parquet (.parquet), CSV (.csv), Excel (.xlsx) or a SQL table.
+
+    CSV and Excel go through the export guard (text from the input never
+    becomes a formula); every file is written to a temporary name, then renamed.
+    A SQL table (``URL#table``) replaces the rows of the same ``as_of``.
+    """
+    from recovery_analytics.portfolio import atomic_path, write_csv, write_sql_table, write_xlsx
+
+    if isinstance(out, str):
         written = write_sql_table(table, out, as_of=as_of)
         click.echo(f"table {written} written", err=True)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_out(out)
     suffix = out.suffix.lower()
+    guard = _guard()
     if suffix == ".parquet":
-        table.to_parquet(out, index=False)
+        with atomic_path(out) as tmp:
+            table.to_parquet(tmp, index=False)
     elif suffix == ".csv":
-        table.to_csv(out, index=False, date_format="%Y-%m-%d")
-    elif suffix == ".xlsx":
-        table.to_excel(out, index=False)
+        write_csv(table, out, guard=guard, date_format="%Y-%m-%d")
     else:
-        from recovery_analytics.portfolio import InputError
-
-        raise InputError(f"--out {out}: use a .parquet, .csv or .xlsx file name")
+        write_xlsx(table, out, guard=guard)
+    _say_guard(guard, out)
 
 
 def _threads_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,10 +10,12 @@ import click
 from recovery_analytics.cli._options import (
     _as_of_option,
     _calls_option,
+    _check_out,
     _collectors_option,
     _costs_option,
     _date,
     _format_option,
+    _guard,
     _handle_errors,
     _lang_option,
     _load,
@@ -22,6 +24,7 @@ from recovery_analytics.cli._options import (
     _out_dir,
     _out_path,
     _portfolio_option,
+    _say_guard,
     _write_table,
 )
 
@@ -96,10 +99,7 @@ def call_queue(
     from recovery_analytics.amicable import load_model
     from recovery_analytics.queue import build_call_queue, write_call_queue
 
-    if not isinstance(out, str) and out.suffix.lower() not in (".xlsx", ".csv"):
-        from recovery_analytics.portfolio import InputError
-
-        raise InputError(f"--out {out}: use a .xlsx or .csv file name, or a SQL URL#table")
+    _check_out(out, (".xlsx", ".csv"))
     portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
     model = load_model(model_dir)
     schedule = None
@@ -122,8 +122,9 @@ def call_queue(
     if isinstance(out, str):
         _write_table(cq.queue, out, as_of)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_call_queue(cq, out, lang=lang)
+        guard = _guard()
+        write_call_queue(cq, out, lang=lang, guard=guard)
+        _say_guard(guard, out)
     click.echo(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
@@ -154,6 +155,12 @@ def weekly(
     (judicial review) through papermill and writes into OUT_DIR/<as_of>/ the
     executed notebooks, HTML reports without code, the queue exports, the
     quarantine and summary.json (with the trend against the previous week's).
+
+    The week is built in OUT_DIR/<as_of>.incomplete/ and swapped in only when
+    everything succeeded: a failed or interrupted run leaves the previous
+    OUT_DIR/<as_of>/ as it was and its partial week in
+    OUT_DIR/<as_of>.failed-<time>/. A second run into the same OUT_DIR while
+    one is going stops at once (exit 2).
     """
     from recovery_analytics.reports import NotebookError, run_weekly
 
@@ -171,6 +178,8 @@ def weekly(
     except NotebookError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"weekly reports written to {result.folder}")
     for name, path in result.html.items():
         click.echo(f"  {name}: {path}")

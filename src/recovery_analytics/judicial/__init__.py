@@ -45,6 +45,7 @@ from recovery_analytics.judicial._review_history import (
     SCORES_FILE,
     history_files,
     prediction_check,
+    read_summary,
 )
 from recovery_analytics.judicial._review_tables import (
     HEADLINE_LABELS_FR,
@@ -93,6 +94,7 @@ __all__ = [
     "prediction_check",
     "prescription_alerts",
     "prescription_dates",
+    "read_summary",
     "review_table",
     "route_summary",
     "score_claims",

@@ -8,7 +8,9 @@ outputs of earlier weekly runs. Both are public from
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,9 @@ import pandas as pd
 
 from recovery_analytics.portfolio import Portfolio
 
-__all__ = ["SCORES_FILE", "history_files", "prediction_check"]
+__all__ = ["SCORES_FILE", "history_files", "prediction_check", "read_summary"]
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Where a weekly run keeps the scores of its review, relative to ``OUT_DIR/<as_of>/``.
 SCORES_FILE = "judicial/scores.parquet"
@@ -86,6 +90,8 @@ def prediction_check(
         collected_eur, collected_vs_expected, expected_recovered_claims,
         recovered_claims``. Collected = payments dated after the scored date
         and up to the window end, capped at each claim's outstanding then.
+        An earlier ``scores.parquet`` that cannot be read is skipped and
+        listed in ``attrs["skipped"]``.
     """
     from recovery_analytics.amicable import score_portfolio
 
@@ -95,8 +101,12 @@ def prediction_check(
     last_label = pd.Timestamp(window.get("calibration_end", window.get("train_end", "1900-01-01")))
     last_label += pd.Timedelta(days=horizon)
     frames: list[tuple[str, pd.DataFrame]] = []
+    skipped = []
     for path in history_files(history_dir, day, SCORES_FILE)[-max_weeks:]:
-        frames.append(("weekly run", pd.read_parquet(path)))
+        try:
+            frames.append(("weekly run", pd.read_parquet(path)))
+        except Exception as exc:  # truncated or not Parquet: pyarrow raises several types
+            skipped.append(f"{path}: {str(exc).splitlines()[0] if str(exc) else exc!r}")
     if not frames:
         for w in sorted(weeks_back, reverse=True):
             d = day - pd.Timedelta(weeks=int(w))
@@ -134,7 +144,9 @@ def prediction_check(
         out["expected_eur"] > 0
     )
     out = out.astype({"source": "str"})[cols]
-    return out.sort_values("scored_as_of", kind="stable").reset_index(drop=True)
+    out = out.sort_values("scored_as_of", kind="stable").reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    return out
 
 
 def history_files(root: str | os.PathLike[str] | None, before: Any, relative: str) -> list[Path]:
@@ -146,7 +158,9 @@ def history_files(root: str | os.PathLike[str] | None, before: Any, relative: st
         The root of the weekly outputs (``OUT_DIR``); None or a missing folder
         gives an empty list.
     before : date-like
-        Only sub-folders named by an ISO date strictly earlier are looked at.
+        Only sub-folders named exactly ``YYYY-MM-DD`` (a valid date) strictly
+        earlier are looked at: ``06-29-2026``, ``2026-06-30.incomplete`` or
+        ``2026-06-30.failed-...`` are not weeks.
     relative : str
         The file inside each dated folder (``"summary.json"``, :data:`SCORES_FILE`).
 
@@ -159,7 +173,8 @@ def history_files(root: str | os.PathLike[str] | None, before: Any, relative: st
     --------
     >>> import tempfile
     >>> root = Path(tempfile.mkdtemp())
-    >>> for day in ("2026-06-16", "2026-06-23", "2026-06-30", "notes"):
+    >>> for day in ("2026-06-16", "2026-06-23", "2026-06-30", "notes", "06-29-2026",
+    ...             "2026-06-23.failed-20260623T101500", "2026-02-30"):
     ...     (root / day).mkdir()
     ...     _ = (root / day / "summary.json").write_text("{}")
     >>> [p.parent.name for p in history_files(root, "2026-06-30", "summary.json")]
@@ -170,10 +185,48 @@ def history_files(root: str | os.PathLike[str] | None, before: Any, relative: st
     before = pd.Timestamp(before)
     found = []
     for child in Path(root).iterdir():
-        try:
-            day = pd.Timestamp(child.name) if len(child.name) == 10 else None
-        except ValueError:
-            day = None
+        day = None
+        if _ISO_DAY.fullmatch(child.name):  # not "06-29-2026", "2026-06-30.failed-..."
+            try:
+                day = pd.Timestamp(datetime.date.fromisoformat(child.name))
+            except ValueError:
+                day = None
         if child.is_dir() and day is not None and day < before:
             found.append((day, child / relative))
     return [path for _, path in sorted(found) if path.is_file()]
+
+
+def read_summary(path: str | os.PathLike[str] | None) -> tuple[dict | None, str]:
+    """An earlier week's ``summary.json``, or None and why it cannot be used.
+
+    Returns ``(summary, problem)``: ``(None, "")`` when ``path`` is None; when
+    the file is missing, truncated, not JSON or not a JSON object,
+    ``(None, reason)`` so that a report can say so instead of failing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "summary.json"
+    >>> _ = path.write_text('{"as_of": "2026-06-23", "headl')
+    >>> summary, problem = read_summary(path)
+    >>> summary, problem.split(":")[0]
+    (None, 'not valid JSON')
+    >>> _ = path.write_text('{"as_of": "2026-06-23"}')
+    >>> read_summary(path)
+    ({'as_of': '2026-06-23'}, '')
+    """
+    import json
+
+    if path is None:
+        return None, ""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror or exc}"
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg} (line {exc.lineno})"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    return data, ""

@@ -11,14 +11,20 @@ Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
 in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``
-(result tables to SQL in ``_sql_write``);
-the FEC in ``_fec`` (with ``_fec_read``, ``_fec_ledger``, ``_fec_alloc``,
-``_fec_config``, ``_fec_tables``).
+(result tables to SQL in ``_sql_write``); the FEC in ``_fec`` (with
+``_fec_read``, ``_fec_ledger``, ``_fec_alloc``, ``_fec_config``,
+``_fec_tables``). Every stage writes its files through this stage:
+:class:`ExportGuard` keeps input text from becoming a spreadsheet formula
+(``_guard``) and :func:`atomic_path` makes a file appear whole or not at all
+(``_atomic``).
 """
 
 from __future__ import annotations
 
+from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
+from recovery_analytics.portfolio._checks import MAX_AMOUNT_EUR
 from recovery_analytics.portfolio._fec import read_fec
+from recovery_analytics.portfolio._guard import FORMULA_PREFIXES, ExportGuard, write_csv, write_xlsx
 from recovery_analytics.portfolio._io import (
     read_portfolio,
     summarize,
@@ -53,12 +59,16 @@ __all__ = [
     "EVENT_COLUMNS",
     "EVENT_TYPES",
     "EVENT_TYPES_WITH_AMOUNT",
+    "FORMULA_PREFIXES",
     "INSOLVENCY_STATUSES",
+    "MAX_AMOUNT_EUR",
     "QUARANTINE_COLUMNS",
     "TABLES",
+    "ExportGuard",
     "InputError",
     "Mapping",
     "Portfolio",
+    "atomic_path",
     "check_columns",
     "empty_table",
     "is_sql_target",
@@ -67,7 +77,10 @@ __all__ = [
     "read_portfolio",
     "summarize",
     "validate_portfolio",
+    "write_csv",
     "write_portfolio",
     "write_quarantine",
     "write_sql_table",
+    "write_text_atomic",
+    "write_xlsx",
 ]

@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
 from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._fec_read import looks_like_fec
+from recovery_analytics.portfolio._guard import ExportGuard, write_csv
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
-from recovery_analytics.portfolio._rows import _coerce
+from recovery_analytics.portfolio._rows import _ID, _coerce
 from recovery_analytics.portfolio._schema import (
     COLUMNS,
     TABLES,
@@ -102,6 +104,7 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
                 dayfirst=mapping.dayfirst,
                 currency_rates=mapping.currency_rates,
                 numeric_features=numeric,
+                max_amount_eur=mapping.max_amount_eur,
             )
         )
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
@@ -117,6 +120,13 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
                 "_qcheck": "malformed_line",
             }
         )
+        # keep the id of a line with too many fields: its record and its children's reasons
+        key = _ID[table]
+        at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
+        if at is not None:
+            ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
+            ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
+            bad[key] = pd.Series(ids, dtype="str")
         df = pd.concat([df, bad], ignore_index=True).sort_values("_line", kind="stable")
     return df
 
@@ -307,12 +317,13 @@ def write_portfolio(portfolio: Portfolio, out_dir: str | Path, fmt: str = "csv")
     for table in TABLES:
         df = getattr(portfolio, table)
         path = out / f"{table}.{fmt}"
-        if fmt == "csv":
-            df.to_csv(
-                path, index=False, encoding="utf-8", date_format="%Y-%m-%d", lineterminator="\n"
-            )
-        else:
-            df.to_parquet(path, index=False)
+        with atomic_path(path) as tmp:
+            if fmt == "csv":
+                df.to_csv(
+                    tmp, index=False, encoding="utf-8", date_format="%Y-%m-%d", lineterminator="\n"
+                )
+            else:
+                df.to_parquet(tmp, index=False)
         paths[table] = path
     features = {k: list(v) for k, v in sorted(portfolio.extra_features.items()) if v}
     if features:
@@ -325,16 +336,30 @@ def write_portfolio(portfolio: Portfolio, out_dir: str | Path, fmt: str = "csv")
             for kind, cols in features.items()
         ]
         paths["mapping"] = out / MAPPING_FILE
-        paths["mapping"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text_atomic(paths["mapping"], "\n".join(lines) + "\n")
     return paths
 
 
-def write_quarantine(quarantine: pd.DataFrame, path: str | Path) -> Path:
-    """Write the quarantine as CSV with ``;`` and a UTF-8 BOM (opens in French Excel)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
-    return path
+def write_quarantine(
+    quarantine: pd.DataFrame, path: str | Path, *, guard: ExportGuard | None = None
+) -> Path:
+    """Write the quarantine as CSV with ``;`` and a UTF-8 BOM (opens in French Excel).
+
+    The rows come from outside: text starting like a formula is written with a
+    leading apostrophe and control characters are replaced (:class:`ExportGuard`,
+    pass one to count them). The file is written to a temporary name, then renamed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> q = pd.DataFrame({"table": ["debtors"], "line": [2], "value": ["=cmd|' /C calc'!A0"]})
+    >>> p = write_quarantine(q, Path(tempfile.mkdtemp()) / "quarantine.csv")
+    >>> p.read_text(encoding="utf-8-sig").splitlines()[1]
+    "debtors;2;'=cmd|' /C calc'!A0"
+    """
+    return write_csv(
+        quarantine, path, guard=guard, sep=";", encoding="utf-8-sig", lineterminator="\n"
+    )
 
 
 def summarize(portfolio: Portfolio) -> str:
@@ -374,6 +399,15 @@ def summarize(portfolio: Portfolio) -> str:
         groups = q.groupby(["table", "column", "check"], sort=False)
         lines.append("Quarantined rows by reason (count, first example):")
         for (table, column, check), rows in groups:
+            first = rows.iloc[0]
+            lines.append(
+                f"  {table:<8} {column or '(row)'}: {check} x{len(rows)}"
+                f"  e.g. {first['source']} line {first['line']}: {first['reason']}"
+            )
+    w = portfolio.warnings
+    if len(w):
+        lines.append("Warnings: rows kept, worth a look (count, first example):")
+        for (table, column, check), rows in w.groupby(["table", "column", "check"], sort=False):
             first = rows.iloc[0]
             lines.append(
                 f"  {table:<8} {column or '(row)'}: {check} x{len(rows)}"

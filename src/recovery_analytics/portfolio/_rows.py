@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._checks import MAX_AMOUNT_EUR, flag_amounts
 from recovery_analytics.portfolio._schema import (
     COLUMNS,
     DEBTOR_TYPE_ALIASES,
@@ -116,6 +117,7 @@ def _coerce(
     dayfirst: bool = True,
     currency_rates: dict[str, float] | None = None,
     numeric_features: tuple[str, ...] = (),
+    max_amount_eur: float = MAX_AMOUNT_EUR,
 ) -> pd.DataFrame:
     """Type one chunk of ``table`` (canonical column names) and flag bad rows.
 
@@ -133,7 +135,10 @@ def _coerce(
             value = _parse.clean_text(src)
             if (table, col) in _ALIASES:
                 value = _parse.recode(value, _ALIASES[(table, col)])
-            bad = pd.Series(False, index=raw.index)
+            bad = value.str.contains("\x00", regex=False).fillna(False).astype(bool)
+            flags.add(
+                bad, col, "nul_character", f"{col} contains a NUL character (binary data)", src
+            )
         elif dtype == "datetime64[ns]":
             value, bad = _parse.parse_date(src, dayfirst)
             why = f"is not a valid date ({_DATE_HINT})"
@@ -157,13 +162,14 @@ def _coerce(
         if required:
             flags.add(value.isna() & ~bad, col, "missing_value", f"{col} is empty (required)")
         out[col] = value
-    _check_codes(table, out, raw, flags, currency_rates)
+    _check_codes(table, out, raw, flags, currency_rates, max_amount_eur)
     extras = [c for c in raw.columns if c not in spec and c not in _INTERNAL]
     for col in extras:
         src = raw[col]
         if col in numeric_features:
             value, _, bad = _parse.parse_amount(src, decimal)
-            why = "is not a number (declared numeric under [features])"
+            bad = bad | (value.notna() & ~np.isfinite(value.to_numpy(dtype="float64")))
+            why = "is not a finite number (declared numeric under [features])"
             flags.add(
                 bad, col, "invalid_number", lambda v, c=col, w=why: f"{c} '" + v + f"' {w}", src
             )
@@ -179,7 +185,7 @@ def _coerce(
     return flags.result()
 
 
-def _check_codes(table, out, raw, flags, rates) -> None:
+def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
     """Row checks that look at several typed columns of one table."""
 
     def raw_of(col):
@@ -237,6 +243,7 @@ def _check_codes(table, out, raw, flags, rates) -> None:
             raw_of("due_date"),
         )
         _check_currency(out, raw, flags, rates or {})
+        flag_amounts(flags, out["amount"], raw_of("amount"), ceiling, "claim")
     else:
         kind = out["type"]
         unknown = kind.notna() & ~kind.isin(EVENT_TYPES)
@@ -271,6 +278,7 @@ def _check_codes(table, out, raw, flags, rates) -> None:
             lambda v: kind.iloc[v.index] + " amount '" + v + "' must be greater than 0",
             raw_of("amount"),
         )
+        flag_amounts(flags, amount, raw_of("amount"), ceiling, "event")
         no_date = (kind == "promise_to_pay") & out["promise_date"].isna()
         flags.add(
             no_date,

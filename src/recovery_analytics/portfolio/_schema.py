@@ -238,6 +238,10 @@ class Portfolio:
         every FEC line with ``file, line, journal, num, account, debtor_id,
         category, claim_id`` -- how it was read (a claim, a payment, not a
         receivable, quarantined...). None for other sources.
+    warnings : pandas.DataFrame
+        Valid rows worth a look, kept in the tables (columns of the quarantine
+        plus ``check``): ``overpayment``, ``payment_before_invoice``,
+        ``mojibake`` (text that looks mis-decoded). See ``docs/input-format.md``.
     """
 
     debtors: pd.DataFrame
@@ -249,6 +253,7 @@ class Portfolio:
     extra_features: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     fec_lines: pd.DataFrame | None = None
+    warnings: pd.DataFrame = field(default_factory=_empty_quarantine)
 
 
 # --------------------------------------------------------------------------------------

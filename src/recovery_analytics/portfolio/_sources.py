@@ -8,6 +8,7 @@ an iterator of row chunks carrying a ``_line`` column (or None when absent).
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import re
 import warnings
@@ -37,6 +38,7 @@ class _Table:
     chunks: Iterator[pd.DataFrame]  # each with a ``_line`` column (may be provisional)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     relines: object = None  # callable mapping provisional ``_line`` to real lines
+    skipped_fields: dict[int, list[str]] = field(default_factory=dict)  # line -> its fields
 
 
 def _sniff_bytes(path: Path) -> bytes:
@@ -55,8 +57,6 @@ def _detect_encoding(path: Path, head: bytes) -> str:
         raise InputError(f"{path.name} is not a CSV file: it looks like an Excel workbook")
     if head.startswith(b"PAR1"):
         raise InputError(f"{path.name} is not a CSV file: it looks like a Parquet file")
-    if b"\x00" in head:
-        raise InputError(f"{path.name} is not a CSV file (it contains binary data)")
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -74,17 +74,54 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     )
 
 
+def _reject_nul(path: Path) -> None:
+    """A NUL byte anywhere in a CSV (not UTF-16) stops the read, with its line.
+
+    NUL is never text: a file holding one is binary, corrupt, or UTF-16
+    without its BOM. One rule wherever it is (the first block or the last).
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lines = 0
+    with opener(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            at = block.find(b"\x00")
+            if at >= 0:
+                line = lines + block.count(b"\n", 0, at) + 1
+                raise InputError(
+                    f"{path.name} is not a CSV file: line {line} holds a NUL byte (binary data, "
+                    "not text); the file is corrupt, or UTF-16 without its BOM (set encoding "
+                    "under [read])"
+                )
+            lines += block.count(b"\n")
+
+
+def _check_header(names: list[object], label: str) -> None:
+    """Two columns of one header with the same name: an error (pandas would rename one)."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        key = _parse.norm_name(name)
+        if key in seen and key not in ("", "nan", "none"):
+            raise InputError(
+                f"{label}: column {str(name).strip()!r} appears twice in the header (columns "
+                f"{seen[key]} and {i}); rename or remove one"
+            )
+        seen.setdefault(key, i)
+
+
 def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
     if path.stat().st_size == 0:
         raise InputError(f"{path.name} is empty (0 bytes)")
     head = _sniff_bytes(path)
     encoding = mapping.encoding or _detect_encoding(path, head)
+    if not encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
+        _reject_nul(path)
     lines = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
     blank = next((i for i, line in enumerate(lines) if line.strip()), None)
     if blank is None:
         raise InputError(f"{path.name} has no header line (the file is blank)")
     header = lines[blank]
     sep = mapping.sep or max((";", ",", "\t"), key=header.count)
+    _check_header(next(csv.reader([header], delimiter=sep)), path.name)
     options = dict(
         sep=sep,
         encoding=encoding,
@@ -114,10 +151,12 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
                     chunk = chunk.assign(_line=pos)
                     yield chunk.loc[filled.to_numpy()]
             except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise InputError(f"{path.name} cannot be read as CSV: {exc}") from None
+                raise InputError(_parser_message(path, exc, blank)) from None
             finally:
                 reader.close()
             _collect_skips(caught, table.skipped)
+            if table.skipped:
+                table.skipped_fields = _fields_of(path, encoding, sep, table.skipped)
 
     def relines(pos: np.ndarray) -> np.ndarray:
         skipped = np.sort(np.array([line for line, _ in table.skipped], dtype=np.int64))
@@ -126,6 +165,35 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
 
     table.chunks, table.relines = chunks(), relines
     return table
+
+
+_EOF_RE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _parser_message(path: Path, exc: Exception, blank: int) -> str:
+    """pandas counts rows from 0 at the header: say the 1-based line of the file."""
+    found = _EOF_RE.search(str(exc))
+    if found:
+        line = int(found.group(1)) + 1 + blank
+        return (
+            f'{path.name} line {line}: a quoted value is never closed (a " without its '
+            'closing "), so the rest of the file would be one value; close or remove the quote'
+        )
+    return f"{path.name} cannot be read as CSV: {exc}"
+
+
+def _fields_of(path: Path, encoding: str, sep: str, skipped: list) -> dict[int, list[str]]:
+    """The fields of the lines pandas skipped (too many fields), to keep their ids."""
+    wanted = {line for line, _ in skipped}
+    out: dict[int, list[str]] = {}
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, errors="replace", newline="") as fh:
+        for number, text in enumerate(fh, start=1):
+            if number in wanted:
+                out[number] = next(csv.reader([text.lstrip("\ufeff")], delimiter=sep), [])
+                if len(out) == len(wanted):
+                    break
+    return out
 
 
 _SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
@@ -159,6 +227,7 @@ def _parquet_table(path: Path, chunksize: int) -> _Table:
             yield df.assign(_line=np.arange(start, start + len(df)))
             start += len(df)
 
+    _check_header(list(pfile.schema_arrow.names), path.name)
     return _Table(label=path.name, columns=list(pfile.schema_arrow.names), chunks=chunks())
 
 
@@ -168,6 +237,11 @@ def _find_name(wanted: str, names: list[str]) -> str | None:
 
 def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, _Table | None]:
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    names = {table + s for table in TABLES for s in _CSV_SUFFIXES + _PARQUET_SUFFIXES}
+    for odd in folder.iterdir():
+        if odd.name.casefold() in names and not odd.is_file():
+            what = "a folder" if odd.is_dir() else "not a regular file (a pipe, a socket...)"
+            raise InputError(f"{folder}: {odd.name} is {what}; expected a CSV or Parquet file")
     tables: dict[str, _Table | None] = {}
     for table in TABLES:
         if table in mapping.files:
@@ -186,6 +260,12 @@ def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, 
             tables[table] = None
             continue
         path = folder / found[0]
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            # like [files], a table cannot leave its folder (and its content is never quoted)
+            raise InputError(
+                f"{folder}: {path.name} is a symbolic link to a file outside the folder; "
+                "copy the file into the folder instead"
+            )
         if path.name.lower().endswith(_PARQUET_SUFFIXES):
             tables[table] = _parquet_table(path, chunksize)
         else:
@@ -205,6 +285,9 @@ def _xlsx_tables(path: Path, mapping: Mapping) -> tuple[dict[str, _Table | None]
             if sheet is None:
                 tables[table] = None
                 continue
+            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=1, dtype=str)
+            _check_header([v for v in head.iloc[0] if pd.notna(v)] if len(head) else [],
+                          f"{path.name}[{sheet}]")  # fmt: skip
             df = pd.read_excel(book, sheet_name=sheet, dtype=str, na_filter=False)
             df = df.assign(_line=np.arange(2, len(df) + 2))  # Excel rows; header on row 1
             df = df.loc[df.drop(columns="_line").ne("").any(axis=1)]
@@ -265,11 +348,11 @@ def _sql_tables(url: str, mapping: Mapping, chunksize: int) -> tuple[dict, objec
         raise InputError(f"cannot connect to {masked}: {message}") from None
     try:
         names = sa.inspect(conn).get_table_names(schema=schema)
-    except Exception as exc:  # e.g. an unknown schema
+    except Exception as exc:  # an unknown schema, not a database, no permission...
         conn.close()
         engine.dispose()
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"cannot list the tables of {masked}: {message}") from None
+        raise InputError(f"cannot read the tables of {masked}: {message}") from None
     if schema is not None and not names:
         known = sa.inspect(conn).get_schema_names()
         if schema not in known:

@@ -12,6 +12,13 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._checks import (
+    MAX_AMOUNT_EUR,
+    check_rates,
+    empty_warnings,
+    mojibake_warnings,
+    payment_warnings,
+)
 from recovery_analytics.portfolio._rows import _ID, _INTERNAL, _Flags
 from recovery_analytics.portfolio._schema import (
     COLUMNS,
@@ -40,6 +47,7 @@ def _finalize(
 ) -> Portfolio:
     """Table-level checks (duplicates, references, cascade) and the split valid/quarantine."""
     valid: dict[str, pd.DataFrame] = {}
+    warnings: list[pd.DataFrame] = []
     rejected: dict[str, pd.Series] = {}
     quarantine, counts = [], []
     for table in TABLES:
@@ -82,6 +90,8 @@ def _finalize(
                 lambda v, w=word, p=parent: f"{w} " + v + f" does not exist in {p}",
                 pid,
             )
+        if table == "events" and "debtor_id" in df:
+            _check_event_debtor(df, valid["claims"], flags)
         df = flags.result()
         bad = df["_qreason"].notna()
         firsts = (bad & ~dup & ids.notna()).to_numpy()
@@ -101,12 +111,17 @@ def _finalize(
                 }
             )
         )
-        good = (df.loc[~bad] if bad.any() else df).drop(columns=list(_INTERNAL))
+        good = (df.loc[~bad] if bad.any() else df).drop(
+            columns=[c for c in _INTERNAL if c != "_line"]
+        )
         good = good.astype({c: d for c, (d, _) in COLUMNS[table].items()})
+        label = sources.get(table, table)
+        warnings.append(mojibake_warnings(good, table, label, key))
         if table == "events":
             good = _convert_events(good, valid["claims"], currency_rates)
+            warnings.append(payment_warnings(good, valid["claims"], label))
             good = good.sort_values(["date", "claim_id"], kind="stable")
-        valid[table] = good.reset_index(drop=True)
+        valid[table] = good.drop(columns="_line").reset_index(drop=True)
         counts.append((table, len(df), len(good), int(bad.sum())))
     q = pd.concat(quarantine, ignore_index=True)
     q = q.astype({c: "str" for c in q.columns if c != "line"} | {"line": "Int64"})
@@ -121,6 +136,36 @@ def _finalize(
         source=source,
         extra_features=extra_features or {},
         notes=list(notes or []),
+        warnings=_concat_warnings(warnings),
+    )
+
+
+def _concat_warnings(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [w for w in parts if len(w)]
+    if not parts:
+        return empty_warnings()
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({c: "str" for c in out.columns if c != "line"} | {"line": "Int64"})
+
+
+def _check_event_debtor(df: pd.DataFrame, claims: pd.DataFrame, flags: _Flags) -> None:
+    """An event whose own debtor_id contradicts its claim's is quarantined."""
+    theirs = df["claim_id"].map(claims.set_index("claim_id")["debtor_id"])
+    own = _parse.clean_text(df["debtor_id"])
+    clash = own.notna() & theirs.notna() & (own != theirs)
+    flags.add(
+        clash,
+        "debtor_id",
+        "debtor_mismatch",
+        lambda v: (
+            "event debtor_id "
+            + v
+            + " contradicts its claim "
+            + df["claim_id"].iloc[v.index].astype("str")
+            + ", which belongs to debtor "
+            + theirs.iloc[v.index].astype("str")
+        ),
+        df["debtor_id"],
     )
 
 
@@ -146,6 +191,7 @@ def validate_portfolio(
     currency_rates: dict[str, float] | None = None,
     decimal: str | None = None,
     dayfirst: bool = True,
+    max_amount_eur: float = MAX_AMOUNT_EUR,
 ) -> Portfolio:
     """Validate three in-memory tables with canonical column names.
 
@@ -165,6 +211,9 @@ def validate_portfolio(
         Decimal separator when ambiguous (``1.234``); default: see ``parse_amount``.
     dayfirst : bool
         ``01/02/2026`` is 1 February (default) or 2 January.
+    max_amount_eur : float
+        Plausibility ceiling of one amount in euros (default 100 M€): larger
+        amounts, and amounts that are not finite, are quarantined.
 
     Returns
     -------
@@ -185,9 +234,12 @@ def validate_portfolio(
     >>> p.claims["amount"].tolist(), p.quarantine["reason"].tolist()
     ([1234.56], ['debtor D9 does not exist in debtors'])
     """
+    from recovery_analytics.portfolio._checks import check_ceiling
     from recovery_analytics.portfolio._rows import _coerce
     from recovery_analytics.portfolio._validate import _finalize  # imports this module
 
+    currency_rates = check_rates(currency_rates, "currency_rates")
+    max_amount_eur = check_ceiling(max_amount_eur, "max_amount_eur")
     frames, tables = {}, {"debtors": debtors, "claims": claims, "events": events}
     for table, df in tables.items():
         if df is None:
@@ -195,6 +247,11 @@ def validate_portfolio(
         check_columns(table, list(df.columns), f"{source} {table}")
         df = df.assign(_line=np.arange(1, len(df) + 1))
         frames[table] = _coerce(
-            table, df, decimal=decimal, dayfirst=dayfirst, currency_rates=currency_rates
+            table,
+            df,
+            decimal=decimal,
+            dayfirst=dayfirst,
+            currency_rates=currency_rates,
+            max_amount_eur=max_amount_eur,
         )
     return _finalize(frames, {t: t for t in TABLES}, source=source, currency_rates=currency_rates)

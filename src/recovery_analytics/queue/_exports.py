@@ -8,6 +8,9 @@ frozen header, filters, euro and date formats, fitted column widths) or to
 French Excel opens it cleanly). Headers are in French by default, English with
 ``lang="en"``. Phone numbers are written in pairs (``06 12 34 56 78``).
 
+Text from the input (names, phones, e-mails, ids) goes through
+:class:`~recovery_analytics.portfolio.ExportGuard`: it never becomes a formula.
+
 These files carry personal data (names, phones, emails) on purpose: they are the
 collectors' working lists. Management reports use debtor ids only.
 """
@@ -23,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recovery_analytics.portfolio import ExportGuard, atomic_path, write_csv
 from recovery_analytics.queue._escalation import _action_labels
 from recovery_analytics.queue._queue import CallQueue
 from recovery_analytics.style import CHANNEL_LABELS
@@ -233,7 +237,9 @@ def _save_stamped(wb, path: Path, stamp: datetime) -> None:
         ExcelWriter(wb, archive).save()
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: datetime) -> None:
+def _write_xlsx(
+    tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: datetime, guard: ExportGuard
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -256,7 +262,10 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: d
                 values = [None if np.isnan(v) else (int(v) if kind == "int" else float(v))
                           for v in arr]  # fmt: skip
             else:
-                values = [None if pd.isna(v) else str(v) for v in s.astype("object")]
+                text = pd.Series(
+                    [None if pd.isna(v) else str(v) for v in s.astype("object")], dtype="object"
+                )
+                values = list(guard.text(text, "xlsx"))
             cols.append(values)
         for row in zip(*cols, strict=True) if cols else ():
             ws.append(list(row))
@@ -280,11 +289,18 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: d
             ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
     if not wb.sheetnames:
         wb.create_sheet("Vide" if lang == "fr" else "Empty")
-    _save_stamped(wb, path, stamp)
+    guard.workbook(wb)  # text from the input stays text: never a formula
+    with atomic_path(path) as tmp:
+        _save_stamped(wb, tmp, stamp)
 
 
 def write_call_queue(
-    cq: CallQueue | pd.DataFrame, path: str | Path, lang: str = "fr", *, as_of: Any = None
+    cq: CallQueue | pd.DataFrame,
+    path: str | Path,
+    lang: str = "fr",
+    *,
+    as_of: Any = None,
+    guard: ExportGuard | None = None,
 ) -> Path:
     """Write the call queue for people; ``.xlsx`` or ``.csv`` chosen by the suffix.
 
@@ -307,6 +323,13 @@ def write_call_queue(
     as_of : date-like, optional
         Date stamped in the ``.xlsx``; default the queue's ``as_of`` (a
         ``queue`` table alone: 1 January 1980, the earliest zip date).
+    guard : ExportGuard, optional
+        Names, phones, e-mails and ids come from the input: text starting
+        like a formula (``= + - @``) is written as text (a string cell in the
+        workbook, a leading apostrophe in the CSV) and control characters are
+        replaced by a space (:class:`~recovery_analytics.portfolio.ExportGuard`;
+        pass one to read its counts). The file is written to a temporary name
+        and renamed when complete.
 
     Returns
     -------
@@ -331,12 +354,14 @@ def write_call_queue(
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ValueError(f"{path.name}: the call queue is written as .xlsx or .csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    guard = ExportGuard() if guard is None else guard
     queue = cq.queue if isinstance(cq, CallQueue) else cq
     if suffix == ".csv":
         frame = _queue_frame(queue, lang)
-        frame.to_csv(
+        write_csv(
+            frame,
             path,
+            guard=guard,
             sep=";",
             index=False,
             encoding="utf-8-sig",
@@ -349,5 +374,6 @@ def write_call_queue(
     if as_of is None:
         as_of = cq.as_of if isinstance(cq, CallQueue) else "1980-01-01"
     day = pd.Timestamp(as_of)
-    _write_xlsx(export_tables(cq, lang), path, lang, datetime(day.year, day.month, day.day))
+    stamp = datetime(day.year, day.month, day.day)
+    _write_xlsx(export_tables(cq, lang), path, lang, stamp, guard)
     return path

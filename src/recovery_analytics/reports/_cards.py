@@ -218,7 +218,10 @@ def save_figure(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    figure.savefig(path, dpi=dpi, bbox_inches="tight")
+    from recovery_analytics.portfolio import atomic_path
+
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
     plt.close(figure)
     if show:
         try:

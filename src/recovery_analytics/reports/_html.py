@@ -71,8 +71,9 @@ def export_html(
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or src.stem}})
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(body, encoding="utf-8")
+    from recovery_analytics.portfolio import write_text_atomic
+
+    write_text_atomic(html_path, body)  # a full disk leaves no truncated report
     return html_path
 
 
@@ -147,5 +148,7 @@ def strip_outputs(path: str | os.PathLike[str]) -> bool:
     after = nbformat.writes(nb) + "\n"
     if after == before:
         return False
-    path.write_text(after, encoding="utf-8")
+    from recovery_analytics.portfolio import write_text_atomic
+
+    write_text_atomic(path, after)
     return True

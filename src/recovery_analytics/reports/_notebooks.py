@@ -152,8 +152,11 @@ def run_notebook(
                 execution_timeout=timeout,
                 progress_bar=False,
                 log_output=False,
-                # the kernel's "running over TCP without encryption" banner is noise here
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # the kernel's own log is noise here: its "running over TCP without
+                # encryption" banner, and on Ctrl-C (the kernel gets the SIGINT too) a
+                # traceback about its closed sockets; cell errors come through the
+                # protocol, not this log
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
     except papermill.PapermillExecutionError as exc:
         raise _cell_error(notebook, output_path, exc) from exc

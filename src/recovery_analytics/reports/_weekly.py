@@ -12,6 +12,10 @@ runs ``10_weekly_call_queue`` (when that notebook exists) and
     11_judicial_review.ipynb/.html
     judicial/                       tables, figures, scores.parquet, summary.json of notebook 11
     summary.json                    headline figures of the week (and the trend)
+    warnings.csv                    valid rows worth a look (overpayments, mojibake...)
+
+The week appears whole or not at all: it is built in ``<as_of>.incomplete/``
+under the lock of ``OUT_DIR`` (:mod:`recovery_analytics.reports._staging`).
 
 The numbers and figures of notebook 11 are in :mod:`recovery_analytics.judicial`.
 See ``docs/weekly.md``.
@@ -29,12 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.portfolio import InputError
+from recovery_analytics.reports._staging import staged_week, weekly_lock
+from recovery_analytics.reports._week_summary import _SUBFOLDERS, _previous_summary, _summary
 
 __all__ = [
     "WEEKLY_NOTEBOOKS",
     "WeeklyResult",
-    "ensure_model",
     "notebook_path",
     "run_weekly",
 ]
@@ -42,9 +47,6 @@ __all__ = [
 #: Notebooks run by :func:`run_weekly`, in order (a missing 10 is skipped).
 WEEKLY_NOTEBOOKS: tuple[str, ...] = ("10_weekly_call_queue", "11_judicial_review")
 _OPTIONAL_NOTEBOOKS = frozenset({"10_weekly_call_queue"})
-#: Sub-folder of ``OUT_DIR/<as_of>/`` each notebook writes its files into
-#: (``review.SCORES_FILE`` is ``judicial/scores.parquet``).
-_SUBFOLDERS = {"10_weekly_call_queue": "call_queue", "11_judicial_review": "judicial"}
 
 # --------------------------------------------------------------------------- locating
 
@@ -100,6 +102,10 @@ class WeeklyResult:
         The previous week's ``summary.json``.
     seconds : dict
         Wall-clock seconds per step.
+    notes : list of str
+        What a person should know: the folder's own ``mapping.toml`` applied,
+        an unreadable earlier summary skipped, cells escaped by the export
+        guard, warnings on rows kept, a partial week left by a killed run.
     """
 
     folder: Path
@@ -111,6 +117,7 @@ class WeeklyResult:
     trend: pd.DataFrame | None = None
     previous: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def _as_of(value: Any) -> pd.Timestamp:
@@ -131,18 +138,6 @@ def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise InputError(f"{name} must be a whole number of at least 1, got {value!r}")
     return int(value)
-
-
-def _source_label(source: str | os.PathLike[str]) -> str:
-    text = str(source)
-    if "://" in text:
-        from sqlalchemy.engine import make_url
-
-        try:
-            return make_url(text).render_as_string(hide_password=True)
-        except Exception:
-            return text.split("://", 1)[0] + "://…"
-    return str(Path(text).resolve())
 
 
 def _plan(
@@ -208,13 +203,6 @@ def _plan(
     return plan
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
 def run_weekly(
     portfolio: str | os.PathLike[str],
     model_dir: str | os.PathLike[str],
@@ -228,6 +216,10 @@ def run_weekly(
     progress: bool = True,
 ) -> WeeklyResult:
     """Run the weekly reports into ``OUT_DIR/<as_of>/`` (see the module docstring).
+
+    The week is built in ``OUT_DIR/<as_of>.incomplete/`` under the lock of
+    ``OUT_DIR`` and swapped in only when everything succeeded (see
+    ``docs/weekly.md``, "Guarantees").
 
     Parameters
     ----------
@@ -258,18 +250,21 @@ def run_weekly(
     ------
     InputError
         Bad arguments, an unreadable model or cost file, parameters that do
-        not match a notebook, or a structural problem of the portfolio:
-        raised before any notebook runs.
+        not match a notebook, a structural problem of the portfolio, an
+        ``as_of`` before its first invoice: raised before any notebook runs.
+    WeeklyLockedError
+        (an InputError) another run is writing into ``out_dir``.
     NotebookError
-        A notebook failed: the message names the notebook and the cell; the
-        partially executed notebook stays in the folder.
+        A notebook failed: the message names the notebook and the cell, and
+        says where the partial week is kept (``<as_of>.failed-<time>/``); the
+        previous ``<as_of>/`` is left as it was. Any other failure, and
+        ``KeyboardInterrupt``, leave the folders the same way.
     """
     from tqdm.auto import tqdm
 
     from recovery_analytics.amicable import load_model
-    from recovery_analytics.judicial import history_files, load_schedule
-    from recovery_analytics.portfolio import read_portfolio, write_quarantine
-    from recovery_analytics.reports._notebooks import NotebookError, run_notebook
+    from recovery_analytics.judicial import load_schedule
+    from recovery_analytics.portfolio import read_portfolio
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -283,143 +278,128 @@ def run_weekly(
     if mapping is not None and not Path(mapping).is_file():
         raise InputError(f"mapping file {mapping} not found")
     out_root = Path(out_dir).resolve()
-    folder = out_root / day.date().isoformat()
-    earlier = history_files(out_root, day, "summary.json")
-    previous = earlier[-1] if earlier else None
+    if out_root.exists() and not out_root.is_dir():
+        raise InputError(f"--out-dir {out_root} is a file, not a folder")
+    final = out_root / day.date().isoformat()
+    previous, notes = _previous_summary(out_root, day)
+    staging = final.with_name(f"{final.name}.incomplete")
     plan = _plan(
         portfolio,
         model_dir,
         day,
         out_root,
-        folder,
+        staging,
         mapping,
         collectors,
         calls_per_collector,
         costs,
         previous,
     )
-    steps = ["validation", *[name for name, _, _ in plan], "summary"]
-    bar = tqdm(total=len(steps), disable=not progress, desc="weekly", unit="step")
-    try:
-        bar.set_postfix_str("validation")
-        p = read_portfolio(portfolio, mapping, as_of=day)
-        folder.mkdir(parents=True, exist_ok=True)
-        quarantine = write_quarantine(p.quarantine, folder / "quarantine.csv")
-        seconds["validation"] = time.perf_counter() - t0
-        bar.update()
-        notebooks, html = {}, {}
-        for name, path, params in plan:
-            bar.set_postfix_str(name)
-            t = time.perf_counter()
-            title = f"{name.split('_', 1)[1].replace('_', ' ').capitalize()} — {day:%d/%m/%Y}"
-            try:
-                notebooks[name] = run_notebook(
-                    path,
-                    folder / f"{name}.ipynb",
-                    params,
-                    html_path=folder / f"{name}.html",
-                    title=title,
-                )
-            except NotebookError as exc:
-                raise NotebookError(
-                    f"weekly run of {day.date()} stopped: {exc}",
-                    notebook=exc.notebook,
-                    output_path=exc.output_path,
-                    cell=exc.cell,
-                ) from exc
-            html[name] = folder / f"{name}.html"
-            seconds[name] = time.perf_counter() - t
+    with weekly_lock(out_root):
+        steps = ["validation", *[name for name, _, _ in plan], "summary"]
+        bar = tqdm(total=len(steps), disable=not progress, desc="weekly", unit="step")
+        try:
+            bar.set_postfix_str("validation")
+            p = read_portfolio(portfolio, mapping, as_of=day)
+            notes.extend(p.notes)
+            _check_has_claims(p, day)
+            seconds["validation"] = time.perf_counter() - t0
             bar.update()
-        bar.set_postfix_str("summary")
-        summary = _summary(p, portfolio, model_dir, day, folder, previous, notebooks, html)
-        (folder / "summary.json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        bar.update()
-    finally:
-        bar.close()
+            stage = None
+            try:
+                with staged_week(final) as stage:
+                    notes.extend(stage.notes)
+                    summary, notebooks, html = _execute(
+                        stage.path, p, plan, portfolio, model_dir, day, previous, bar, seconds
+                    )
+                    notes.extend(summary.pop("_notes"))
+            except BaseException as exc:
+                if stage is None or stage.failed is None:
+                    raise
+                raise _failed(exc, day, stage.path, stage.failed, final) from exc
+        finally:
+            bar.close()
     seconds["total"] = time.perf_counter() - t0
     return WeeklyResult(
-        folder=folder,
+        folder=final,
         summary=summary,
-        notebooks=notebooks,
-        html=html,
-        quarantine=quarantine,
+        notebooks={k: final / v.name for k, v in notebooks.items()},
+        html={k: final / v.name for k, v in html.items()},
+        quarantine=final / "quarantine.csv",
         quarantined_rows=len(p.quarantine),
         trend=pd.DataFrame(summary["trend"], columns=["figure", "previous", "current", "change"]),
         previous=previous,
         seconds=seconds,
+        notes=notes,
     )
 
 
-def _summary(p, source, model_dir, day, folder, previous, notebooks, html) -> dict[str, Any]:
-    from recovery_analytics.judicial import weekly_trend
-
-    judicial = _read_json(folder / _SUBFOLDERS["11_judicial_review"] / "summary.json")
-    queue_file = folder / _SUBFOLDERS["10_weekly_call_queue"] / "summary.json"
-    queue = _read_json(queue_file) if queue_file.is_file() else None
-    headline = {k: v for k, v in judicial.items() if k not in ("as_of", "horizon_days")}
-    headline["quarantined_rows"] = len(p.quarantine)
-    if queue:
-        headline["call_queue"] = {k: v for k, v in queue.items() if k != "as_of"}
-    prev = _read_json(previous) if previous is not None else None
-    trend = weekly_trend(headline, (prev or {}).get("headline"))
-    trend = trend.astype("object").where(trend.notna(), None)
-    return {
-        "as_of": day.date().isoformat(),
-        "portfolio": _source_label(source),
-        "model_dir": str(model_dir),
-        "horizon_days": judicial.get("horizon_days"),
-        "headline": headline,
-        "judicial": judicial,
-        "call_queue": queue,
-        "previous_as_of": (prev or {}).get("as_of"),
-        "trend": trend.to_dict(orient="records"),
-        "files": {
-            "quarantine": "quarantine.csv",
-            **{f"{n}.ipynb": path.name for n, path in notebooks.items()},
-            **{f"{n}.html": path.name for n, path in html.items()},
-            **{n: _SUBFOLDERS[n] + "/" for n in notebooks if n in _SUBFOLDERS},
-        },
-    }
+def _check_has_claims(p, day: pd.Timestamp) -> None:
+    """A week before the first invoice has nothing to report: say so (InputError)."""
+    first = p.claims["invoice_date"].min()
+    if pd.isna(first) or first > day:
+        raise InputError(
+            f"as_of {day:%d/%m/%Y} is before the first invoice of the portfolio"
+            + ("" if pd.isna(first) else f" ({first:%d/%m/%Y})")
+            + ": there is no claim to report on"
+        )
 
 
-def ensure_model(
-    portfolio: str | os.PathLike[str] | Portfolio,
-    model_dir: str | os.PathLike[str],
-    *,
-    mapping: str | os.PathLike[str] | None = None,
-    horizon_days: int = 90,
-    progress: bool = True,
-    **params: Any,
-) -> Path:
-    """Train and save a model in ``model_dir`` unless it already holds one.
+def _execute(folder, p, plan, source, model_dir, day, previous, bar, seconds):
+    """Write the week into ``folder`` (the staging folder): files, notebooks, summary."""
+    from recovery_analytics.portfolio import ExportGuard, write_quarantine, write_text_atomic
+    from recovery_analytics.reports._notebooks import NotebookError, run_notebook
 
-    Parameters
-    ----------
-    portfolio : source or Portfolio
-    model_dir : path-like
-        Kept as is when it has a ``model.json`` (it is loaded to check it).
-    mapping : path-like, optional
-    horizon_days : int, default 90
-    progress : bool, default True
-    **params
-        :class:`~recovery_analytics.amicable.AmicableModel` parameters
-        (``num_threads``, ``n_estimators``...).
+    guard = ExportGuard()
+    write_quarantine(p.quarantine, folder / "quarantine.csv", guard=guard)
+    write_quarantine(p.warnings, folder / "warnings.csv", guard=guard)
+    notebooks, html = {}, {}
+    for name, path, params in plan:
+        bar.set_postfix_str(name)
+        t = time.perf_counter()
+        title = f"{name.split('_', 1)[1].replace('_', ' ').capitalize()} — {day:%d/%m/%Y}"
+        try:
+            notebooks[name] = run_notebook(
+                path, folder / f"{name}.ipynb", params, html_path=folder / f"{name}.html",
+                title=title,
+            )  # fmt: skip
+        except NotebookError as exc:
+            raise NotebookError(
+                f"weekly run of {day.date()} stopped: {exc}",
+                notebook=exc.notebook,
+                output_path=exc.output_path,
+                cell=exc.cell,
+            ) from exc
+        html[name] = folder / f"{name}.html"
+        seconds[name] = time.perf_counter() - t
+        bar.update()
+    bar.set_postfix_str("summary")
+    summary = _summary(p, source, model_dir, day, folder, previous, notebooks, html)
+    text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+    write_text_atomic(folder / "summary.json", text)
+    bar.update()
+    notes = []
+    if guard.message():
+        notes.append(f"quarantine.csv / warnings.csv: {guard.message()}")
+    if len(p.warnings):
+        week = folder.name.removesuffix(".incomplete")
+        notes.append(f"{len(p.warnings)} warning(s) on rows kept: {week}/warnings.csv")
+    return {**summary, "_notes": notes}, notebooks, html
 
-    Returns
-    -------
-    Path
-        ``model_dir``.
-    """
-    from recovery_analytics.amicable import load_model, save_model, train_model
-    from recovery_analytics.portfolio import read_portfolio
 
-    model_dir = Path(model_dir)
-    if (model_dir / "model.json").is_file():
-        load_model(model_dir)
-        return model_dir
-    p = portfolio if isinstance(portfolio, Portfolio) else read_portfolio(portfolio, mapping)
-    model, card = train_model(p, horizon_days=horizon_days, progress=progress, **params)
-    save_model(model, model_dir, card=card)
-    return model_dir
+def _failed(exc: BaseException, day, staging: Path, failed: Path, final: Path) -> BaseException:
+    """The same failure, saying where the partial week is and that ``final`` is intact."""
+    from recovery_analytics.reports._notebooks import NotebookError
+
+    where = f"the partial week is kept in {failed}; {final.name}/ was left as it was"
+    if isinstance(exc, NotebookError):
+        return NotebookError(
+            f"{str(exc).replace(str(staging), str(failed))}; {where}",
+            notebook=exc.notebook,
+            output_path=None if exc.output_path is None else failed / Path(exc.output_path).name,
+            cell=exc.cell,
+        )
+    if isinstance(exc, KeyboardInterrupt):
+        return KeyboardInterrupt(f"weekly run of {day.date()} interrupted: {where}")
+    exc.add_note(where)
+    return exc
