@@ -6,6 +6,9 @@ written verbatim to an .xlsx or a CSV opened in Excel is a live formula.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -64,7 +67,8 @@ def test_xlsx_with_hostile_text_is_still_byte_identical(hostile, tmp_path):
 def test_csv_prefixes_formula_like_text_with_an_apostrophe(hostile, tmp_path):
     guard = ExportGuard()
     text = write_call_queue(hostile, tmp_path / "q.csv", guard=guard).read_text("utf-8-sig")
-    rows = [line.split(";") for line in text.splitlines()[1:]]
+    # fields as Excel reads them (a value with quotes or ';' is quoted in the file)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     fields = [f for row in rows for f in row]
     assert not [f for f in fields if f[:1] in ("=", "+", "@", "\t", "\r")]
     assert f"'{DDE}" in text  # the e-mail column
