@@ -382,11 +382,15 @@ def test_demo_targets_model_beats_every_baseline():
     _, card = train_model(pf, num_threads=1)
     m = card["metrics"]
     strat = {s["strategy"]: s for s in card["strategies"]}
-    baselines = ("oldest_first", "largest_first", "fastest_payer_first")
-    best_eur = max(strat[b]["captured_eur"] for b in baselines)
+    weak = ("oldest_first", "largest_first", "fastest_payer_first")
+    best_eur = max(strat[b]["captured_eur"] for b in weak)
     assert strat["model_expected_eur"]["captured_eur"] > best_eur
-    assert m["roc_auc"] > max(strat[b]["roc_auc"] for b in baselines)
-    assert m["ece"] <= 0.03  # 0.0175 (docs/model.md)
+    # against the strong baselines too: AUC +0.037 [+0.032, +0.043], euros +2.0 points [+1.0, +3.2]
+    assert m["margin_auc_low"] > 0 and m["verdict_auc"] == "beats"
+    assert m["margin_share"] > 0
+    # calibrated on both segments: 0.009 overdue, 0.015 not yet due
+    assert m["by_segment"]["overdue"]["ece"] <= 0.03
+    assert m["by_segment"]["not_yet_due"]["ece"] <= 0.03
 
 
 # -- state given by the caller, look-back, extra features without a mapping ----------
