@@ -24,6 +24,7 @@ from recovery_analytics.portfolio._mapping import Mapping, load_mapping
 from recovery_analytics.portfolio._schema import (
     CLAIM_COLUMNS,
     COLUMNS,
+    COURT_EVENT_TYPES,
     DEBTOR_COLUMNS,
     DEBTOR_TYPES,
     EVENT_COLUMNS,
@@ -42,6 +43,7 @@ from recovery_analytics.portfolio._validate import validate_portfolio
 __all__ = [
     "CLAIM_COLUMNS",
     "COLUMNS",
+    "COURT_EVENT_TYPES",
     "DEBTOR_COLUMNS",
     "DEBTOR_TYPES",
     "EVENT_COLUMNS",
