@@ -22,7 +22,7 @@ the score table in ``_score_table``; the review for managers in ``_review``,
 from __future__ import annotations
 
 from recovery_analytics.judicial._assessment import judicial_assessment
-from recovery_analytics.judicial._legal import describe_flags, legal_guards, prescription_dates
+from recovery_analytics.judicial._legal import legal_guards, prescription_dates
 from recovery_analytics.judicial._money import (
     a444_31_fee,
     a444_32_fee,
@@ -33,6 +33,7 @@ from recovery_analytics.judicial._money import (
     late_interest,
     signification_cost,
 )
+from recovery_analytics.judicial._notes import describe_flags
 from recovery_analytics.judicial._review import (
     judicial_headline,
     review_table,

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.judicial._legal import _as_of, _take, describe_flags
+from recovery_analytics.judicial._legal import _as_of
+from recovery_analytics.judicial._notes import _take, describe_flags
 from recovery_analytics.judicial._routes import (
     COURT_ROUTES,
     ROUTES,

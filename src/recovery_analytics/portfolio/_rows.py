@@ -278,8 +278,10 @@ def _check_codes(table, out, raw, flags, rates) -> None:
                 bad,
                 "written",
                 "invalid_bool",
-                lambda v: "written '" + v + "' is not a yes/no value (expected oui/non, or empty"
-                " when the form of the promise is unknown)",
+                lambda v: (
+                    "written '" + v + "' is not a yes/no value (expected oui/non, or empty"
+                    " when the form of the promise is unknown)"
+                ),
                 written,
             )
             known = _parse.clean_text(written).notna() if written.dtype.kind != "b" else True

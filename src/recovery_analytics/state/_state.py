@@ -204,7 +204,9 @@ def _state_at(
     for col, track in _LEGAL_DATES.items():
         state[col] = _dates(last[track])
     if "performance_date" in c:  # optional claims column: date the work or service was done
-        dates = pd.to_datetime(c["performance_date"], dayfirst=True, format="mixed", errors="coerce")
+        dates = pd.to_datetime(
+            c["performance_date"], dayfirst=True, format="mixed", errors="coerce"
+        )
         state["performance_date"] = dates.to_numpy("datetime64[ns]")
     state["naf_code"] = c["naf_code"]
     state["department"] = c["department"]
