@@ -320,7 +320,6 @@ def legal_guards(
     out["ip_order_void"] = ip["unserved"] & (ip["serve_by"] < day) & ~has_title
     # Cases under way: an unspecified filing, a request awaiting its order, a
     # summons or an opposition not yet judged, an order still to serve.
-    judgment = _date_col(state, "judgment_date")
     legacy = _legacy_col(state)
     request = _date_col(state, "ip_request_date")
     waiting = _add_months(request, int(s.value("legal.ip_request_pending_months"))) >= day
