@@ -27,14 +27,8 @@ import pandas as pd
 
 from recovery_analytics.judicial._legal import _as_of
 from recovery_analytics.judicial._notes import _take, describe_flags
-from recovery_analytics.judicial._routes import (
-    COURT_ROUTES,
-    ROUTES,
-    SIGNALS,
-    _decide,
-    _evaluate,
-    _prepare,
-)
+from recovery_analytics.judicial._plans import _decide, _evaluate, _plans_text
+from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, SIGNALS, _prepare
 from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = [
@@ -89,10 +83,22 @@ def judicial_assessment(
     p = _prepare(state, s, day)
     ev = _evaluate(p, s)
     dec = _decide(p, ev, s)
-    return _frame(p, ev, dec)
+    return _frame(p, ev, dec, s)
 
 
-def _frame(p: dict, ev: dict, dec: dict) -> pd.DataFrame:
+def _next_step_date(p: dict, dec: dict, s: CostSchedule) -> np.ndarray:
+    """When the next step is due: today, or for a court step after the deadline of a
+    mise en demeure sent recently."""
+    day = np.datetime64(p["day"], "D")
+    court = np.isin(dec["best"], [ROUTES.index(r) for r in COURT_ROUTES])
+    wait = p["fn_date"].astype("datetime64[D]") + np.timedelta64(
+        int(s.value("routes.formal_notice.deadline_days")), "D"
+    )
+    later = court & ~np.isnat(wait) & (wait > day)
+    return np.where(later, wait, day).astype("datetime64[ns]")
+
+
+def _frame(p: dict, ev: dict, dec: dict, s: CostSchedule) -> pd.DataFrame:
     st, g = p["state"], p["guards"]
     n = len(st)
     out = pd.DataFrame(
@@ -111,6 +117,11 @@ def _frame(p: dict, ev: dict, dec: dict) -> pd.DataFrame:
     for route in ROUTES:
         out[f"cost_{route}_eur"] = ev["cost"][route]
     out["recommended_route"] = _take(list(ROUTES), dec["best"])
+    plan, p_title = _plans_text(ev, dec)
+    out["plan"] = pd.array(plan, dtype="str")
+    out["next_step_date"] = _next_step_date(p, dec, s)
+    out["plan_p_title"] = p_title
+    out["plan_expected_net_eur"] = dec["net"]
     out["judicial_route"] = _take(
         [*COURT_ROUTES, None], np.where(dec["has_court"], dec["jbest"], 4)
     )
@@ -130,4 +141,6 @@ def _frame(p: dict, ev: dict, dec: dict) -> pd.DataFrame:
     out["prescription_date"] = g["prescription_date"].to_numpy()
     out["days_to_prescription"] = g["days_to_prescription"].to_numpy()
     out["declaration_deadline"] = g["declaration_deadline"].to_numpy()
+    out["relief_deadline"] = g["relief_deadline"].to_numpy()
+    out["title_date"] = g["title_date"].to_numpy()
     return out.reset_index(drop=True)

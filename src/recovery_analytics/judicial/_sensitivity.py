@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.judicial._legal import _as_of
-from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, _decide, _evaluate, _prepare
+from recovery_analytics.judicial._plans import _decide, _evaluate
+from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, _prepare
 from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = ["SENSITIVITY_PARAMETERS", "break_even_amount", "break_even_curves", "sensitivity"]

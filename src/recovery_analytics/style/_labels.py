@@ -25,6 +25,7 @@ ROUTE_COLORS: dict[str, str] = {
     "procedure_simplifiee": "#6baed6",
     "refere_provision": "#17becf",
     "action_au_fond": "#08306b",
+    "enforce_title": "#c0392b",
     "write_off": "#7f7f7f",
 }
 #: Route names as managers read them.
@@ -37,6 +38,7 @@ ROUTE_LABELS_FR: dict[str, str] = {
     "procedure_simplifiee": "procédure simplifiée",
     "refere_provision": "référé-provision",
     "action_au_fond": "action au fond",
+    "enforce_title": "exécution du titre",
     "write_off": "passage en perte",
 }
 #: Work orders compared by :mod:`recovery_analytics.amicable`, in display order.
