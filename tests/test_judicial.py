@@ -70,10 +70,29 @@ def assess(*rows: dict, as_of="2026-06-01", schedule=SCHEDULE) -> pd.DataFrame:
 # hand-worked cases
 
 
-def test_4000_eur_undisputed_b2b_solvent_debtor_goes_to_injonction_de_payer():
-    out = assess(claim(outstanding_eur=4000.0, n_payments=1, p_amicable=0.5)).iloc[0]
+def ip_plan(file, serve, w_ip, v_fond, stay, fb, refused=0.30, opposed=0.05, months=4):
+    """An injonction de payer as a plan (art. 1405-1416 CPC): refused within a month (no
+    service paid, the debtor never knew: amicable chance unchanged) -> best of au fond and
+    staying amicable; granted -> served; opposed within a month -> best of au fond and
+    the amicable fallback; not opposed -> a title, cash after ``months``."""
+    return (
+        -file
+        + refused * d(1) * max(v_fond, stay)
+        + (1 - refused)
+        * (-serve + opposed * d(2) * max(v_fond, fb) + (1 - opposed) * d(months) * w_ip)
+    )
+
+
+def _b2b_4000(**cols):
+    return claim(**{"outstanding_eur": 4000.0, "n_payments": 1, "p_amicable": 0.5, **cols})
+
+
+def test_4000_eur_solvent_b2b_injonction_de_payer_once_a_notice_was_sent():
+    # mise en demeure sent on 25 May 2026 (7 days before as_of): the injonction is next,
+    # after the notice's 15-day deadline
+    out = assess(_b2b_4000(n_formal_notices=1, formal_notice_date=T("2026-05-25"))).iloc[0]
     # IP at the tribunal de commerce, filed in-house:
-    #   upfront U = greffe 38.40 + signification 25.79 x 2 + 9.40 = 99.38 (recovered as dépens)
+    #   filing = greffe 38.40; service = signification 25.79 x 2 + 9.40 = 60.98 (dépens)
     #   enforcement E = commandement 20.42 x 2 + 9.40 = 50.24 + saisie 44 + droit d'engagement
     #       67.1056 = 161.3456
     #   months 4 -> cash on 1 Oct 2026 (122 days); B2B interest from the due date 1 Feb 2026:
@@ -83,19 +102,61 @@ def test_4000_eur_undisputed_b2b_solvent_debtor_goes_to_injonction_de_payer():
     f = 257.4515 + (x + 4000 - 4000) * 0.0391
     assert out["cost_injonction_de_payer_eur"] == pytest.approx(u + e + f)  # 532.34
     assert out["cost_injonction_de_payer_eur"] == pytest.approx(532.34, abs=0.005)
-    # p_title = 0.70 x 0.95 = 0.665; p_enf = 0.5 + 0.5 x 0.6 = 0.8; R_am = 2000
-    net = d(4) * 0.665 * 0.8 * (4000 + x + u + e - f) - u - d(4) * 0.665 * e
-    net += d(4) * 0.335 * 0.5 * 2000
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 2,378.84
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(2378.84, abs=0.005)
-    # continuing amicably: d(2) x 2000 = 1,974.51; mise en demeure: d(1.5) x 2200 - 8 = 2,170.94
+    # Au fond at the TC: 9 months -> cash 2 Mar 2027, interest 394 days; acts assignation
+    # 18.28 x 2 + 9.40 = 45.96 and signification 60.98; lawyer 10 h x 250 = 2,500
+    x_f = 4000 * 0.1215 * 394 / 365 + 40
+    f_f = 257.4515 + x_f * 0.0391
+    u_f = 38.40 + 45.96 + 60.98 + 2500
+    # p_enf = 0.5 + 0.5 x 0.6 = 0.8 (good signal: a payment); R_am = 2000
+    w_f = 0.8 * (4000 + x_f + 38.40 + 45.96 + 60.98 + e - f_f) - e
+    v_fond = -u_f + d(9) * 0.9 * w_f + d(9) * 0.1 * 0.5 * 2000
+    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 432.63: the lawyer
+    # costs more than au fond brings: on refusal the plan stays amicable (1,974.51), on
+    # opposition it takes the amicable fallback (1,000)
+    w_ip = 0.8 * (4000 + x + u + e - f) - e
+    net = ip_plan(38.40, 60.98, w_ip, v_fond, d(2) * 2000, 0.5 * 2000)
+    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)
+    assert out["net_injonction_de_payer_eur"] == pytest.approx(2693.74, abs=0.005)
     assert out["net_continue_amicable_eur"] == pytest.approx(d(2) * 2000)
-    assert out["net_formal_notice_eur"] == pytest.approx(d(1.5) * 2200 - 8)
     assert out["recommended_route"] == "injonction_de_payer"
     assert out["judicial_route"] == "injonction_de_payer"
+    assert out["plan"] == "injonction_de_payer > enforce_title"
+    assert out["next_step_date"] == T("2026-06-09")  # 25 May + 15 days
+    assert out["plan_p_title"] == pytest.approx(0.7 * 0.95)  # no au fond in this plan
     assert out["judicial_expected_net_eur"] == pytest.approx(net)
     assert out["expected_gain_eur"] == pytest.approx(net - d(2) * 2000)
     assert out["legal_flags"] == ""
+
+
+def test_4000_eur_solvent_b2b_without_notice_starts_with_a_mise_en_demeure():
+    out = assess(_b2b_4000()).iloc[0]
+    # the notice makes 10 % of the non-payers pay: p = 0.55, R_am = 2,200; then, 15 days
+    # later, the best court plan valued with that chance (less the 100 EUR margin), or
+    # amicable: d(1.5) x 2,200
+    after = assess(_b2b_4000(n_formal_notices=1, p_amicable=0.55)).iloc[0]
+    best = max(after[f"net_{r}_eur"] for r in COURT_ROUTES if not np.isnan(after[f"net_{r}_eur"]))
+    d_deadline = d(15 / (365.25 / 12))
+    expected = max(d_deadline * best - 100, d(1.5) * 2200) - 8
+    assert out["net_formal_notice_eur"] == pytest.approx(expected)
+    assert out["recommended_route"] == "formal_notice"
+    assert out["plan"] == "formal_notice > injonction_de_payer > enforce_title"
+    assert out["next_step_date"] == T("2026-06-01")
+    assert out["judicial_route"] == "injonction_de_payer"  # the court step of the plan
+
+
+def test_50000_eur_undisputed_b2b_injonction_or_refere_first_au_fond_only_as_fallback():
+    out = assess(
+        claim(
+            outstanding_eur=50_000.0,
+            n_payments=1,
+            n_formal_notices=1,
+            formal_notice_date=T("2026-04-01"),
+        )
+    ).iloc[0]
+    assert out["recommended_route"] in ("injonction_de_payer", "refere_provision")
+    assert out["plan"].endswith("action_au_fond)")  # au fond only on refusal / opposition
+    assert out["net_action_au_fond_eur"] < out["plan_expected_net_eur"]
+    assert out["plan_p_title"] >= 0.9  # not below au fond's chance of a title
 
 
 def test_300_eur_b2c_claim_court_not_worth_it():
@@ -119,9 +180,10 @@ def test_300_eur_b2c_claim_court_not_worth_it():
     f = 14.6625 + (300 + x - 125) * 0.1075
     assert out["cost_injonction_de_payer_eur"] == pytest.approx(35.19 + 90.80 + f)  # 159.75
     p_enf = p + (1 - p) * 0.4
-    net = d(4) * 0.665 * p_enf * (300 + x + 35.19 + 90.80 - f) - 35.19 - d(4) * 0.665 * 90.80
-    net += d(4) * 0.335 * 0.5 * p * 300
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 120.32 < amicable 162.40
+    # au fond costs more than the claim: refused -> stay amicable, opposed -> fallback
+    w_ip = p_enf * (300 + x + 35.19 + 90.80 - f) - 90.80
+    net = ip_plan(0.0, 35.19, w_ip, -np.inf, d(2) * p * 300, 0.5 * p * 300)
+    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 154.34 < amicable 162.40
     assert out["net_continue_amicable_eur"] == pytest.approx(d(2) * p * 300)
     assert out["recommended_route"] not in COURT_ROUTES
 
@@ -174,14 +236,32 @@ def test_12000_eur_disputed_claim_no_injonction():
     assert out["judicial_route"] == "action_au_fond"
 
 
-def test_claim_4_years_11_months_past_due_is_urgent_and_can_go_to_court():
+def test_claim_32_days_from_prescription_gets_a_summons_that_interrupts_in_time():
+    # due 30 Jul 2021 + 5 years (L110-4 C. com.) = 30 Jul 2026; as_of 28 Jun 2026: 32 days.
+    # An injonction needs ~45 days to be granted and served (only its service interrupts);
+    # a summons is served within ~10 days and interrupts (art. 2241 C. civ.). No time for a
+    # mise en demeure first, although none was sent.
+    out = assess(
+        claim(invoice_date=T("2021-06-01"), due_date=T("2021-07-30"), outstanding_eur=3000.0),
+        as_of="2026-06-28",
+    ).iloc[0]
+    assert out["days_to_prescription"] == 32
+    assert out["prescription_date"] == T("2026-07-30")
+    assert out["legal_flags"] == "PRESCRIPTION_URGENT;IP_TOO_LATE"
+    assert np.isnan(out["net_injonction_de_payer_eur"])
+    assert out["recommended_route"] in ("refere_provision", "action_au_fond")
+    assert out["next_step_date"] == T("2026-06-28")
+    assert "assigner, l'assignation interrompt la prescription (art. 2241" in out["legal_notes"]
+
+
+def test_claim_4_years_11_months_past_due_can_still_get_an_injonction():
+    # 60 days left (> 45 days to obtain and serve an order): urgent, IP still possible
     out = assess(
         claim(invoice_date=T("2021-06-01"), due_date=T("2021-08-01"), outstanding_eur=2000.0),
-        as_of="2026-07-01",
+        as_of="2026-06-02",
     ).iloc[0]
     assert out["legal_flags"] == "PRESCRIPTION_URGENT"
-    assert out["days_to_prescription"] == 31
-    assert out["prescription_date"] == T("2026-08-01")
+    assert out["days_to_prescription"] == 60
     assert not np.isnan(out["net_injonction_de_payer_eur"])
 
 
@@ -261,7 +341,7 @@ def test_dossiers_are_per_creditor():
 
 
 def test_minimum_margin_decides_between_court_and_amicable():
-    row = claim(outstanding_eur=1500.0, p_amicable=0.35)  # gap about 64 EUR
+    row = claim(outstanding_eur=1500.0, p_amicable=0.65, n_formal_notices=1)  # gap ~ 58 EUR
     out = assess(row).iloc[0]
     gap = out["net_injonction_de_payer_eur"] - out["net_continue_amicable_eur"]
     assert 0 < gap < 100  # IP better, but by less than the 100 EUR margin
@@ -363,7 +443,11 @@ def test_nets_monotone_in_probability_of_success():
             _grid_state(np.full(41, 5000.0), p, signal=signal), as_of="2026-06-01"
         )
         for route in ("continue_amicable", "formal_notice", "agency", *COURT_ROUTES):
-            assert (np.diff(out[f"net_{route}_eur"].to_numpy()) >= -1e-9).all(), route
+            net = out[f"net_{route}_eur"].to_numpy()
+            ok = ~np.isnan(net)
+            assert (np.diff(net)[ok[1:] & ok[:-1]] >= -1e-9).all(), route
+        # 5,000 EUR + interest is above the petites créances ceiling (R125-1 CPCE)
+        assert out["net_procedure_simplifiee_eur"].isna().all()
     # and in the enforcement success share
     nets = [
         judicial_assessment(

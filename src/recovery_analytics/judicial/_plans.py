@@ -228,8 +228,9 @@ def _decide(p: dict, ev: dict, s: CostSchedule) -> dict[str, np.ndarray]:
     jbest = np.argmax(court, axis=1)
     has_court = np.isfinite(court[np.arange(n), jbest]) if n else np.zeros(0, bool)
     best_court = court[np.arange(n), jbest] if n else np.zeros(0)
-    # urgent: a route that interrupts prescription in time, when it is worth anything
-    urgent_court = ev["urgent"] & has_court & (best_court > 0)
+    # urgent: a route that interrupts prescription in time (no margin, no notice first),
+    # when it is worth at least continuing amicably (or anything, where that is not allowed)
+    urgent_court = ev["urgent"] & has_court & (best_court >= np.maximum(amicable, 0.0))
     cand = np.full((n, len(ROUTES)), -np.inf)
     for j, route in enumerate(ROUTES):
         allowed = ok[route] & ~urgent_court
