@@ -94,8 +94,8 @@ def test_phone_promise_does_not_interrupt_a_written_one_does():
     assert written["prescription_date"] == T("2028-02-01")  # 1 Feb 2026 + 2 years
     assert "PRESCRIBED" not in written["legal_flags"]
     # a written acknowledgement of debt (reconnaissance de dette) does the same
-    ack = assess(portfolio(invoice="2024-03-01", due="2024-04-01",
-                           events=[("2026-02-01", "acknowledgement", None, None, None)]))  # fmt: skip
+    acknowledged = [("2026-02-01", "acknowledgement", None, None, None)]
+    ack = assess(portfolio(invoice="2024-03-01", due="2024-04-01", events=acknowledged))
     assert ack["prescription_date"] == T("2028-02-01")
 
 
