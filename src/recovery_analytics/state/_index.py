@@ -291,3 +291,28 @@ def _promises(ix: _Index, codes: np.ndarray, a: int):
         next_day[codes],
         pending_eur[codes],
     )
+
+
+#: State columns of the court and prescription events: column -> track (last event).
+_LEGAL_DATES = {
+    "last_promise_form_unknown_date": "promise_unknown",
+    "legacy_filing_date": "legacy_filing",
+    "ip_request_date": "ip_request",
+    "ip_order_date": "ip_order",
+    "ip_service_date": "ip_service",
+    "opposition_date": "opposition",
+    "summons_date": "summons",
+    "claim_declaration_date": "claim_declaration",
+}
+
+
+def _legal_dates(state: pd.DataFrame, last: dict, claims: pd.DataFrame) -> None:
+    """Add the court and prescription dates (last of each type) and, when the claims
+    have it, ``performance_date`` (date the work or service was done) to ``state``."""
+    for col, track in _LEGAL_DATES.items():
+        state[col] = _dates(last[track])
+    if "performance_date" in claims:
+        dates = pd.to_datetime(
+            claims["performance_date"], dayfirst=True, format="mixed", errors="coerce"
+        )
+        state["performance_date"] = dates.to_numpy("datetime64[ns]")

@@ -37,6 +37,7 @@ from recovery_analytics.state._index import (
     _dates,
     _Index,
     _last,
+    _legal_dates,
     _promises,
 )
 
@@ -65,16 +66,6 @@ STAGES: tuple[str, ...] = (
 #: across as_of dates, whatever the length of the export.
 HISTORY_DAYS: int = 365
 _ACTIONS = ("reminder", "call", "visit", "formal_notice", "judicial", "enforcement")
-_LEGAL_DATES = {
-    "last_promise_form_unknown_date": "promise_unknown",
-    "legacy_filing_date": "legacy_filing",
-    "ip_request_date": "ip_request",
-    "ip_order_date": "ip_order",
-    "ip_service_date": "ip_service",
-    "opposition_date": "opposition",
-    "summons_date": "summons",
-    "claim_declaration_date": "claim_declaration",
-}
 _CONTACTS = ("reached", "promise", "payment", "dispute_opened", "dispute_resolved", "visit")
 
 
@@ -200,14 +191,7 @@ def _state_at(
     )
     state["debtor_open_exposure_eur"] = np.round(exposure, 2)[dcode]
     state["debtor_open_claims"] = n_open[dcode].astype(np.int64)
-    # Court and prescription events, last of each type (docs/state-contract.md)
-    for col, track in _LEGAL_DATES.items():
-        state[col] = _dates(last[track])
-    if "performance_date" in c:  # optional claims column: date the work or service was done
-        dates = pd.to_datetime(
-            c["performance_date"], dayfirst=True, format="mixed", errors="coerce"
-        )
-        state["performance_date"] = dates.to_numpy("datetime64[ns]")
+    _legal_dates(state, last, c)
     state["naf_code"] = c["naf_code"]
     state["department"] = c["department"]
     for col in _HISTORY_COLUMNS:
