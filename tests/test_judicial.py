@@ -106,11 +106,12 @@ def test_4000_eur_solvent_b2b_injonction_de_payer_once_a_notice_was_sent():
     # 18.28 x 2 + 9.40 = 45.96 and signification 60.98; lawyer 10 h x 250 = 2,500
     x_f = 4000 * 0.1215 * 394 / 365 + 40
     f_f = 257.4515 + x_f * 0.0391
-    u_f = 38.40 + 45.96 + 60.98 + 2500
+    # greffe of an assignation at the TC: 66.70 EUR TTC (2016 tariff, not the IP fee)
+    u_f = 66.70 + 45.96 + 60.98 + 2500
     # p_enf = 0.5 + 0.5 x 0.6 = 0.8 (good signal: a payment); R_am = 2000
-    w_f = 0.8 * (4000 + x_f + 38.40 + 45.96 + 60.98 + e - f_f) - e
+    w_f = 0.8 * (4000 + x_f + 66.70 + 45.96 + 60.98 + e - f_f) - e
     v_fond = -u_f + d(9) * 0.9 * w_f + d(9) * 0.1 * 0.5 * 2000
-    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 432.63: the lawyer
+    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 423.57: the lawyer
     # costs more than au fond brings: on refusal the plan stays amicable (1,974.51), on
     # opposition it takes the amicable fallback (1,000)
     w_ip = 0.8 * (4000 + x + u + e - f) - e
@@ -217,17 +218,18 @@ def test_12000_eur_disputed_claim_no_injonction():
     ).iloc[0]
     assert np.isnan(out["net_injonction_de_payer_eur"])
     assert out["legal_flags"] == "DISPUTED"
-    # Action au fond: upfront = greffe 38.40 + assignation 18.28 x 2 + 9.40 = 45.96
-    #   + signification 60.98 + lawyer 10 h x 250 = 2,500 -> 2,645.34 (145.34 recoverable)
+    # Action au fond: upfront = greffe of an assignation at the TC 66.70 (2016 tariff)
+    #   + assignation 18.28 x 2 + 9.40 = 45.96 + signification 60.98 + lawyer 10 h x 250
+    #   = 2,500 -> 2,673.64 (173.64 recoverable)
     # E = 50.24 + 44 + droit d'engagement(12,000) 89.5056 = 183.7456
     # 9 months -> 274 days; interest from 1 Jan 2026: 151 + 274 = 425 days at 12.15 %
     #   = 1,697.6712; X = 1,737.6712; A444-32 on 13,737.6712 = 257.4515 + 9,737.6712 x 3.91 %
     x = 12_000 * 0.1215 * 425 / 365 + 40
     f = 257.4515 + (12_000 + x - 4000) * 0.0391
     e = 50.24 + 44 + (17.2064 + 17.2064 + 30.0048 + (12_000 - 3040) * 0.0028)
-    assert out["cost_action_au_fond_eur"] == pytest.approx(2645.34 + e + f)  # 3,467.28
+    assert out["cost_action_au_fond_eur"] == pytest.approx(2673.64 + e + f)  # 3,495.58
     # disputed: p_title 0.5; p_enf = 0.4 + 0.6 x 0.4 = 0.64; R_am = 4,800
-    net = d(9) * 0.5 * 0.64 * (12_000 + x + 145.34 + e - f) - 2645.34 - d(9) * 0.5 * e
+    net = d(9) * 0.5 * 0.64 * (12_000 + x + 173.64 + e - f) - 2673.64 - d(9) * 0.5 * e
     net += d(9) * 0.5 * 0.5 * 4800
     assert out["net_action_au_fond_eur"] == pytest.approx(net)  # 2,294.25
     # keep negotiating: mise en demeure d(1.5) x (4,800 + 7,200 x 10 %) - 8 = 5,458.91

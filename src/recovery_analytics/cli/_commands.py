@@ -20,6 +20,7 @@ from recovery_analytics.cli._options import (
     _out_option,
     _portfolio_option,
     _threads_option,
+    _warn_tariffs,
     _write_table,
 )
 
@@ -234,6 +235,7 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, 
         all_routes=all_routes,
         progress=True,
     )
+    _warn_tariffs(schedule, as_of)
     for item in table.attrs.get("unseen_categories", []):
         click.echo(
             f"note: {item['rows']} claim(s) have {item['feature']} = {item['value']!r}, "

@@ -19,6 +19,7 @@ from recovery_analytics.cli._options import (
     _mapping_option,
     _model_option,
     _portfolio_option,
+    _warn_tariffs,
 )
 
 __all__ = [
@@ -99,6 +100,7 @@ def call_queue(
         from recovery_analytics.judicial import load_schedule
 
         schedule = load_schedule(costs)
+    _warn_tariffs(schedule, as_of)
     cq = build_call_queue(
         portfolio,
         model,
@@ -146,6 +148,7 @@ def weekly(
     """
     from recovery_analytics.reports import NotebookError, run_weekly
 
+    _warn_tariffs(costs, as_of)
     try:
         result = run_weekly(
             source,

@@ -56,7 +56,7 @@ from recovery_analytics.judicial._review_tables import (
     verdicts_pivot,
 )
 from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, SIGNALS
-from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
+from recovery_analytics.judicial._schedule import CostSchedule, load_schedule, tariff_warning
 from recovery_analytics.judicial._score_table import SCORE_TABLE_COLUMNS, score_claims
 from recovery_analytics.judicial._sensitivity import (
     SENSITIVITY_PARAMETERS,
@@ -100,6 +100,7 @@ __all__ = [
     "scored_state",
     "sensitivity",
     "signification_cost",
+    "tariff_warning",
     "trend_table",
     "verdicts_by_segment",
     "verdicts_pivot",

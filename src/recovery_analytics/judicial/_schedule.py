@@ -31,6 +31,7 @@ from recovery_analytics.portfolio import InputError
 __all__ = [
     "CostSchedule",
     "load_schedule",
+    "tariff_warning",
 ]
 
 _DEFAULT_FILE = "schedule_fr.toml"
@@ -301,6 +302,33 @@ def _validate(data: dict, where: str) -> None:
                 raise InputError(
                     f"{where}: {key}.points must be [x, probability] pairs with increasing x"
                 )
+
+
+def tariff_warning(schedule: CostSchedule | None, as_of: Any) -> str:
+    """A warning naming the tariffs whose validity ended before ``as_of`` ("" if none).
+
+    Printed by the ``judicial``, ``score``, ``call-queue`` and ``weekly`` commands
+    and shown as a banner in report 11: the figures are still used, but a
+    newer order may have changed them (replace them with ``--costs FILE``).
+
+    Examples
+    --------
+    >>> tariff_warning(load_schedule(), "2026-01-31")
+    ''
+    >>> print(tariff_warning(load_schedule(), "2026-06-30")[:86])
+    warning: tariffs outdated on 2026-06-30, still used: tariffs.cj_acts.signification_eur
+    """
+    s = _schedule(schedule)
+    keys = s.outdated(as_of)
+    if not keys:
+        return ""
+    ends = sorted({str(s.item(k)["valid_to"]) for k in keys})
+    day = pd.Timestamp(as_of).date()
+    return (
+        f"warning: tariffs outdated on {day}, still used: {', '.join(keys)} "
+        f"(valid to {', '.join(ends)}); no newer order was found: check them and pass "
+        "--costs FILE with the figures in force"
+    )
 
 
 def _schedule(schedule: CostSchedule | None) -> CostSchedule:
