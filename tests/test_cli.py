@@ -174,9 +174,7 @@ def test_no_tariff_warning_before_expiry_or_with_a_current_costs_file(
     from recovery_analytics.judicial import load_schedule
 
     keys = load_schedule().outdated("2026-06-30")
-    costs.write_text(
-        "".join(f"[{k}]\nvalid_to = 2028-02-29\n" for k in keys), encoding="utf-8"
-    )
+    costs.write_text("".join(f"[{k}]\nvalid_to = 2028-02-29\n" for k in keys), encoding="utf-8")
     current = runner.invoke(main, [*args, "--as-of", "2026-06-30", "--costs", str(costs)])
     assert current.exit_code == 0, current.output
     assert "tariffs outdated" not in current.output

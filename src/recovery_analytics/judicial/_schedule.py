@@ -304,12 +304,13 @@ def _validate(data: dict, where: str) -> None:
                 )
 
 
-def tariff_warning(schedule: CostSchedule | None, as_of: Any) -> str:
+def tariff_warning(schedule: CostSchedule | None, as_of: Any, lang: str = "en") -> str:
     """A warning naming the tariffs whose validity ended before ``as_of`` ("" if none).
 
     Printed by the ``judicial``, ``score``, ``call-queue`` and ``weekly`` commands
-    and shown as a banner in report 11: the figures are still used, but a
-    newer order may have changed them (replace them with ``--costs FILE``).
+    and shown as a banner in report 11 (``lang="fr"``): the figures are still
+    used, but a newer order may have changed them (replace them with
+    ``--costs FILE``).
 
     Examples
     --------
@@ -323,9 +324,16 @@ def tariff_warning(schedule: CostSchedule | None, as_of: Any) -> str:
     if not keys:
         return ""
     ends = sorted({str(s.item(k)["valid_to"]) for k in keys})
-    day = pd.Timestamp(as_of).date()
+    day = pd.Timestamp(as_of)
+    if lang == "fr":
+        ends_fr = ", ".join(pd.Timestamp(e).strftime("%d/%m/%Y") for e in ends)
+        return (
+            f"Barèmes périmés au {day:%d/%m/%Y}, encore utilisés : {', '.join(keys)} "
+            f"(fin de validité : {ends_fr}). Aucun barème plus récent n'a été trouvé : "
+            "vérifiez ces montants et fournissez ceux en vigueur avec --costs FICHIER."
+        )
     return (
-        f"warning: tariffs outdated on {day}, still used: {', '.join(keys)} "
+        f"warning: tariffs outdated on {day.date()}, still used: {', '.join(keys)} "
         f"(valid to {', '.join(ends)}); no newer order was found: check them and pass "
         "--costs FILE with the figures in force"
     )
