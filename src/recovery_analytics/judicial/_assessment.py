@@ -1,12 +1,12 @@
-"""Judicial economics: the expected net value of each French recovery route per claim.
+"""Judicial economics: the expected net value of each French recovery plan per claim.
 
 For every open claim of a claim state (``docs/state-contract.md``),
 :func:`judicial_assessment` prices the court routes (injonction de payer,
 procédure simplifiée, référé-provision, action au fond) and the comparators
 (continue amicably, mise en demeure, agency, declare the claim in an
-insolvency, write off), applies the legal guards of ``_legal``
-and recommends the route with the best expected net value; a court route must
-beat continuing amicably by ``general.minimum_margin_eur``.
+insolvency, enforce a title, write off) as plans (``_plans``), applies the legal
+guards of ``_legal`` and recommends the first step of the best plan; a court
+route must beat continuing amicably by ``general.minimum_margin_eur``.
 
 Every figure comes from the cost schedule (:func:`~recovery_analytics.judicial.load_schedule`);
 the method and the defaults are in ``docs/judicial.md``. Court routes are
@@ -61,13 +61,18 @@ def judicial_assessment(
         as_of, debtor_type, outstanding_eur, p_amicable_used, solvency_signal``,
         ``net_<route>_eur`` and ``cost_<route>_eur`` for each of :data:`ROUTES`
         (net is NaN where the route is not allowed; cost = what the route costs
-        the creditor if it runs to full recovery), ``recommended_route,
-        judicial_route`` (best allowed court route, NA if none),
-        ``judicial_cost_eur, judicial_expected_net_eur,
+        the creditor if it runs to full recovery; a route's net is the value of
+        the plan it starts, see ``docs/judicial.md``), ``recommended_route``
+        (the plan's next step), ``plan`` (its steps, route codes joined by
+        " > ", a court step's fallback in brackets), ``next_step_date``,
+        ``plan_p_title`` (chance of a title over the plan, NaN without a court
+        step), ``plan_expected_net_eur``, ``judicial_route`` (best allowed court
+        route, NA if none), ``judicial_cost_eur, judicial_expected_net_eur,
         amicable_expected_net_eur, expected_gain_eur`` (recommended minus
         continuing amicably, or minus writing off when that is not allowed),
-        ``legal_flags, legal_notes, prescription_date, days_to_prescription,
-        declaration_deadline``.
+        ``legal_flags, legal_notes`` (French), ``prescription_date,
+        days_to_prescription, declaration_deadline`` (« au plus tard »),
+        ``relief_deadline`` (relevé de forclusion, L622-26), ``title_date``.
 
     Examples
     --------
@@ -75,8 +80,8 @@ def judicial_assessment(
     ...     "invoice_date": [pd.Timestamp("2026-01-02")], "due_date": [pd.Timestamp("2026-02-01")],
     ...     "outstanding_eur": [4000.0], "n_payments": [1]})
     >>> out = judicial_assessment(st, as_of="2026-06-01")
-    >>> out.loc[0, "recommended_route"]
-    'injonction_de_payer'
+    >>> out.loc[0, "recommended_route"], out.loc[0, "plan"]
+    ('formal_notice', 'formal_notice > injonction_de_payer > enforce_title')
     """
     s = schedule if schedule is not None else load_schedule()
     day = _as_of(state, as_of)
