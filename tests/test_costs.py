@@ -31,8 +31,13 @@ def test_a444_32_fee_on_4000_eur():
     # (1525 - 610) x 10.26 % = 93.879; (4000 - 1525) x 3.91 % = 96.7725
     # total 257.4515 -> the "about 257 EUR HT on 4,000 EUR" of the facts file.
     assert float(a444_32_fee(4000.0)) == pytest.approx(257.4515, abs=1e-9)
-    # 100 EUR: first band only, 100 x 11.73 % = 11.73
-    assert float(a444_32_fee(100.0)) == pytest.approx(11.73)
+    # 100 EUR: first band only, 100 x 11.73 % = 11.73, below the A444-32 minimum of
+    # 21.28 EUR (fixed up to 188 EUR, earlier text, UNC): 21.28
+    assert float(a444_32_fee(100.0)) == pytest.approx(21.28)
+    # 188 EUR: 14.6625 + 63 x 10.75 % = 21.435 > 21.28: the bands again
+    assert float(a444_32_fee(188.0)) == pytest.approx(21.435)
+    without_floor = load_schedule(overrides={"tariffs.a444_32.floor_eur": 0.0})
+    assert float(a444_32_fee(100.0, without_floor)) == pytest.approx(11.73)
     # 60,000 EUR: 14.6625 + 52.1375 + 93.879 + (52,400 - 1,525) x 3.91 % = 1,989.2125
     # -> 2,149.8915, + (60,000 - 52,400) x 2.98 % = 226.48 -> 2,376.3715
     assert float(a444_32_fee(60_000.0)) == pytest.approx(2376.3715)

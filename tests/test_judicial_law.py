@@ -293,3 +293,64 @@ def test_score_table_shows_the_decision_inputs():
     for col in ("p_amicable_used", "plan", "next_step_date", "legal_notes"):
         assert col in table.columns
     assert row["recommended_route"] == row["plan"].split(" > ")[0]
+
+
+def test_jurisdiction_from_naf_code_and_legal_form():
+    # L721-3 C. com.: merchants at the tribunal de commerce; a doctor (NAF 86.21Z), an SCI
+    # (catégorie juridique 6540) or a consumer at the tribunal judiciaire
+    st = pd.concat(
+        [
+            _claim(claim_id="shop", debtor_id="a", naf_code="47.11B"),
+            _claim(claim_id="doctor", debtor_id="b", naf_code="86.21Z"),
+            _claim(claim_id="sci", debtor_id="c", legal_form="6540"),
+            _claim(claim_id="asso", debtor_id="d", legal_form="Association loi 1901"),
+            _claim(claim_id="person", debtor_id="e", debtor_type="B2C"),
+        ],
+        ignore_index=True,
+    ).assign(n_formal_notices=1)
+    out = judicial_assessment(st, as_of=AS_OF).set_index("claim_id")
+    assert out["court"].to_dict() == {
+        "asso": "tribunal_judiciaire", "doctor": "tribunal_judiciaire",
+        "person": "tribunal_judiciaire", "sci": "tribunal_judiciaire",
+        "shop": "tribunal_de_commerce",
+    }  # fmt: skip
+    # the injonction's greffe: 38.40 EUR TTC at the TC, none at the TJ (UNC): the doctor's
+    # injonction costs 38.40 less than the shop's (same amount, same debtor type)
+    diff = (
+        out.loc["shop", "cost_injonction_de_payer_eur"]
+        - out.loc["doctor", "cost_injonction_de_payer_eur"]
+    )  # noqa: E501
+    assert diff == pytest.approx(38.40)
+
+
+def test_art_750_1_conciliation_before_refere_or_au_fond_at_the_tj_up_to_5000_eur():
+    # art. 750-1 CPC: at the tribunal judiciaire, <= 5,000 EUR, a prior conciliation for a
+    # référé or au fond (2 months, assumption), not for an injonction de payer
+    from recovery_analytics.judicial import load_schedule
+
+    none = load_schedule(overrides={"courts.conciliation_750_1_months": 0.0})
+    tj = _claim(debtor_type="B2C", outstanding_eur=4000.0, n_formal_notices=1,
+                formal_notice_date=T("2026-04-01"))  # fmt: skip
+    with_step = judicial_assessment(tj, as_of=AS_OF).iloc[0]
+    without = judicial_assessment(tj, none, as_of=AS_OF).iloc[0]
+    assert with_step["net_refere_provision_eur"] < without["net_refere_provision_eur"]
+    assert with_step["net_injonction_de_payer_eur"] == without["net_injonction_de_payer_eur"]
+    # above 5,000 EUR, or at the tribunal de commerce: no step
+    for st in (tj.assign(outstanding_eur=6000.0), tj.assign(debtor_type="B2B")):
+        a = judicial_assessment(st, as_of=AS_OF).iloc[0]
+        b = judicial_assessment(st, none, as_of=AS_OF).iloc[0]
+        assert a["net_refere_provision_eur"] == b["net_refere_provision_eur"]
+    # a référé chosen at the TJ (lawyer at 50 EUR/h, no injonction or petites créances
+    # that could succeed) shows the step first in its plan
+    cheap = load_schedule(
+        overrides={
+            "routes.injonction_de_payer.refused_rate": 1.0,
+            "routes.procedure_simplifiee.acceptance_rate": 0.0,
+            "lawyers.hourly_rate_eur": 50.0,
+        }
+    )
+    out = judicial_assessment(tj, cheap, as_of=AS_OF).iloc[0]
+    assert out["recommended_route"] == "refere_provision"
+    assert out["plan"] == (
+        "conciliation (art. 750-1 CPC) > refere_provision > enforce_title (rejet : action_au_fond)"
+    )

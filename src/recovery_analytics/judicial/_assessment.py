@@ -127,6 +127,7 @@ def _frame(p: dict, ev: dict, dec: dict, s: CostSchedule) -> pd.DataFrame:
     out["next_step_date"] = _next_step_date(p, dec, s)
     out["plan_p_title"] = p_title
     out["plan_expected_net_eur"] = dec["net"]
+    out["court"] = _take(["tribunal_judiciaire", "tribunal_de_commerce"], p["tc"].astype(int))
     out["judicial_route"] = _take(
         [*COURT_ROUTES, None], np.where(dec["has_court"], dec["jbest"], 4)
     )

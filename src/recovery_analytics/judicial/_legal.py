@@ -55,7 +55,7 @@ import pandas as pd
 
 from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
-__all__ = ["FLAG_CODES", "legal_guards", "prescription_dates"]
+__all__ = ["FLAG_CODES", "court_of", "legal_guards", "prescription_dates"]
 
 FLAG_CODES: tuple[str, ...] = (
     "PRESCRIBED",
@@ -343,3 +343,49 @@ def legal_guards(
         & ~has_title
     )
     return out
+
+
+# NAF codes (divisions or classes, without dots) of civil activities, judged by
+# the tribunal judiciaire: legal and accounting work, architects, veterinarians,
+# health professions, real-estate letting (SCI), associations.
+_CIVIL_NAF = ("69", "7111", "75", "86", "6820", "94")
+_CIVIL_FORM_WORDS = ("sci", "societe civile", "association", "liberal", "scp", "selarl", "selas")
+
+
+def court_of(state: pd.DataFrame, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Which court judges each claim: ``True`` = tribunal de commerce, else judiciaire.
+
+    Disputes between merchants and commercial companies go to the tribunal de
+    commerce (L721-3 C. com.); consumers, liberal professions, associations, SCI
+    and civil companies to the tribunal judiciaire. For a B2B debtor the
+    ``legal_form`` column (INSEE catégorie juridique code: 65xx civil companies,
+    92xx associations; or words such as « SCI », « association ») decides, else
+    the ``naf_code`` (69, 71.11, 75, 86, 68.20, 94: civil activities), else
+    ``courts.b2b_default_court``.
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"debtor_type": ["B2B", "B2B", "B2B", "B2C"],
+    ...                    "naf_code": ["47.11B", "86.21Z", None, None],
+    ...                    "legal_form": [None, None, "6540", None]})
+    >>> court_of(st).tolist()
+    [True, False, False, False]
+    """
+    s = schedule if schedule is not None else load_schedule()
+    n = len(state)
+    b2b = (state["debtor_type"] == "B2B").to_numpy(dtype=bool)
+    default = s.value("courts.b2b_default_court") == "tribunal_de_commerce"
+    tc = np.full(n, default)
+    if "naf_code" in state:
+        naf = state["naf_code"].astype("str").str.replace(r"[\s.]", "", regex=True).str.upper()
+        known = naf.notna().to_numpy(dtype=bool) & (naf.str.len() >= 2).fillna(False).to_numpy(bool)
+        civil = naf.str.startswith(_CIVIL_NAF).fillna(False).to_numpy(dtype=bool)
+        tc = np.where(known, ~civil, tc)
+    if "legal_form" in state:
+        form = state["legal_form"].astype("str").str.strip().str.casefold()
+        code = form.str.fullmatch(r"\d{4}").fillna(False).to_numpy(dtype=bool)
+        civil_code = form.str.match(r"^(65|92)").fillna(False).to_numpy(dtype=bool)
+        words = form.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+        civil_word = words.str.contains("|".join(_CIVIL_FORM_WORDS)).fillna(False).to_numpy(bool)
+        tc = np.where(code, ~civil_code, np.where(civil_word, False, tc))
+    return b2b & tc

@@ -209,6 +209,7 @@ def _evaluate(p: dict, s: CostSchedule) -> dict[str, Any]:
         "court_after_notice": j_after,
         "to_serve": to_serve,
         "urgent": col["prescription_urgent"],
+        "prior_750_1": {rt: parts[rt]["prior_750_1"] for rt in COURT_ROUTES},
     }
 
 
@@ -254,6 +255,7 @@ def _decide(p: dict, ev: dict, s: CostSchedule) -> dict[str, np.ndarray]:
 
 
 _TAIL = " > enforce_title"
+_PRIOR = "conciliation (art. 750-1 CPC) > "
 _FALLBACK = {
     "injonction_de_payer": ("", " (opposition ou rejet : action_au_fond)"),
     "refere_provision": ("", " (rejet : action_au_fond)"),
@@ -279,6 +281,8 @@ def _plans_text(ev: dict, dec: dict) -> tuple[np.ndarray, np.ndarray]:
     plan = np.asarray(ROUTES, dtype=object)[best]
     p_title = np.full(n, np.nan)
     court_text = {rt: _court_label(rt, ev["fallback"][rt]) for rt in COURT_ROUTES}
+    for rt in ("refere_provision", "action_au_fond"):  # art. 750-1 CPC step first
+        court_text[rt] = np.where(ev["prior_750_1"][rt], _PRIOR + court_text[rt], court_text[rt])
     for rt in COURT_ROUTES:
         mask = best == ROUTES.index(rt)
         plan = np.where(mask, court_text[rt], plan)

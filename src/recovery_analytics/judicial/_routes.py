@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.judicial._legal import _date_col, legal_guards
+from recovery_analytics.judicial._legal import _date_col, court_of, legal_guards
 from recovery_analytics.judicial._money import (
     _interest,
     a444_32_fee,
@@ -107,6 +107,7 @@ def _prepare(state: pd.DataFrame, s: CostSchedule, day: pd.Timestamp) -> dict[st
         "n_notices": _num(st, "n_formal_notices"),
         "status": guards["insolvency_status"].to_numpy(dtype=object),
         "title_date": guards["title_date"].to_numpy("datetime64[ns]"),
+        "tc": court_of(st, s),
     }
 
 
@@ -124,11 +125,11 @@ def _discount(months: Any, s: CostSchedule) -> np.ndarray:
 
 def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
     """Route-specific inputs of the common court formula."""
-    b2b, disputed, day = p["b2b"], p["guards"]["disputed"].to_numpy(), p["day"]
+    court_tc, disputed, day = p["tc"], p["guards"]["disputed"].to_numpy(), p["day"]
     r = f"routes.{route}."
-    n = len(b2b)
+    n = len(court_tc)
     in_force = day.date() >= s.item("courts.contribution_tj_eur")["valid_from"]
-    contribution = np.where(~b2b & in_force, s.value("courts.contribution_tj_eur"), 0.0)
+    contribution = np.where(~court_tc & in_force, s.value("courts.contribution_tj_eur"), 0.0)
     hours = s.value(f"{r}lawyer_hours") if route in ("refere_provision", "action_au_fond") else 0
     lawyer = hours * s.value("lawyers.hourly_rate_eur")
     spec: dict[str, Any] = {"acts": ("assignation", "signification"), "recoverable": True}
@@ -136,7 +137,7 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
         tc, tj = s.value("courts.greffe_ip_tc_eur"), s.value("courts.greffe_ip_tj_eur")
         p_t = (1 - s.value(f"{r}refused_rate")) * (1 - s.value(f"{r}opposition_rate"))
         spec.update(
-            greffe=np.where(b2b, tc, tj)
+            greffe=np.where(court_tc, tc, tj)
             + contribution * bool(s.value("courts.contribution_applies_to_ip")),
             acts=("signification",),
             lawyer=s.value(f"{r}lawyer_fee_eur"),
@@ -156,12 +157,13 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
     else:
         pu, pd_ = s.value(f"{r}p_title_undisputed"), s.value(f"{r}p_title_disputed")
         months = (
-            np.where(b2b, s.value(f"{r}months_to_cash_b2b"), s.value(f"{r}months_to_cash_b2c"))
+            np.where(court_tc, s.value(f"{r}months_to_cash_b2b"), s.value(f"{r}months_to_cash_b2c"))
             if route == "action_au_fond"
             else np.full(n, s.value(f"{r}months_to_cash"))
         )
         spec.update(
-            greffe=np.where(b2b, s.value("courts.greffe_assignation_tc_eur"), 0.0) + contribution,
+            greffe=np.where(court_tc, s.value("courts.greffe_assignation_tc_eur"), 0.0)
+            + contribution,
             lawyer=lawyer,
             p_title=np.where(disputed, pd_, pu),
             months=months,
@@ -206,9 +208,17 @@ def _court_parts(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray) -> 
     o, codes = p["o"], p["dossier"]
     spec = _court_spec(route, p, s)
     vat = 1.0 if s.value("general.creditor_recovers_vat") else 1.0 + s.value("general.vat_rate")
-    x = _additions(p, s, spec["months"]) * spec["add_share"]
     # Dossier = (creditor, debtor) claims eligible for the route; others priced alone.
     total = np.where(legal_ok, _dossier_sum(codes, o * legal_ok), o)
+    # art. 750-1 CPC: a prior conciliation before a référé or au fond at the tribunal
+    # judiciaire for <= 5,000 EUR (not when prescription leaves no time for it)
+    prior = np.zeros(len(o), dtype=bool)
+    if route in ("refere_provision", "action_au_fond"):
+        urgent = p["guards"]["prescription_urgent"].to_numpy(dtype=bool)
+        prior = ~p["tc"] & (total <= 5000.0) & ~urgent
+        spec["months"] = spec["months"] + prior * s.value("courts.conciliation_750_1_months")
+        spec["greffe"] = spec["greffe"] + prior * s.value("courts.conciliation_750_1_cost_eur")
+    x = _additions(p, s, spec["months"]) * spec["add_share"]
     if route == "procedure_simplifiee":  # principal AND interest (R125-1 CPCE)
         accrued = _accrued(p, s)
         with_interest = np.where(legal_ok, _dossier_sum(codes, (o + accrued) * legal_ok), o)
@@ -240,6 +250,7 @@ def _court_parts(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray) -> 
         "pt": spec["p_title"],
         "months": spec["months"],
         "cost": share * (upfront + enforce + fee32),
+        "prior_750_1": prior,
     }
 
 
