@@ -319,7 +319,7 @@ def test_jurisdiction_from_naf_code_and_legal_form():
     diff = (
         out.loc["shop", "cost_injonction_de_payer_eur"]
         - out.loc["doctor", "cost_injonction_de_payer_eur"]
-    )  # noqa: E501
+    )
     assert diff == pytest.approx(38.40)
 
 
