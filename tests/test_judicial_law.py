@@ -354,3 +354,10 @@ def test_art_750_1_conciliation_before_refere_or_au_fond_at_the_tj_up_to_5000_eu
     assert out["plan"] == (
         "conciliation (art. 750-1 CPC) > refere_provision > enforce_title (rejet : action_au_fond)"
     )
+
+
+def test_legal_form_column_reaches_the_court_through_the_state():
+    p = portfolio("B2B", 3000.0, "2026-01-01", "2026-02-01", legal_form="SCI", naf_code="47.11B")
+    assert assess(p)["court"] == "tribunal_judiciaire"
+    p = portfolio("B2B", 3000.0, "2026-01-01", "2026-02-01", naf_code="47.11B")
+    assert assess(p)["court"] == "tribunal_de_commerce"

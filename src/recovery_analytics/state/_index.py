@@ -127,6 +127,9 @@ def _build_index(portfolio: Portfolio) -> _Index:
             claims[col] = values.where(found)
         else:
             claims[col] = pd.Series([pd.NA] * n, dtype="str")
+    if "legal_form" in debtors.columns and found.any():  # optional: decides the court
+        form = debtors["legal_form"].astype("str").take(np.where(found, row, 0))
+        claims["legal_form"] = form.reset_index(drop=True).where(found)
     claims["insolvency_date"] = _NAT
     if "insolvency_date" in debtors.columns:
         claims.loc[found, "insolvency_date"] = _days(debtors["insolvency_date"])[row[found]]
@@ -307,10 +310,12 @@ _LEGAL_DATES = {
 
 
 def _legal_dates(state: pd.DataFrame, last: dict, claims: pd.DataFrame) -> None:
-    """Add the court and prescription dates (last of each type) and, when the claims
-    have it, ``performance_date`` (date the work or service was done) to ``state``."""
+    """Add the court and prescription dates (last of each type) and, when the input
+    has them, ``legal_form`` (debtors) and ``performance_date`` (claims) to ``state``."""
     for col, track in _LEGAL_DATES.items():
         state[col] = _dates(last[track])
+    if "legal_form" in claims:
+        state["legal_form"] = claims["legal_form"].to_numpy()
     if "performance_date" in claims:
         dates = pd.to_datetime(
             claims["performance_date"], dayfirst=True, format="mixed", errors="coerce"
