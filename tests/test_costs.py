@@ -185,7 +185,7 @@ def test_partial_costs_file_merged_over_default(tmp_path):
         ("[routes.agency\nfee_share = 0.2\n", "costs.toml: not a valid TOML file"),
         ("[tariffs.a444_32]\nbands = [[610.0, 0.1], [125.0, 0.1]]\n", "tariffs.a444_32.bands"),
         ("[legal.prescription_start_b2c]\nvalue = 'payment'\n", "must be one of"),
-        ("[general.creditor_recovers_vat]\nvalue = 1\n", "must be a boolean"),
+        ("[legal.legacy_filing_interrupts]\nvalue = 1\n", "must be a boolean"),
     ],
 )
 def test_invalid_costs_file_names_the_key(tmp_path, text, message):
@@ -211,3 +211,31 @@ def test_outdated_figures_after_the_tariff_expiry():
     s = load_schedule()
     assert s.outdated("2026-01-01") == []
     assert "tariffs.a444_32" in s.outdated("2026-06-30")
+
+
+def test_vat_regime_puts_costs_and_amounts_on_one_basis(tmp_path):
+    # A creditor liable to VAT bears the injonction's greffe 38.40 EUR TTC as 32.00 HT and
+    # the CJ acts HT; one that is not bears 38.40 and the acts + 20 %.
+    from recovery_analytics.judicial import judicial_assessment
+
+    st = pd.DataFrame(
+        {"claim_id": ["c"], "debtor_id": ["d"], "debtor_type": ["B2B"],
+         "invoice_date": [pd.Timestamp("2026-01-02")], "due_date": [pd.Timestamp("2026-02-01")],
+         "outstanding_eur": [4000.0], "n_payments": [1], "p_amicable": [0.5]}
+    )  # fmt: skip
+    recovers = judicial_assessment(st, as_of="2026-06-01").iloc[0]
+    bears = judicial_assessment(
+        st, load_schedule(overrides={"general.vat_regime": "bears_vat"}), as_of="2026-06-01"
+    ).iloc[0]
+    # IP cost = greffe + signification 60.98 + enforcement 161.3456 + A444-32 271.6145 (HT)
+    ht = 60.98 + 161.3456 + 257.4515 + (4000 * 0.1215 * 242 / 365 + 40) * 0.0391
+    assert recovers["cost_injonction_de_payer_eur"] == pytest.approx(32.00 + ht)
+    assert bears["cost_injonction_de_payer_eur"] == pytest.approx(38.40 + 1.2 * ht)
+    # the older boolean setting is still read
+    old = tmp_path / "old.toml"
+    old.write_text("[general]\ncreditor_recovers_vat = false\n", encoding="utf-8")
+    assert load_schedule(old).value("general.vat_regime") == "bears_vat"
+    assert (
+        load_schedule(overrides={"general.creditor_recovers_vat": True}).value("general.vat_regime")
+        == "recovers_vat"
+    )

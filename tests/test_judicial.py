@@ -92,32 +92,34 @@ def test_4000_eur_solvent_b2b_injonction_de_payer_once_a_notice_was_sent():
     # after the notice's 15-day deadline
     out = assess(_b2b_4000(n_formal_notices=1, formal_notice_date=T("2026-05-25"))).iloc[0]
     # IP at the tribunal de commerce, filed in-house:
-    #   filing = greffe 38.40; service = signification 25.79 x 2 + 9.40 = 60.98 (dépens)
+    #   filing = greffe 38.40 TTC = 32.00 HT (the creditor recovers VAT); service =
+    #   signification 25.79 x 2 + 9.40 = 60.98 (dépens)
     #   enforcement E = commandement 20.42 x 2 + 9.40 = 50.24 + saisie 44 + droit d'engagement
     #       67.1056 = 161.3456
     #   months 4 -> cash on 1 Oct 2026 (122 days); B2B interest from the due date 1 Feb 2026:
     #       242 days at 12.15 %: 4000 x 0.1215 x 242 / 365 = 322.2247; X = 322.2247 + 40 = 362.2247
     #   A444-32 on 4,362.2247: 257.4515 + 362.2247 x 3.91 % = 271.6145
-    x, e, u = 4000 * 0.1215 * 242 / 365 + 40, 50.24 + 44 + 67.1056, 38.40 + 60.98
+    x, e, u = 4000 * 0.1215 * 242 / 365 + 40, 50.24 + 44 + 67.1056, 32.00 + 60.98
     f = 257.4515 + (x + 4000 - 4000) * 0.0391
-    assert out["cost_injonction_de_payer_eur"] == pytest.approx(u + e + f)  # 532.34
-    assert out["cost_injonction_de_payer_eur"] == pytest.approx(532.34, abs=0.005)
+    assert out["cost_injonction_de_payer_eur"] == pytest.approx(u + e + f)  # 525.94
+    assert out["cost_injonction_de_payer_eur"] == pytest.approx(525.94, abs=0.005)
     # Au fond at the TC: 9 months -> cash 2 Mar 2027, interest 394 days; acts assignation
     # 18.28 x 2 + 9.40 = 45.96 and signification 60.98; lawyer 10 h x 250 = 2,500
     x_f = 4000 * 0.1215 * 394 / 365 + 40
     f_f = 257.4515 + x_f * 0.0391
-    # greffe of an assignation at the TC: 66.70 EUR TTC (2016 tariff, not the IP fee)
-    u_f = 66.70 + 45.96 + 60.98 + 2500
+    # greffe of an assignation at the TC: 66.70 EUR TTC (2016 tariff, not the IP fee),
+    # 55.58 HT for a creditor that recovers VAT
+    g_f = 66.70 / 1.2
+    u_f = g_f + 45.96 + 60.98 + 2500
     # p_enf = 0.5 + 0.5 x 0.6 = 0.8 (good signal: a payment); R_am = 2000
-    w_f = 0.8 * (4000 + x_f + 66.70 + 45.96 + 60.98 + e - f_f) - e
+    w_f = 0.8 * (4000 + x_f + g_f + 45.96 + 60.98 + e - f_f) - e
     v_fond = -u_f + d(9) * 0.9 * w_f + d(9) * 0.1 * 0.5 * 2000
-    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 423.57: the lawyer
+    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 425.87: the lawyer
     # costs more than au fond brings: on refusal the plan stays amicable (1,974.51), on
     # opposition it takes the amicable fallback (1,000)
     w_ip = 0.8 * (4000 + x + u + e - f) - e
-    net = ip_plan(38.40, 60.98, w_ip, v_fond, d(2) * 2000, 0.5 * 2000)
+    net = ip_plan(32.00, 60.98, w_ip, v_fond, d(2) * 2000, 0.5 * 2000)
     assert out["net_injonction_de_payer_eur"] == pytest.approx(net)
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(2693.74, abs=0.005)
     assert out["net_continue_amicable_eur"] == pytest.approx(d(2) * 2000)
     assert out["recommended_route"] == "injonction_de_payer"
     assert out["judicial_route"] == "injonction_de_payer"
@@ -218,18 +220,19 @@ def test_12000_eur_disputed_claim_no_injonction():
     ).iloc[0]
     assert np.isnan(out["net_injonction_de_payer_eur"])
     assert out["legal_flags"] == "DISPUTED"
-    # Action au fond: upfront = greffe of an assignation at the TC 66.70 (2016 tariff)
-    #   + assignation 18.28 x 2 + 9.40 = 45.96 + signification 60.98 + lawyer 10 h x 250
-    #   = 2,500 -> 2,673.64 (173.64 recoverable)
+    # Action au fond: upfront = greffe of an assignation at the TC 66.70 TTC (2016
+    #   tariff) = 55.5833 HT + assignation 18.28 x 2 + 9.40 = 45.96 + signification 60.98
+    #   + lawyer 10 h x 250 = 2,500 -> 2,662.5233 (162.5233 recoverable)
     # E = 50.24 + 44 + droit d'engagement(12,000) 89.5056 = 183.7456
     # 9 months -> 274 days; interest from 1 Jan 2026: 151 + 274 = 425 days at 12.15 %
     #   = 1,697.6712; X = 1,737.6712; A444-32 on 13,737.6712 = 257.4515 + 9,737.6712 x 3.91 %
     x = 12_000 * 0.1215 * 425 / 365 + 40
     f = 257.4515 + (12_000 + x - 4000) * 0.0391
     e = 50.24 + 44 + (17.2064 + 17.2064 + 30.0048 + (12_000 - 3040) * 0.0028)
-    assert out["cost_action_au_fond_eur"] == pytest.approx(2673.64 + e + f)  # 3,495.58
+    up, rec = 66.70 / 1.2 + 45.96 + 60.98 + 2500, 66.70 / 1.2 + 45.96 + 60.98
+    assert out["cost_action_au_fond_eur"] == pytest.approx(up + e + f)  # 3,484.46
     # disputed: p_title 0.5; p_enf = 0.4 + 0.6 x 0.4 = 0.64; R_am = 4,800
-    net = d(9) * 0.5 * 0.64 * (12_000 + x + 173.64 + e - f) - 2673.64 - d(9) * 0.5 * e
+    net = d(9) * 0.5 * 0.64 * (12_000 + x + rec + e - f) - up - d(9) * 0.5 * e
     net += d(9) * 0.5 * 0.5 * 4800
     assert out["net_action_au_fond_eur"] == pytest.approx(net)  # 2,294.25
     # keep negotiating: mise en demeure d(1.5) x (4,800 + 7,200 x 10 %) - 8 = 5,458.91
@@ -297,8 +300,18 @@ def test_debtor_in_liquidation_declares_with_deadline():
     ).iloc[0]
     assert out["recommended_route"] == "declare_claim"
     assert out["declaration_deadline"] == T("2026-07-20")
-    # dividend 5 % in 24 months: 5000 x 0.05 / 1.08^2 = 214.33
-    assert out["net_declare_claim_eur"] == pytest.approx(250 / 1.08**2)
+    # dividend 5 % in 24 months, and the VAT of the 95 % definitively lost at the closing
+    # comes back (art. 272 CGI): (5000 x 0.05 + 4750 x 20/120) / 1.08^2 = 893.06
+    assert out["net_declare_claim_eur"] == pytest.approx((250 + 4750 / 6) / 1.08**2)
+    # a creditor not liable to VAT gets none back
+    bears = SCHEDULE.with_overrides({"general.vat_regime": "bears_vat"})
+    no_vat = assess(
+        claim(outstanding_eur=5000.0, insolvency_status="liquidation",
+              insolvency_date=T("2026-05-20")),
+        as_of="2026-06-30", schedule=bears,
+    ).iloc[0]  # fmt: skip
+    assert no_vat["net_declare_claim_eur"] == pytest.approx(250 / 1.08**2)
+    assert np.isnan(out["net_write_off_eur"])  # not declared yet: no write-off
     assert np.isnan(out["net_continue_amicable_eur"])
     assert all(np.isnan(out[f"net_{r}_eur"]) for r in COURT_ROUTES)
     assert "20/07/2026" in out["legal_notes"]
@@ -316,8 +329,8 @@ def test_partial_payment_restarts_prescription_and_keeps_court_open():
 
 def test_one_injonction_per_debtor_costs_shared_pro_rata():
     # Two undisputed claims of one debtor, 1,000 + 3,000: one IP on 4,000 EUR.
-    # greffe 38.40 + signification at 4,000 (60.98) = 99.38, shared 25 % / 75 %
-    # (alone, the 1,000 EUR claim would pay 38.40 + 35.19 = 73.59).
+    # greffe 38.40 TTC = 32.00 HT + signification at 4,000 (60.98) = 92.98, shared 25 % /
+    # 75 % (alone, the 1,000 EUR claim would pay 32.00 + 35.19 = 67.19).
     a = claim("a", outstanding_eur=1000.0, p_amicable=0.5)
     b = claim("b", outstanding_eur=3000.0, p_amicable=0.5)
     out = assess(a, b).set_index("claim_id")
@@ -325,11 +338,11 @@ def test_one_injonction_per_debtor_costs_shared_pro_rata():
     x = lambda o: o * 0.1215 * 242 / 365 + 40  # noqa: E731  (interest to 1 Oct 2026 + 40 EUR)
     e = 50.24 + 44 + 67.1056
     f = 257.4515 + (x(1000) + x(3000)) * 0.0391
-    assert out.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(0.25 * (99.38 + e + f))
-    assert out.loc["b", "cost_injonction_de_payer_eur"] == pytest.approx(0.75 * (99.38 + e + f))
+    assert out.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(0.25 * (92.98 + e + f))
+    assert out.loc["b", "cost_injonction_de_payer_eur"] == pytest.approx(0.75 * (92.98 + e + f))
     e1 = 20.42 + 9.40 + 44 + (17.2064 + 17.2064 + 88 * 0.0141)
     f1 = 14.6625 + 52.1375 + (1000 + x(1000) - 610) * 0.1026
-    assert alone.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(73.59 + e1 + f1)
+    assert alone.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(67.19 + e1 + f1)
 
 
 def test_dossiers_are_per_creditor():

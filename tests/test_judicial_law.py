@@ -314,13 +314,13 @@ def test_jurisdiction_from_naf_code_and_legal_form():
         "person": "tribunal_judiciaire", "sci": "tribunal_judiciaire",
         "shop": "tribunal_de_commerce",
     }  # fmt: skip
-    # the injonction's greffe: 38.40 EUR TTC at the TC, none at the TJ (UNC): the doctor's
-    # injonction costs 38.40 less than the shop's (same amount, same debtor type)
+    # the injonction's greffe: 38.40 EUR TTC (32.00 HT for a creditor that recovers VAT)
+    # at the TC, none at the TJ (UNC): the doctor's injonction costs 32.00 less
     diff = (
         out.loc["shop", "cost_injonction_de_payer_eur"]
         - out.loc["doctor", "cost_injonction_de_payer_eur"]
     )
-    assert diff == pytest.approx(38.40)
+    assert diff == pytest.approx(32.00)
 
 
 def test_art_750_1_conciliation_before_refere_or_au_fond_at_the_tj_up_to_5000_eur():

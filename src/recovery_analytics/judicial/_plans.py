@@ -32,6 +32,7 @@ from recovery_analytics.judicial._routes import (
     _discount,
     _dossier_sum,
     _enforce_parts,
+    _vat_relief_share,
 )
 from recovery_analytics.judicial._schedule import CostSchedule
 
@@ -137,13 +138,19 @@ def _evaluate(p: dict, s: CostSchedule) -> dict[str, Any]:
     dividend = np.zeros(n)
     for st in ("sauvegarde", "redressement", "liquidation"):
         dividend = np.where(p["status"] == st, s.value(f"{r}dividend_{st}"), dividend)
-    net["declare_claim"] = _discount(s.value(f"{r}months_to_cash"), s) * dividend * o - s.value(
+    # In a liquidation the unpaid part is definitively lost at the closing: its VAT
+    # comes back (art. 272 CGI) when the creditor's regime allows it.
+    d_decl = _discount(s.value(f"{r}months_to_cash"), s)
+    lost_vat = (p["status"] == "liquidation") * _vat_relief_share(s) * o
+    net["declare_claim"] = d_decl * (dividend * o + (1 - dividend) * lost_vat) - s.value(
         f"{r}cost_eur"
     )
     cost["declare_claim"] = np.full(n, float(s.value(f"{r}cost_eur")))
     ok["declare_claim"] = insolvent & ~col["foreclosed"]
-    # never write off an insolvent debtor's claim that could still be declared
+    # never write off an insolvent debtor's claim that could still be declared; a
+    # declared claim in liquidation written off still gets its VAT back at the closing
     ok["write_off"] = ~(insolvent & ~col["declared"] & ~col["foreclosed"])
+    net["write_off"] = np.where(col["declared"], d_decl * lost_vat, 0.0)
 
     ok["enforce_title"] = title & ~insolvent & ~prescribed
     ep = _enforce_parts(p, s, ok["enforce_title"])

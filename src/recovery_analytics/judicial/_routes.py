@@ -137,7 +137,7 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
         tc, tj = s.value("courts.greffe_ip_tc_eur"), s.value("courts.greffe_ip_tj_eur")
         p_t = (1 - s.value(f"{r}refused_rate")) * (1 - s.value(f"{r}opposition_rate"))
         spec.update(
-            greffe=np.where(court_tc, tc, tj)
+            greffe=np.where(court_tc, tc, tj) * _vat_ttc(s)
             + contribution * bool(s.value("courts.contribution_applies_to_ip")),
             acts=("signification",),
             lawyer=s.value(f"{r}lawyer_fee_eur"),
@@ -163,6 +163,7 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
         )
         spec.update(
             greffe=np.where(court_tc, s.value("courts.greffe_assignation_tc_eur"), 0.0)
+            * _vat_ttc(s)
             + contribution,
             lawyer=lawyer,
             p_title=np.where(disputed, pd_, pu),
@@ -183,6 +184,33 @@ def _additions(p: dict, s: CostSchedule, months: np.ndarray) -> np.ndarray:
     end = day + np.round(months * _DAYS_PER_MONTH).astype("timedelta64[D]")
     interest = np.nan_to_num(_interest(p["o"], start, end, b2b, s))
     return interest + b2b * s.value("rates.b2b_indemnity_eur")
+
+
+def _vat_ht(s: CostSchedule) -> float:
+    """Factor turning an HT tariff into the creditor's cost (1 if it recovers VAT)."""
+    return (
+        1.0
+        if s.value("general.vat_regime") == "recovers_vat"
+        else 1.0 + s.value("general.vat_rate")
+    )
+
+
+def _vat_ttc(s: CostSchedule) -> float:
+    """Factor turning a TTC fee (greffe) into the creditor's cost (HT if it recovers VAT)."""
+    return (
+        1.0 / (1.0 + s.value("general.vat_rate"))
+        if s.value("general.vat_regime") == "recovers_vat"
+        else 1.0
+    )
+
+
+def _vat_relief_share(s: CostSchedule) -> float:
+    """Share of a TTC claim the creditor gets back as VAT once the claim is definitively
+    lost (art. 272 CGI): VAT / TTC under recovers_vat, else 0."""
+    if s.value("general.vat_regime") != "recovers_vat":
+        return 0.0
+    rate = s.value("general.claims_vat_rate")
+    return rate / (1.0 + rate)
 
 
 def _interest_start(p: dict, s: CostSchedule) -> np.ndarray:
@@ -207,7 +235,7 @@ def _court_parts(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray) -> 
     """
     o, codes = p["o"], p["dossier"]
     spec = _court_spec(route, p, s)
-    vat = 1.0 if s.value("general.creditor_recovers_vat") else 1.0 + s.value("general.vat_rate")
+    vat = _vat_ht(s)
     # Dossier = (creditor, debtor) claims eligible for the route; others priced alone.
     total = np.where(legal_ok, _dossier_sum(codes, o * legal_ok), o)
     # art. 750-1 CPC: a prior conciliation before a référé or au fond at the tribunal
@@ -262,7 +290,7 @@ def _enforce_parts(p: dict, s: CostSchedule, legal_ok: np.ndarray) -> dict[str, 
     taux légal (L313-3 C. mon. fin.)."""
     o, codes = p["o"], p["dossier"]
     r = "routes.enforce_title."
-    vat = 1.0 if s.value("general.creditor_recovers_vat") else 1.0 + s.value("general.vat_rate")
+    vat = _vat_ht(s)
     months = np.full(len(o), float(s.value(f"{r}months_to_cash")))
     x = _additions(p, s, months)
     day = np.datetime64(p["day"], "D")

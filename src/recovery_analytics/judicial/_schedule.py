@@ -77,7 +77,7 @@ class CostSchedule:
     def with_overrides(self, overrides: Mapping[str, Any]) -> CostSchedule:
         """A new schedule with ``overrides`` (dotted keys or nested dicts) merged in."""
         data = copy.deepcopy(self.data)
-        _merge(data, _nest(overrides, "overrides"), "", "overrides")
+        _merge(data, _legacy(_nest(overrides, "overrides")), "", "overrides")
         _validate(data, "overrides")
         return CostSchedule(data, f"{self.source}+overrides")
 
@@ -168,11 +168,27 @@ def load_schedule(
             raise InputError(f"{path.name}: cannot read the cost schedule ({exc})") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path.name}: not a valid TOML file ({exc})") from exc
-        _merge(data, user, "", path.name)
+        _merge(data, _legacy(user), "", path.name)
         _validate(data, path.name)
         source = path.name
     schedule = CostSchedule(data, source)
     return schedule.with_overrides(overrides) if overrides else schedule
+
+
+def _legacy(user: dict) -> dict:
+    """Translate keys of older schedules: ``general.creditor_recovers_vat`` (a boolean)
+    became ``general.vat_regime``."""
+    general = user.get("general")
+    if isinstance(general, dict) and "creditor_recovers_vat" in general:
+        general = dict(general)
+        old = general.pop("creditor_recovers_vat")
+        value = old.get("value") if isinstance(old, Mapping) else old
+        if isinstance(value, bool):
+            general["vat_regime"] = "recovers_vat" if value else "bears_vat"
+        else:
+            general["creditor_recovers_vat"] = old  # refused with the key named
+        user = {**user, "general": general}
+    return user
 
 
 def _nest(flat: Mapping[str, Any], where: str) -> dict:
