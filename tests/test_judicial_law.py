@@ -361,3 +361,19 @@ def test_legal_form_column_reaches_the_court_through_the_state():
     assert assess(p)["court"] == "tribunal_judiciaire"
     p = portfolio("B2B", 3000.0, "2026-01-01", "2026-02-01", naf_code="47.11B")
     assert assess(p)["court"] == "tribunal_de_commerce"
+
+
+def test_a_mapping_may_name_the_optional_written_column(tmp_path):
+    (tmp_path / "debtors.csv").write_text("debtor_id;debtor_type\nD1;pro\n")
+    (tmp_path / "claims.csv").write_text(
+        "claim_id;debtor_id;invoice_date;due_date;amount\nC1;D1;01/01/2026;01/02/2026;100\n"
+    )
+    (tmp_path / "events.csv").write_text(
+        "claim_id;date;type;amount;promise_date;Écrit\nC1;05/02/2026;promesse;50;20/02/2026;oui\n"
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[events.columns]\n"Écrit" = "written"\n', encoding="utf-8")
+    p = read_portfolio(tmp_path, mapping)
+    assert p.events["written"].tolist() == [True] and len(p.quarantine) == 0
+    # the written promise interrupts: 5 Feb 2026 + 5 years (B2B)
+    assert assess(p)["prescription_date"] == T("2031-02-05")

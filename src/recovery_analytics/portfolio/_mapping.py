@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recovery_analytics.portfolio import _parse
-from recovery_analytics.portfolio._schema import COLUMNS, TABLES, InputError
+from recovery_analytics.portfolio._schema import COLUMNS, OPTIONAL_COLUMNS, TABLES, InputError
 
 __all__ = ["Mapping", "load_mapping"]
 
@@ -89,10 +89,11 @@ class Mapping:
                     raise fail(f"unknown key [{table}.{key}] (expected columns, values, constants)")
             renames = {}
             for src, dst in section.get("columns", {}).items():
-                if dst not in canon:
+                if dst not in canon and dst not in OPTIONAL_COLUMNS[table]:
+                    known = [*canon, *OPTIONAL_COLUMNS[table]]
                     raise fail(
                         f"[{table}.columns] {src!r} = {dst!r}: {dst!r} is not a {table} column "
-                        f"(expected one of {', '.join(canon)})"
+                        f"(expected one of {', '.join(known)})"
                     )
                 renames[_parse.norm_name(src)] = dst
             columns[table] = renames

@@ -32,6 +32,7 @@ __all__ = [
     "EVENT_TYPE_ALIASES",
     "INSOLVENCY_ALIASES",
     "INSOLVENCY_STATUSES",
+    "OPTIONAL_COLUMNS",
     "QUARANTINE_COLUMNS",
     "TABLES",
     "InputError",
@@ -214,6 +215,14 @@ EVENT_COLUMNS: dict[str, tuple[str, bool]] = {
     "type": ("str", True),
     "amount": ("float64", False),
     "promise_date": ("datetime64[ns]", False),
+}
+
+#: Optional columns read by the judicial rules when present (kept as extra columns,
+#: not in the canonical dtypes): see docs/input-format.md.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "debtors": ("legal_form",),
+    "claims": ("performance_date",),
+    "events": ("written",),
 }
 
 #: Columns of the quarantine table: one row per rejected input row.
