@@ -32,6 +32,7 @@ from recovery_analytics.judicial._routes import (
     _discount,
     _dossier_sum,
     _enforce_parts,
+    _vat_ht,
     _vat_relief_share,
 )
 from recovery_analytics.judicial._schedule import CostSchedule
@@ -131,6 +132,7 @@ def _evaluate(p: dict, s: CostSchedule) -> dict[str, Any]:
     ok["agency"] = ~(insolvent | not_due | prescribed | title)
     fee = s.value(f"{r}fee_share")
     r_ag = r_am + (o - r_am) * s.value(f"{r}uplift")
+    fee = fee * _vat_ht(s)  # an HT fee: + VAT for a creditor that cannot recover it
     net["agency"] = _discount(s.value(f"{r}months_to_cash"), s) * (1 - fee) * r_ag
     cost["agency"] = fee * o  # fee if everything is recovered
 
