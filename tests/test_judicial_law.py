@@ -377,3 +377,21 @@ def test_a_mapping_may_name_the_optional_written_column(tmp_path):
     assert p.events["written"].tolist() == [True] and len(p.quarantine) == 0
     # the written promise interrupts: 5 Feb 2026 + 5 years (B2B)
     assert assess(p)["prescription_date"] == T("2031-02-05")
+
+
+def test_the_issue_s_4000_eur_claim_180_days_late_two_broken_promises_goes_to_injonction():
+    # B2B 4,000 EUR, solvent (no insolvency), 180 days late, mise en demeure sent, two
+    # broken promises (poor solvency signal), prior p_amicable 40 % at 180 days: an
+    # injonction de payer (about 100 EUR of fees), not an agency at 15 %
+    st = _claim(invoice_date=T("2025-12-02"), due_date=T("2026-01-01"), outstanding_eur=4000.0,
+                n_formal_notices=1, formal_notice_date=T("2026-03-01"), n_promises_broken=2)  # fmt: skip
+    out = judicial_assessment(st, as_of=AS_OF).iloc[0]
+    assert out["p_amicable_used"] == pytest.approx(0.40)
+    assert out["solvency_signal"] == "poor"
+    assert out["recommended_route"] == "injonction_de_payer"
+    assert out["net_injonction_de_payer_eur"] > out["net_agency_eur"]
+    # without the mise en demeure: that first, the injonction next in the plan
+    first = judicial_assessment(
+        st.assign(n_formal_notices=0, formal_notice_date=pd.NaT), as_of=AS_OF
+    ).iloc[0]
+    assert first["plan"] == "formal_notice > injonction_de_payer > enforce_title"
