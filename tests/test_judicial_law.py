@@ -383,8 +383,14 @@ def test_the_issue_s_4000_eur_claim_180_days_late_two_broken_promises_goes_to_in
     # B2B 4,000 EUR, solvent (no insolvency), 180 days late, mise en demeure sent, two
     # broken promises (poor solvency signal), prior p_amicable 40 % at 180 days: an
     # injonction de payer (about 100 EUR of fees), not an agency at 15 %
-    st = _claim(invoice_date=T("2025-12-02"), due_date=T("2026-01-01"), outstanding_eur=4000.0,
-                n_formal_notices=1, formal_notice_date=T("2026-03-01"), n_promises_broken=2)  # fmt: skip
+    st = _claim(
+        invoice_date=T("2025-12-02"),
+        due_date=T("2026-01-01"),
+        outstanding_eur=4000.0,
+        n_formal_notices=1,
+        formal_notice_date=T("2026-03-01"),
+        n_promises_broken=2,
+    )
     out = judicial_assessment(st, as_of=AS_OF).iloc[0]
     assert out["p_amicable_used"] == pytest.approx(0.40)
     assert out["solvency_signal"] == "poor"
