@@ -11,8 +11,9 @@ the management's judicial review (report 11).
 Where each rule lives: the cost schedule (``schedule_fr.toml``, every figure
 with its source and validity) is loaded and checked in ``_schedule``; the money
 rules that read it (A444 fees, acts, the 40 € indemnity, late interest) are in
-``_money``; the legal guards (prescription, insolvency, disputes, pending
-cases) in ``_legal``; the routes' pricing engine in ``_routes``; the public
+``_money``; the legal guards (prescription, titles, insolvency, disputes,
+pending cases, the court) in ``_legal`` and their French notes in ``_notes``;
+one step's pricing in ``_routes`` and the plans and decision in ``_plans``; the public
 assessment in ``_assessment``; break-even and sensitivity in ``_sensitivity``;
 the score table in ``_score_table``; the review for managers in ``_review``,
 ``_review_tables`` and ``_review_history``. Figures:
@@ -22,7 +23,7 @@ the score table in ``_score_table``; the review for managers in ``_review``,
 from __future__ import annotations
 
 from recovery_analytics.judicial._assessment import judicial_assessment
-from recovery_analytics.judicial._legal import legal_guards, prescription_dates
+from recovery_analytics.judicial._legal import court_of, legal_guards, prescription_dates
 from recovery_analytics.judicial._money import (
     a444_31_fee,
     a444_32_fee,
@@ -79,6 +80,7 @@ __all__ = [
     "act_cost",
     "break_even_amount",
     "break_even_curves",
+    "court_of",
     "declarations_due",
     "describe_flags",
     "droit_engagement_fee",
