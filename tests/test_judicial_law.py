@@ -401,3 +401,11 @@ def test_the_issue_s_4000_eur_claim_180_days_late_two_broken_promises_goes_to_in
         st.assign(n_formal_notices=0, formal_notice_date=pd.NaT), as_of=AS_OF
     ).iloc[0]
     assert first["plan"] == "formal_notice > injonction_de_payer > enforce_title"
+
+
+def test_legal_form_code_read_as_a_number_still_decides_the_court():
+    from recovery_analytics.judicial import court_of
+
+    st = pd.DataFrame({"debtor_type": ["B2B", "B2B", "B2B"], "legal_form": [6540.0, 5499.0, None]})
+    # 6540 = SCI (civil: tribunal judiciaire), 5499 = SARL (tribunal de commerce)
+    assert court_of(st).tolist() == [False, True, True]

@@ -383,6 +383,7 @@ def court_of(state: pd.DataFrame, schedule: CostSchedule | None = None) -> np.nd
         tc = np.where(known, ~civil, tc)
     if "legal_form" in state:
         form = state["legal_form"].astype("str").str.strip().str.casefold()
+        form = form.str.replace(r"\.0$", "", regex=True)  # a code read as a number
         code = form.str.fullmatch(r"\d{4}").fillna(False).to_numpy(dtype=bool)
         civil_code = form.str.match(r"^(65|92)").fillna(False).to_numpy(dtype=bool)
         words = form.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
