@@ -49,6 +49,7 @@ _JUDICIAL_EXTRA: tuple[str, ...] = (
     "plan_expected_net_eur",
     "relief_deadline",
     "title_date",
+    "court",
 )
 
 
@@ -97,7 +98,8 @@ def score_claims(
         decision: ``p_amicable_used`` (the model's or the prior by days past
         due), ``plan`` (the steps, the first one is ``recommended_route``),
         ``next_step_date``, ``plan_p_title`` (chance of a title over the plan),
-        ``plan_expected_net_eur``, ``relief_deadline``, ``title_date``; one row per open claim,
+        ``plan_expected_net_eur``, ``relief_deadline``, ``title_date``, ``court``
+        (tribunal_de_commerce / tribunal_judiciaire); one row per open claim,
         sorted by ``claim_id``; euros rounded to the cent, probabilities to
         4 decimals. ``attrs["unseen_categories"]`` lists the
         categories the model did not see in training.
