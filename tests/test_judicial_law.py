@@ -409,3 +409,27 @@ def test_legal_form_code_read_as_a_number_still_decides_the_court():
     st = pd.DataFrame({"debtor_type": ["B2B", "B2B", "B2B"], "legal_form": [6540.0, 5499.0, None]})
     # 6540 = SCI (civil: tribunal judiciaire), 5499 = SARL (tribunal de commerce)
     assert court_of(st).tolist() == [False, True, True]
+
+
+def test_declarations_due_leave_out_declared_and_foreclosed_claims():
+    from recovery_analytics.judicial import declarations_due
+
+    r = pd.DataFrame(
+        {
+            "claim_id": list("abcd"),
+            "debtor_id": ["d1", "d2", "d3", "d4"],
+            "as_of": T(AS_OF),
+            "outstanding_eur": [100.0, 50.0, 80.0, 30.0],
+            "legal_flags": [
+                "INSOLVENCY",
+                "INSOLVENCY;DECLARED",
+                "INSOLVENCY;FORECLOSED",
+                "INSOLVENCY;DECLARATION_LATE",
+            ],  # fmt: skip
+            "declaration_deadline": pd.to_datetime(
+                ["2026-08-10", "2026-08-10", "2025-08-10", "2026-06-10"]
+            ),
+        }
+    )
+    # d1 to declare by 10/08/2026 (R622-24), d4 late but within the relevé window (L622-26)
+    assert declarations_due(r)["debtor_id"].tolist() == ["d4", "d1"]
