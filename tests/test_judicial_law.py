@@ -425,7 +425,7 @@ def test_declarations_due_leave_out_declared_and_foreclosed_claims():
                 "INSOLVENCY;DECLARED",
                 "INSOLVENCY;FORECLOSED",
                 "INSOLVENCY;DECLARATION_LATE",
-            ],  # fmt: skip
+            ],
             "declaration_deadline": pd.to_datetime(
                 ["2026-08-10", "2026-08-10", "2025-08-10", "2026-06-10"]
             ),
