@@ -433,3 +433,16 @@ def test_declarations_due_leave_out_declared_and_foreclosed_claims():
     )
     # d1 to declare by 10/08/2026 (R622-24), d4 late but within the relevé window (L622-26)
     assert declarations_due(r)["debtor_id"].tolist() == ["d4", "d1"]
+
+
+def test_docs_list_every_uncertain_figure_of_the_schedule():
+    from pathlib import Path
+
+    from recovery_analytics.judicial import load_schedule
+
+    doc = (Path(__file__).parents[1] / "docs" / "judicial.md").read_text("utf-8")
+    section = doc[doc.index("## Assumptions and uncertain figures") :]
+    section = section[: section.index("\n## ", 5)]
+    table = load_schedule().to_frame()
+    listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    assert listed == set(table.loc[table["uncertain"], "key"])
