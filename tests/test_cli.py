@@ -156,7 +156,28 @@ def test_judicial_writes_every_route(runner: CliRunner, trained, tmp_path: Path)
     assert result.exit_code == 0, result.output
     table = pd.read_parquet(out)
     assert "net_injonction_de_payer_eur" in table.columns
+    assert {"plan", "next_step_date", "p_amicable_used", "legal_notes"} <= set(table.columns)
     assert "recommended routes:" in result.output
+    # the commissaire de justice tariff ended on 28 Feb 2026: said, naming it
+    assert "warning: tariffs outdated on 2026-06-30" in result.output
+    assert "tariffs.cj_acts.signification_eur" in result.output
+
+
+def test_no_tariff_warning_before_expiry_or_with_a_current_costs_file(
+    runner: CliRunner, trained, tmp_path: Path
+) -> None:
+    demo, _ = trained
+    args = ["judicial", "--portfolio", str(demo), "--out", str(tmp_path / "j.csv")]
+    early = runner.invoke(main, [*args, "--as-of", "2026-01-31"])
+    assert early.exit_code == 0 and "tariffs outdated" not in early.output
+    costs = tmp_path / "costs.toml"
+    from recovery_analytics.judicial import load_schedule
+
+    keys = load_schedule().outdated("2026-06-30")
+    costs.write_text("".join(f"[{k}]\nvalid_to = 2028-02-29\n" for k in keys), encoding="utf-8")
+    current = runner.invoke(main, [*args, "--as-of", "2026-06-30", "--costs", str(costs)])
+    assert current.exit_code == 0, current.output
+    assert "tariffs outdated" not in current.output
 
 
 def test_invalid_costs_file_exits_2_naming_the_key(
@@ -190,6 +211,7 @@ def test_call_queue_exports_csv_and_xlsx(runner: CliRunner, trained, tmp_path: P
     csv = tmp_path / "queue.csv"
     result = runner.invoke(main, [*base, "--out", str(csv)])
     assert result.exit_code == 0, result.output
+    assert "warning: tariffs outdated on 2026-06-30" in result.output
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for French Excel
     queue = pd.read_csv(csv, sep=";", encoding="utf-8-sig")

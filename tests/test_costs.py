@@ -31,8 +31,13 @@ def test_a444_32_fee_on_4000_eur():
     # (1525 - 610) x 10.26 % = 93.879; (4000 - 1525) x 3.91 % = 96.7725
     # total 257.4515 -> the "about 257 EUR HT on 4,000 EUR" of the facts file.
     assert float(a444_32_fee(4000.0)) == pytest.approx(257.4515, abs=1e-9)
-    # 100 EUR: first band only, 100 x 11.73 % = 11.73
-    assert float(a444_32_fee(100.0)) == pytest.approx(11.73)
+    # 100 EUR: first band only, 100 x 11.73 % = 11.73, below the A444-32 minimum of
+    # 21.28 EUR (fixed up to 188 EUR, earlier text, UNC): 21.28
+    assert float(a444_32_fee(100.0)) == pytest.approx(21.28)
+    # 188 EUR: 14.6625 + 63 x 10.75 % = 21.435 > 21.28: the bands again
+    assert float(a444_32_fee(188.0)) == pytest.approx(21.435)
+    without_floor = load_schedule(overrides={"tariffs.a444_32.floor_eur": 0.0})
+    assert float(a444_32_fee(100.0, without_floor)) == pytest.approx(11.73)
     # 60,000 EUR: 14.6625 + 52.1375 + 93.879 + (52,400 - 1,525) x 3.91 % = 1,989.2125
     # -> 2,149.8915, + (60,000 - 52,400) x 2.98 % = 226.48 -> 2,376.3715
     assert float(a444_32_fee(60_000.0)) == pytest.approx(2376.3715)
@@ -180,7 +185,7 @@ def test_partial_costs_file_merged_over_default(tmp_path):
         ("[routes.agency\nfee_share = 0.2\n", "costs.toml: not a valid TOML file"),
         ("[tariffs.a444_32]\nbands = [[610.0, 0.1], [125.0, 0.1]]\n", "tariffs.a444_32.bands"),
         ("[legal.prescription_start_b2c]\nvalue = 'payment'\n", "must be one of"),
-        ("[general.creditor_recovers_vat]\nvalue = 1\n", "must be a boolean"),
+        ("[legal.legacy_filing_interrupts]\nvalue = 1\n", "must be a boolean"),
     ],
 )
 def test_invalid_costs_file_names_the_key(tmp_path, text, message):
@@ -206,3 +211,31 @@ def test_outdated_figures_after_the_tariff_expiry():
     s = load_schedule()
     assert s.outdated("2026-01-01") == []
     assert "tariffs.a444_32" in s.outdated("2026-06-30")
+
+
+def test_vat_regime_puts_costs_and_amounts_on_one_basis(tmp_path):
+    # A creditor liable to VAT bears the injonction's greffe 38.40 EUR TTC as 32.00 HT and
+    # the CJ acts HT; one that is not bears 38.40 and the acts + 20 %.
+    from recovery_analytics.judicial import judicial_assessment
+
+    st = pd.DataFrame(
+        {"claim_id": ["c"], "debtor_id": ["d"], "debtor_type": ["B2B"],
+         "invoice_date": [pd.Timestamp("2026-01-02")], "due_date": [pd.Timestamp("2026-02-01")],
+         "outstanding_eur": [4000.0], "n_payments": [1], "p_amicable": [0.5]}
+    )  # fmt: skip
+    recovers = judicial_assessment(st, as_of="2026-06-01").iloc[0]
+    bears = judicial_assessment(
+        st, load_schedule(overrides={"general.vat_regime": "bears_vat"}), as_of="2026-06-01"
+    ).iloc[0]
+    # IP cost = greffe + signification 60.98 + enforcement 161.3456 + A444-32 271.6145 (HT)
+    ht = 60.98 + 161.3456 + 257.4515 + (4000 * 0.1215 * 242 / 365 + 40) * 0.0391
+    assert recovers["cost_injonction_de_payer_eur"] == pytest.approx(32.00 + ht)
+    assert bears["cost_injonction_de_payer_eur"] == pytest.approx(38.40 + 1.2 * ht)
+    # the older boolean setting is still read
+    old = tmp_path / "old.toml"
+    old.write_text("[general]\ncreditor_recovers_vat = false\n", encoding="utf-8")
+    assert load_schedule(old).value("general.vat_regime") == "bears_vat"
+    assert (
+        load_schedule(overrides={"general.creditor_recovers_vat": True}).value("general.vat_regime")
+        == "recovers_vat"
+    )

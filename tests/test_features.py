@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from recovery_analytics.portfolio import EVENT_TYPES, Portfolio
+from recovery_analytics.portfolio import COURT_EVENT_TYPES, EVENT_TYPES, Portfolio
 from recovery_analytics.state import (
     STAGES,
     debtor_history,
@@ -162,6 +162,11 @@ def test_contract_columns_and_dtypes():
         "last_acknowledgement_date": "datetime64[ns]", "insolvency_status": "str",
         "insolvency_date": "datetime64[ns]", "debtor_open_exposure_eur": "float64",
         "debtor_open_claims": "int64",
+        "last_promise_form_unknown_date": "datetime64[ns]",
+        "legacy_filing_date": "datetime64[ns]", "ip_request_date": "datetime64[ns]",
+        "ip_order_date": "datetime64[ns]", "ip_service_date": "datetime64[ns]",
+        "opposition_date": "datetime64[ns]", "summons_date": "datetime64[ns]",
+        "claim_declaration_date": "datetime64[ns]",
         "naf_code": "str", "department": "str",
         "debtor_hist_claims": "int64", "debtor_hist_share_late": "float64",
         "debtor_hist_median_days_late": "float64", "debtor_hist_mean_days_late": "float64",
@@ -210,7 +215,10 @@ def test_credit_note_broken_and_pending_promise(state):
     assert r["last_action_date"] == pd.Timestamp("2026-03-05")  # the sms
     assert r["days_since_last_action"] == 26.0
     assert r["last_contact_date"] == pd.Timestamp("2026-03-25")  # the second promise
-    assert r["last_acknowledgement_date"] == pd.Timestamp("2026-03-25")
+    # promises of unknown form do not interrupt prescription (art. 2240 C. civ.: the
+    # acknowledgement must be provable); they are given apart
+    assert pd.isna(r["last_acknowledgement_date"])
+    assert r["last_promise_form_unknown_date"] == pd.Timestamp("2026-03-25")
     assert pd.isna(r["last_payment_date"]) and not r["partial_payment"]
 
 
@@ -550,7 +558,8 @@ def _reference(p: Portfolio, as_of: str) -> pd.DataFrame:
             kept += k
             broken += (pr.promise_date + pd.Timedelta(days=3) < t) and not k
         stages = {"reminder_letter": 1, "reminder_email": 1, "sms": 1, "call_attempt": 2}
-        stages |= {"call_reached": 2, "visit": 3, "formal_notice": 4, "judicial_filing": 5}
+        stages |= {"call_reached": 2, "visit": 3, "formal_notice": 4}
+        stages |= dict.fromkeys(COURT_EVENT_TYPES, 5)  # any court step is the judicial stage
         stages |= {"judgment": 6, "enforcement": 7}
         opened = e[e["type"] == "dispute_opened"]["date"].max()
         resolved = e[e["type"] == "dispute_resolved"]["date"].max()

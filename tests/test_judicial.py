@@ -70,32 +70,96 @@ def assess(*rows: dict, as_of="2026-06-01", schedule=SCHEDULE) -> pd.DataFrame:
 # hand-worked cases
 
 
-def test_4000_eur_undisputed_b2b_solvent_debtor_goes_to_injonction_de_payer():
-    out = assess(claim(outstanding_eur=4000.0, n_payments=1, p_amicable=0.5)).iloc[0]
+def ip_plan(file, serve, w_ip, v_fond, stay, fb, refused=0.30, opposed=0.05, months=4):
+    """An injonction de payer as a plan (art. 1405-1416 CPC): refused within a month (no
+    service paid, the debtor never knew: amicable chance unchanged) -> best of au fond and
+    staying amicable; granted -> served; opposed within a month -> best of au fond and
+    the amicable fallback; not opposed -> a title, cash after ``months``."""
+    return (
+        -file
+        + refused * d(1) * max(v_fond, stay)
+        + (1 - refused)
+        * (-serve + opposed * d(2) * max(v_fond, fb) + (1 - opposed) * d(months) * w_ip)
+    )
+
+
+def _b2b_4000(**cols):
+    return claim(**{"outstanding_eur": 4000.0, "n_payments": 1, "p_amicable": 0.5, **cols})
+
+
+def test_4000_eur_solvent_b2b_injonction_de_payer_once_a_notice_was_sent():
+    # mise en demeure sent on 25 May 2026 (7 days before as_of): the injonction is next,
+    # after the notice's 15-day deadline
+    out = assess(_b2b_4000(n_formal_notices=1, formal_notice_date=T("2026-05-25"))).iloc[0]
     # IP at the tribunal de commerce, filed in-house:
-    #   upfront U = greffe 38.40 + signification 25.79 x 2 + 9.40 = 99.38 (recovered as dépens)
+    #   filing = greffe 38.40 TTC = 32.00 HT (the creditor recovers VAT); service =
+    #   signification 25.79 x 2 + 9.40 = 60.98 (dépens)
     #   enforcement E = commandement 20.42 x 2 + 9.40 = 50.24 + saisie 44 + droit d'engagement
     #       67.1056 = 161.3456
     #   months 4 -> cash on 1 Oct 2026 (122 days); B2B interest from the due date 1 Feb 2026:
     #       242 days at 12.15 %: 4000 x 0.1215 x 242 / 365 = 322.2247; X = 322.2247 + 40 = 362.2247
     #   A444-32 on 4,362.2247: 257.4515 + 362.2247 x 3.91 % = 271.6145
-    x, e, u = 4000 * 0.1215 * 242 / 365 + 40, 50.24 + 44 + 67.1056, 38.40 + 60.98
+    x, e, u = 4000 * 0.1215 * 242 / 365 + 40, 50.24 + 44 + 67.1056, 32.00 + 60.98
     f = 257.4515 + (x + 4000 - 4000) * 0.0391
-    assert out["cost_injonction_de_payer_eur"] == pytest.approx(u + e + f)  # 532.34
-    assert out["cost_injonction_de_payer_eur"] == pytest.approx(532.34, abs=0.005)
-    # p_title = 0.70 x 0.95 = 0.665; p_enf = 0.5 + 0.5 x 0.6 = 0.8; R_am = 2000
-    net = d(4) * 0.665 * 0.8 * (4000 + x + u + e - f) - u - d(4) * 0.665 * e
-    net += d(4) * 0.335 * 0.5 * 2000
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 2,378.84
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(2378.84, abs=0.005)
-    # continuing amicably: d(2) x 2000 = 1,974.51; mise en demeure: d(1.5) x 2200 - 8 = 2,170.94
+    assert out["cost_injonction_de_payer_eur"] == pytest.approx(u + e + f)  # 525.94
+    assert out["cost_injonction_de_payer_eur"] == pytest.approx(525.94, abs=0.005)
+    # Au fond at the TC: 9 months -> cash 2 Mar 2027, interest 394 days; acts assignation
+    # 18.28 x 2 + 9.40 = 45.96 and signification 60.98; lawyer 10 h x 250 = 2,500
+    x_f = 4000 * 0.1215 * 394 / 365 + 40
+    f_f = 257.4515 + x_f * 0.0391
+    # greffe of an assignation at the TC: 66.70 EUR TTC (2016 tariff, not the IP fee),
+    # 55.58 HT for a creditor that recovers VAT
+    g_f = 66.70 / 1.2
+    u_f = g_f + 45.96 + 60.98 + 2500
+    # p_enf = 0.5 + 0.5 x 0.6 = 0.8 (good signal: a payment); R_am = 2000
+    w_f = 0.8 * (4000 + x_f + g_f + 45.96 + 60.98 + e - f_f) - e
+    v_fond = -u_f + d(9) * 0.9 * w_f + d(9) * 0.1 * 0.5 * 2000
+    assert out["net_action_au_fond_eur"] == pytest.approx(v_fond)  # 425.87: the lawyer
+    # costs more than au fond brings: on refusal the plan stays amicable (1,974.51), on
+    # opposition it takes the amicable fallback (1,000)
+    w_ip = 0.8 * (4000 + x + u + e - f) - e
+    net = ip_plan(32.00, 60.98, w_ip, v_fond, d(2) * 2000, 0.5 * 2000)
+    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)
     assert out["net_continue_amicable_eur"] == pytest.approx(d(2) * 2000)
-    assert out["net_formal_notice_eur"] == pytest.approx(d(1.5) * 2200 - 8)
     assert out["recommended_route"] == "injonction_de_payer"
     assert out["judicial_route"] == "injonction_de_payer"
+    assert out["plan"] == "injonction_de_payer > enforce_title"
+    assert out["next_step_date"] == T("2026-06-09")  # 25 May + 15 days
+    assert out["plan_p_title"] == pytest.approx(0.7 * 0.95)  # no au fond in this plan
     assert out["judicial_expected_net_eur"] == pytest.approx(net)
     assert out["expected_gain_eur"] == pytest.approx(net - d(2) * 2000)
     assert out["legal_flags"] == ""
+
+
+def test_4000_eur_solvent_b2b_without_notice_starts_with_a_mise_en_demeure():
+    out = assess(_b2b_4000()).iloc[0]
+    # the notice makes 10 % of the non-payers pay: p = 0.55, R_am = 2,200; then, 15 days
+    # later, the best court plan valued with that chance (less the 100 EUR margin), or
+    # amicable: d(1.5) x 2,200
+    after = assess(_b2b_4000(n_formal_notices=1, p_amicable=0.55)).iloc[0]
+    best = max(after[f"net_{r}_eur"] for r in COURT_ROUTES if not np.isnan(after[f"net_{r}_eur"]))
+    d_deadline = d(15 / (365.25 / 12))
+    expected = max(d_deadline * best - 100, d(1.5) * 2200) - 8
+    assert out["net_formal_notice_eur"] == pytest.approx(expected)
+    assert out["recommended_route"] == "formal_notice"
+    assert out["plan"] == "formal_notice > injonction_de_payer > enforce_title"
+    assert out["next_step_date"] == T("2026-06-01")
+    assert out["judicial_route"] == "injonction_de_payer"  # the court step of the plan
+
+
+def test_50000_eur_undisputed_b2b_injonction_or_refere_first_au_fond_only_as_fallback():
+    out = assess(
+        claim(
+            outstanding_eur=50_000.0,
+            n_payments=1,
+            n_formal_notices=1,
+            formal_notice_date=T("2026-04-01"),
+        )
+    ).iloc[0]
+    assert out["recommended_route"] in ("injonction_de_payer", "refere_provision")
+    assert out["plan"].endswith("action_au_fond)")  # au fond only on refusal / opposition
+    assert out["net_action_au_fond_eur"] < out["plan_expected_net_eur"]
+    assert out["plan_p_title"] >= 0.9  # not below au fond's chance of a title
 
 
 def test_300_eur_b2c_claim_court_not_worth_it():
@@ -119,9 +183,10 @@ def test_300_eur_b2c_claim_court_not_worth_it():
     f = 14.6625 + (300 + x - 125) * 0.1075
     assert out["cost_injonction_de_payer_eur"] == pytest.approx(35.19 + 90.80 + f)  # 159.75
     p_enf = p + (1 - p) * 0.4
-    net = d(4) * 0.665 * p_enf * (300 + x + 35.19 + 90.80 - f) - 35.19 - d(4) * 0.665 * 90.80
-    net += d(4) * 0.335 * 0.5 * p * 300
-    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 120.32 < amicable 162.40
+    # au fond costs more than the claim: refused -> stay amicable, opposed -> fallback
+    w_ip = p_enf * (300 + x + 35.19 + 90.80 - f) - 90.80
+    net = ip_plan(0.0, 35.19, w_ip, -np.inf, d(2) * p * 300, 0.5 * p * 300)
+    assert out["net_injonction_de_payer_eur"] == pytest.approx(net)  # 154.34 < amicable 162.40
     assert out["net_continue_amicable_eur"] == pytest.approx(d(2) * p * 300)
     assert out["recommended_route"] not in COURT_ROUTES
 
@@ -155,17 +220,19 @@ def test_12000_eur_disputed_claim_no_injonction():
     ).iloc[0]
     assert np.isnan(out["net_injonction_de_payer_eur"])
     assert out["legal_flags"] == "DISPUTED"
-    # Action au fond: upfront = greffe 38.40 + assignation 18.28 x 2 + 9.40 = 45.96
-    #   + signification 60.98 + lawyer 10 h x 250 = 2,500 -> 2,645.34 (145.34 recoverable)
+    # Action au fond: upfront = greffe of an assignation at the TC 66.70 TTC (2016
+    #   tariff) = 55.5833 HT + assignation 18.28 x 2 + 9.40 = 45.96 + signification 60.98
+    #   + lawyer 10 h x 250 = 2,500 -> 2,662.5233 (162.5233 recoverable)
     # E = 50.24 + 44 + droit d'engagement(12,000) 89.5056 = 183.7456
     # 9 months -> 274 days; interest from 1 Jan 2026: 151 + 274 = 425 days at 12.15 %
     #   = 1,697.6712; X = 1,737.6712; A444-32 on 13,737.6712 = 257.4515 + 9,737.6712 x 3.91 %
     x = 12_000 * 0.1215 * 425 / 365 + 40
     f = 257.4515 + (12_000 + x - 4000) * 0.0391
     e = 50.24 + 44 + (17.2064 + 17.2064 + 30.0048 + (12_000 - 3040) * 0.0028)
-    assert out["cost_action_au_fond_eur"] == pytest.approx(2645.34 + e + f)  # 3,467.28
+    up, rec = 66.70 / 1.2 + 45.96 + 60.98 + 2500, 66.70 / 1.2 + 45.96 + 60.98
+    assert out["cost_action_au_fond_eur"] == pytest.approx(up + e + f)  # 3,484.46
     # disputed: p_title 0.5; p_enf = 0.4 + 0.6 x 0.4 = 0.64; R_am = 4,800
-    net = d(9) * 0.5 * 0.64 * (12_000 + x + 145.34 + e - f) - 2645.34 - d(9) * 0.5 * e
+    net = d(9) * 0.5 * 0.64 * (12_000 + x + rec + e - f) - up - d(9) * 0.5 * e
     net += d(9) * 0.5 * 0.5 * 4800
     assert out["net_action_au_fond_eur"] == pytest.approx(net)  # 2,294.25
     # keep negotiating: mise en demeure d(1.5) x (4,800 + 7,200 x 10 %) - 8 = 5,458.91
@@ -174,14 +241,32 @@ def test_12000_eur_disputed_claim_no_injonction():
     assert out["judicial_route"] == "action_au_fond"
 
 
-def test_claim_4_years_11_months_past_due_is_urgent_and_can_go_to_court():
+def test_claim_32_days_from_prescription_gets_a_summons_that_interrupts_in_time():
+    # due 30 Jul 2021 + 5 years (L110-4 C. com.) = 30 Jul 2026; as_of 28 Jun 2026: 32 days.
+    # An injonction needs ~45 days to be granted and served (only its service interrupts);
+    # a summons is served within ~10 days and interrupts (art. 2241 C. civ.). No time for a
+    # mise en demeure first, although none was sent.
+    out = assess(
+        claim(invoice_date=T("2021-06-01"), due_date=T("2021-07-30"), outstanding_eur=3000.0),
+        as_of="2026-06-28",
+    ).iloc[0]
+    assert out["days_to_prescription"] == 32
+    assert out["prescription_date"] == T("2026-07-30")
+    assert out["legal_flags"] == "PRESCRIPTION_URGENT;IP_TOO_LATE"
+    assert np.isnan(out["net_injonction_de_payer_eur"])
+    assert out["recommended_route"] in ("refere_provision", "action_au_fond")
+    assert out["next_step_date"] == T("2026-06-28")
+    assert "assigner, l'assignation interrompt la prescription (art. 2241" in out["legal_notes"]
+
+
+def test_claim_4_years_11_months_past_due_can_still_get_an_injonction():
+    # 60 days left (> 45 days to obtain and serve an order): urgent, IP still possible
     out = assess(
         claim(invoice_date=T("2021-06-01"), due_date=T("2021-08-01"), outstanding_eur=2000.0),
-        as_of="2026-07-01",
+        as_of="2026-06-02",
     ).iloc[0]
     assert out["legal_flags"] == "PRESCRIPTION_URGENT"
-    assert out["days_to_prescription"] == 31
-    assert out["prescription_date"] == T("2026-08-01")
+    assert out["days_to_prescription"] == 60
     assert not np.isnan(out["net_injonction_de_payer_eur"])
 
 
@@ -215,8 +300,18 @@ def test_debtor_in_liquidation_declares_with_deadline():
     ).iloc[0]
     assert out["recommended_route"] == "declare_claim"
     assert out["declaration_deadline"] == T("2026-07-20")
-    # dividend 5 % in 24 months: 5000 x 0.05 / 1.08^2 = 214.33
-    assert out["net_declare_claim_eur"] == pytest.approx(250 / 1.08**2)
+    # dividend 5 % in 24 months, and the VAT of the 95 % definitively lost at the closing
+    # comes back (art. 272 CGI): (5000 x 0.05 + 4750 x 20/120) / 1.08^2 = 893.06
+    assert out["net_declare_claim_eur"] == pytest.approx((250 + 4750 / 6) / 1.08**2)
+    # a creditor not liable to VAT gets none back
+    bears = SCHEDULE.with_overrides({"general.vat_regime": "bears_vat"})
+    no_vat = assess(
+        claim(outstanding_eur=5000.0, insolvency_status="liquidation",
+              insolvency_date=T("2026-05-20")),
+        as_of="2026-06-30", schedule=bears,
+    ).iloc[0]  # fmt: skip
+    assert no_vat["net_declare_claim_eur"] == pytest.approx(250 / 1.08**2)
+    assert np.isnan(out["net_write_off_eur"])  # not declared yet: no write-off
     assert np.isnan(out["net_continue_amicable_eur"])
     assert all(np.isnan(out[f"net_{r}_eur"]) for r in COURT_ROUTES)
     assert "20/07/2026" in out["legal_notes"]
@@ -234,8 +329,8 @@ def test_partial_payment_restarts_prescription_and_keeps_court_open():
 
 def test_one_injonction_per_debtor_costs_shared_pro_rata():
     # Two undisputed claims of one debtor, 1,000 + 3,000: one IP on 4,000 EUR.
-    # greffe 38.40 + signification at 4,000 (60.98) = 99.38, shared 25 % / 75 %
-    # (alone, the 1,000 EUR claim would pay 38.40 + 35.19 = 73.59).
+    # greffe 38.40 TTC = 32.00 HT + signification at 4,000 (60.98) = 92.98, shared 25 % /
+    # 75 % (alone, the 1,000 EUR claim would pay 32.00 + 35.19 = 67.19).
     a = claim("a", outstanding_eur=1000.0, p_amicable=0.5)
     b = claim("b", outstanding_eur=3000.0, p_amicable=0.5)
     out = assess(a, b).set_index("claim_id")
@@ -243,11 +338,11 @@ def test_one_injonction_per_debtor_costs_shared_pro_rata():
     x = lambda o: o * 0.1215 * 242 / 365 + 40  # noqa: E731  (interest to 1 Oct 2026 + 40 EUR)
     e = 50.24 + 44 + 67.1056
     f = 257.4515 + (x(1000) + x(3000)) * 0.0391
-    assert out.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(0.25 * (99.38 + e + f))
-    assert out.loc["b", "cost_injonction_de_payer_eur"] == pytest.approx(0.75 * (99.38 + e + f))
+    assert out.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(0.25 * (92.98 + e + f))
+    assert out.loc["b", "cost_injonction_de_payer_eur"] == pytest.approx(0.75 * (92.98 + e + f))
     e1 = 20.42 + 9.40 + 44 + (17.2064 + 17.2064 + 88 * 0.0141)
     f1 = 14.6625 + 52.1375 + (1000 + x(1000) - 610) * 0.1026
-    assert alone.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(73.59 + e1 + f1)
+    assert alone.loc["a", "cost_injonction_de_payer_eur"] == pytest.approx(67.19 + e1 + f1)
 
 
 def test_dossiers_are_per_creditor():
@@ -261,7 +356,7 @@ def test_dossiers_are_per_creditor():
 
 
 def test_minimum_margin_decides_between_court_and_amicable():
-    row = claim(outstanding_eur=1500.0, p_amicable=0.35)  # gap about 64 EUR
+    row = claim(outstanding_eur=1500.0, p_amicable=0.65, n_formal_notices=1)  # gap ~ 58 EUR
     out = assess(row).iloc[0]
     gap = out["net_injonction_de_payer_eur"] - out["net_continue_amicable_eur"]
     assert 0 < gap < 100  # IP better, but by less than the 100 EUR margin
@@ -363,7 +458,11 @@ def test_nets_monotone_in_probability_of_success():
             _grid_state(np.full(41, 5000.0), p, signal=signal), as_of="2026-06-01"
         )
         for route in ("continue_amicable", "formal_notice", "agency", *COURT_ROUTES):
-            assert (np.diff(out[f"net_{route}_eur"].to_numpy()) >= -1e-9).all(), route
+            net = out[f"net_{route}_eur"].to_numpy()
+            ok = ~np.isnan(net)
+            assert (np.diff(net)[ok[1:] & ok[:-1]] >= -1e-9).all(), route
+        # 5,000 EUR + interest is above the petites créances ceiling (R125-1 CPCE)
+        assert out["net_procedure_simplifiee_eur"].isna().all()
     # and in the enforcement success share
     nets = [
         judicial_assessment(

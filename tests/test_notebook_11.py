@@ -84,6 +84,9 @@ def test_scores_file_and_tables(run):
     assert {"claim_id", "debtor_id", "as_of", "expected_recovery_eur", "p_amicable"} <= set(
         scores.columns
     )
+    assert {"p_amicable_used", "plan", "next_step_date"} <= set(scores.columns)
+    assert (scores["plan"].str.split(" > ").str[0].str.split(" ").str[0]
+            == scores["recommended_route"]).all()  # fmt: skip
     assert scores["p_amicable"].between(0, 1).all()
     assert (scores["expected_recovery_eur"] <= scores["outstanding_eur"] + 1e-9).all()
     for name in ("break_even", "tornado", "verdicts_by_debtor_type", "verdicts_by_segment"):
@@ -132,6 +135,12 @@ def test_html_has_no_personal_data_and_no_code(run):
     assert "PosixPath" not in html  # figure paths are not printed
     assert "Gain attendu" in html and "Budget de frais" in html  # French headers
     assert "Chiffres clés" in html and "Seuils de rentabilité" in html
+    # the commissaire de justice tariff ended on 28 Feb 2026: a banner names it
+    assert "Barèmes périmés au 30/06/2026" in html
+    assert "tariffs.cj_acts.signification_eur" in html
+    assert html.index("Barèmes périmés") < html.index("Chiffres clés")
+    # the inputs of the decisions: plan and next step
+    assert "Plans d" in html and "Prochaine étape le" in html and "Remarques juridiques" in html
     assert html.index("Chiffres clés") < html.index("Seuils de rentabilité")
 
 

@@ -9,8 +9,9 @@ events of the next ``horizon_days`` (``as_of < date <= as_of + horizon``):
 ``recovered``
     the claim was **paid**: payments (and credit notes for the part they
     cancel) bring the outstanding down to at most ``max(1 EUR, 1 %)`` of the
-    outstanding at as_of, some cash was paid, and there was no
-    ``judicial_filing`` and no ``write_off`` in the window.
+    outstanding at as_of, some cash was paid, and there was no court event
+    (``COURT_EVENT_TYPES``: a filing, an injonction request or order, a
+    summons...) and no ``write_off`` in the window.
 ``cancelled``
     the claim was closed by credit notes with no cash (a return, a commercial
     gesture, a dispute settled against the creditor): it was not owed, so it is
@@ -39,7 +40,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.portfolio import InputError, Portfolio
+from recovery_analytics.portfolio import COURT_EVENT_TYPES, InputError, Portfolio
 from recovery_analytics.state import HISTORY_DAYS
 
 __all__ = [
@@ -222,7 +223,7 @@ def label_snapshots(
     money["cum_settled"] = money.groupby("claim_id", sort=False)["amount"].cumsum()
     money = money.drop_duplicates(["claim_id", "date"], keep="last")
 
-    filing = _first_after(out, ev.loc[ev["type"] == "judicial_filing", ["claim_id", "date"]])
+    filing = _first_after(out, ev.loc[ev["type"].isin(COURT_EVENT_TYPES), ["claim_id", "date"]])
     write_off = _first_after(out, ev.loc[ev["type"] == "write_off", ["claim_id", "date"]])
     judicial = (filing <= out["label_end"]).to_numpy()
     written = (write_off <= out["label_end"]).to_numpy()

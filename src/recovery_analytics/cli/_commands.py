@@ -25,6 +25,7 @@ from recovery_analytics.cli._options import (
     _portfolio_option,
     _say_guard,
     _threads_option,
+    _warn_tariffs,
     _write_table,
     _write_warnings,
 )
@@ -260,6 +261,7 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, 
         all_routes=all_routes,
         progress=True,
     )
+    _warn_tariffs(schedule, as_of)
     for item in table.attrs.get("unseen_categories", []):
         click.echo(
             f"note: {item['rows']} claim(s) have {item['feature']} = {item['value']!r}, "

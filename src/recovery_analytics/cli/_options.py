@@ -34,6 +34,20 @@ def _notes(exc: BaseException) -> str:
     return "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
 
 
+def _warn_tariffs(schedule: Any, as_of: Any) -> None:
+    """Print on stderr the tariffs whose validity ended before as_of (still used).
+
+    ``schedule`` is a loaded schedule, a ``--costs`` file or None (the default).
+    """
+    from recovery_analytics.judicial import CostSchedule, load_schedule, tariff_warning
+
+    if not isinstance(schedule, CostSchedule):
+        schedule = load_schedule(schedule)
+    text = tariff_warning(schedule, as_of)
+    if text:
+        click.echo(text, err=True)
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """One line on stderr and an exit status for every failure; a traceback only with --debug.
 

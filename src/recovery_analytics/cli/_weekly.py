@@ -25,6 +25,7 @@ from recovery_analytics.cli._options import (
     _out_path,
     _portfolio_option,
     _say_guard,
+    _warn_tariffs,
     _write_table,
 )
 
@@ -107,6 +108,7 @@ def call_queue(
         from recovery_analytics.judicial import load_schedule
 
         schedule = load_schedule(costs)
+    _warn_tariffs(schedule, as_of)
     cq = build_call_queue(
         portfolio,
         model,
@@ -164,6 +166,7 @@ def weekly(
     """
     from recovery_analytics.reports import NotebookError, run_weekly
 
+    _warn_tariffs(costs, as_of)
     try:
         result = run_weekly(
             source,

@@ -11,8 +11,9 @@ the management's judicial review (report 11).
 Where each rule lives: the cost schedule (``schedule_fr.toml``, every figure
 with its source and validity) is loaded and checked in ``_schedule``; the money
 rules that read it (A444 fees, acts, the 40 € indemnity, late interest) are in
-``_money``; the legal guards (prescription, insolvency, disputes, pending
-cases) in ``_legal``; the routes' pricing engine in ``_routes``; the public
+``_money``; the legal guards (prescription, titles, insolvency, disputes,
+pending cases, the court) in ``_legal`` and their French notes in ``_notes``;
+one step's pricing in ``_routes`` and the plans and decision in ``_plans``; the public
 assessment in ``_assessment``; break-even and sensitivity in ``_sensitivity``;
 the score table in ``_score_table``; the review for managers in ``_review``,
 ``_review_tables`` and ``_review_history``. Figures:
@@ -22,7 +23,7 @@ the score table in ``_score_table``; the review for managers in ``_review``,
 from __future__ import annotations
 
 from recovery_analytics.judicial._assessment import judicial_assessment
-from recovery_analytics.judicial._legal import describe_flags, legal_guards, prescription_dates
+from recovery_analytics.judicial._legal import court_of, legal_guards, prescription_dates
 from recovery_analytics.judicial._money import (
     a444_31_fee,
     a444_32_fee,
@@ -33,6 +34,7 @@ from recovery_analytics.judicial._money import (
     late_interest,
     signification_cost,
 )
+from recovery_analytics.judicial._notes import describe_flags
 from recovery_analytics.judicial._review import (
     judicial_headline,
     review_table,
@@ -56,7 +58,7 @@ from recovery_analytics.judicial._review_tables import (
     verdicts_pivot,
 )
 from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, SIGNALS
-from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
+from recovery_analytics.judicial._schedule import CostSchedule, load_schedule, tariff_warning
 from recovery_analytics.judicial._score_table import SCORE_TABLE_COLUMNS, score_claims
 from recovery_analytics.judicial._sensitivity import (
     SENSITIVITY_PARAMETERS,
@@ -79,6 +81,7 @@ __all__ = [
     "act_cost",
     "break_even_amount",
     "break_even_curves",
+    "court_of",
     "declarations_due",
     "describe_flags",
     "droit_engagement_fee",
@@ -101,6 +104,7 @@ __all__ = [
     "scored_state",
     "sensitivity",
     "signification_cost",
+    "tariff_warning",
     "trend_table",
     "verdicts_by_segment",
     "verdicts_pivot",

@@ -1,10 +1,10 @@
-"""Legal guards on a claim state: prescription, insolvency, disputes, pending cases.
+"""Legal guards on a claim state: prescription, titles, insolvency, disputes, pending cases.
 
 :func:`legal_guards` reads the claim state (``docs/state-contract.md``) and
-returns, per claim, the prescription date and the boolean guards the judicial
-economics obey; :func:`describe_flags` turns guards into the semicolon-joined
-codes and plain French notes of the output. Rules and their sources are in
-``docs/judicial.md`` and in the cost schedule (``legal.*`` keys).
+returns, per claim, the prescription date, the title and the boolean guards the
+judicial economics obey; ``_notes.describe_flags`` turns guards into the
+semicolon-joined codes and plain French notes of the output. Rules and their
+sources are in ``docs/judicial.md`` and in the cost schedule (``legal.*`` keys).
 
 Flag codes
 ----------
@@ -12,10 +12,28 @@ Flag codes
     the prescription date has passed: never to court.
 ``PRESCRIPTION_URGENT``
     prescription within ``legal.urgent_days`` days.
+``IP_TOO_LATE``
+    urgent, and an injonction cannot be obtained and served before the
+    prescription date: a summons is the route that interrupts in time.
+``TITLE``
+    the claim holds an enforceable title (judgment, or served order not opposed).
+``IP_ORDER_TO_SERVE``
+    an injonction order not yet served: serve it within 6 months of its date.
+``IP_ORDER_VOID``
+    an order not served within 6 months: void (art. 1411 CPC).
+``IP_REFUSED``
+    a request with no order after ``legal.ip_request_pending_months``: taken as refused.
+``PROMISE_NOT_PROVABLE``
+    a promise of unknown form after the last interruption: it does not interrupt.
 ``INSOLVENCY``
     sauvegarde / redressement / liquidation: no individual action, declare.
+``DECLARED``
+    the claim was declared in the collective proceedings.
 ``DECLARATION_LATE``
-    the declaration deadline (BODACC publication + 2 months) has passed.
+    the declaration deadline (BODACC publication + 2 months) has passed; the
+    relevé de forclusion window (6 months, L622-26) is still open.
+``FORECLOSED``
+    not declared and the relevé de forclusion window has closed.
 ``INSOLVENCY_DATE_UNKNOWN``
     insolvent debtor without a publication date.
 ``DISPUTED``
@@ -34,18 +52,24 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
-__all__ = ["FLAG_CODES", "describe_flags", "legal_guards", "prescription_dates"]
+__all__ = ["FLAG_CODES", "court_of", "legal_guards", "prescription_dates"]
 
 FLAG_CODES: tuple[str, ...] = (
     "PRESCRIBED",
     "PRESCRIPTION_URGENT",
+    "IP_TOO_LATE",
+    "TITLE",
+    "IP_ORDER_TO_SERVE",
+    "IP_ORDER_VOID",
+    "IP_REFUSED",
+    "PROMISE_NOT_PROVABLE",
     "INSOLVENCY",
+    "DECLARED",
     "DECLARATION_LATE",
+    "FORECLOSED",
     "INSOLVENCY_DATE_UNKNOWN",
     "DISPUTED",
     "NOT_DUE",
@@ -86,22 +110,61 @@ def _as_of(state: pd.DataFrame, as_of: Any) -> pd.Timestamp:
     raise ValueError("as_of is required when the state has no as_of column")
 
 
-def prescription_dates(state: pd.DataFrame, schedule: CostSchedule | None = None) -> pd.DataFrame:
-    """Start and end of the prescription period of each claim.
+def _ip_dates(state: pd.DataFrame, s: CostSchedule) -> dict[str, np.ndarray]:
+    """The injonction de payer of each claim: valid service, void order, order to serve."""
+    order = _date_col(state, "ip_order_date")
+    service = _date_col(state, "ip_service_date")
+    serve_by = _add_months(order, int(s.value("legal.ip_service_months")))
+    # A service counts if it follows the order within 6 months (art. 1411 CPC);
+    # a service logged without its order is taken as valid (nothing to check).
+    valid = ~np.isnat(service) & (np.isnat(order) | ((service >= order) & (service <= serve_by)))
+    return {"order": order, "service": np.where(valid, service, np.datetime64("NaT")),
+            "serve_by": serve_by, "unserved": ~np.isnat(order) & ~valid}  # fmt: skip
 
-    The clock starts at ``legal.prescription_start_b2b`` (due date) for B2B and
-    ``legal.prescription_start_b2c`` (invoice date) otherwise, and restarts
-    from the last acknowledgement (``last_acknowledgement_date``: payment or
-    promise, art. 2240 C. civ.) and from a judicial filing
-    (``judicial_filing_date``, art. 2241). A judgment (``judgment_date``)
-    starts the time limit to enforce the title (``legal.title_enforcement_years``).
-    A mise en demeure does not interrupt prescription.
+
+def prescription_dates(
+    state: pd.DataFrame, schedule: CostSchedule | None = None, *, as_of: Any = None
+) -> pd.DataFrame:
+    """Start and end of the prescription period of each claim, and its title.
+
+    The clock starts at ``legal.prescription_start_b2b`` (due date) for B2B and,
+    for B2C, at ``performance_date`` when the state has it (date the work or
+    service was done) else ``legal.prescription_start_b2c`` (invoice date).
+    It restarts (art. 2231 C. civ.) only from:
+
+    * an acknowledgement by the debtor (art. 2240): a payment, also partial, or
+      a written acknowledgement (``last_acknowledgement_date``); a promise of
+      unknown form (``last_promise_form_unknown_date``) only if
+      ``legal.promise_form_unknown_interrupts``;
+    * the **service** of an injonction de payer order served within
+      ``legal.ip_service_months`` (6) of its date (art. 1411 CPC); the request
+      and an unserved order interrupt nothing;
+    * a summons (``summons_date``, art. 2241) and a declaration of claim in
+      collective proceedings (``claim_declaration_date``, art. L622-25-1 C. com.);
+    * an older unspecified ``judicial_filing`` only if ``legal.legacy_filing_interrupts``.
+
+    A mise en demeure does not interrupt. A title opens
+    ``legal.title_enforcement_years`` (10) to enforce it (L111-4 CPCE): a
+    judgment, or an order served and not opposed within
+    ``legal.opposition_months`` (1, art. 1416 CPC); the 10 years run from the
+    judgment or the order date.
+
+    Parameters
+    ----------
+    state : DataFrame
+        Claim state; the date columns above are used when present.
+    schedule : CostSchedule, optional
+    as_of : date, optional
+        Needed to tell whether the month to oppose an order has run; defaults
+        to the state's ``as_of`` column (without either, a served order counts
+        as a title once its month has passed, whatever the date).
 
     Returns
     -------
     DataFrame
-        Same index as ``state``; columns ``prescription_start`` and
-        ``prescription_date`` (last day on which the creditor can still act).
+        Same index as ``state``; ``prescription_start``, ``prescription_date``
+        (last day on which the creditor can still act) and ``title_date`` (day
+        the claim got an enforceable title, NaT if none).
 
     Examples
     --------
@@ -112,20 +175,60 @@ def prescription_dates(state: pd.DataFrame, schedule: CostSchedule | None = None
     '2029-01-10'
     """
     s = schedule if schedule is not None else load_schedule()
+    try:
+        day = np.datetime64(_as_of(state, as_of), "ns")
+    except ValueError:
+        day = np.datetime64("2200-01-01", "ns")
     b2b = (state["debtor_type"] == "B2B").to_numpy(dtype=bool)
     start_b2b = _date_col(state, s.value("legal.prescription_start_b2b"))
-    start = np.where(b2b, start_b2b, _date_col(state, s.value("legal.prescription_start_b2c")))
-    for col in ("last_acknowledgement_date", "judicial_filing_date"):
+    start_b2c = _date_col(state, s.value("legal.prescription_start_b2c"))
+    performed = _date_col(state, "performance_date")
+    start_b2c = np.where(np.isnat(performed), start_b2c, performed)
+    start = np.where(b2b, start_b2b, start_b2c)
+    ip = _ip_dates(state, s)
+    interruptions = ["last_acknowledgement_date", "summons_date", "claim_declaration_date"]
+    if s.value("legal.promise_form_unknown_interrupts"):
+        interruptions.append("last_promise_form_unknown_date")
+    if s.value("legal.legacy_filing_interrupts"):
+        interruptions.append(_legacy_col(state))
+    for col in interruptions:
         start = _latest(start, _date_col(state, col))
+    start = _latest(start, ip["service"])
     years_b2b = s.value("legal.prescription_years_b2b")
     years_b2c = s.value("legal.prescription_years_b2c")
     end = np.where(
         b2b, _add_months(start, round(12 * years_b2b)), _add_months(start, round(12 * years_b2c))
     )
+    # Titles: a judgment, or a served order not opposed once the month has run.
+    opposition = _date_col(state, "opposition_date")
+    final = _add_months(ip["service"], int(s.value("legal.opposition_months")))
+    opposed = ~np.isnat(opposition) & (np.isnat(ip["service"]) | (opposition >= ip["service"]))
+    ip_title = ~np.isnat(ip["service"]) & ~opposed & (final <= day)
     judgment = _date_col(state, "judgment_date")
-    title_end = _add_months(judgment, round(12 * s.value("legal.title_enforcement_years")))
-    end = np.where(np.isnat(judgment), end, _latest(end, title_end))
-    return pd.DataFrame({"prescription_start": start, "prescription_date": end}, index=state.index)
+    title_date = _earliest(judgment, np.where(ip_title, final, np.datetime64("NaT")))
+    order_or_service = np.where(np.isnat(ip["order"]), ip["service"], ip["order"])
+    title_base = _earliest(judgment, np.where(ip_title, order_or_service, np.datetime64("NaT")))
+    title_end = _add_months(title_base, round(12 * s.value("legal.title_enforcement_years")))
+    end = np.where(np.isnat(title_base), end, _latest(end, title_end))
+    return pd.DataFrame(
+        {"prescription_start": start, "prescription_date": end, "title_date": title_date},
+        index=state.index,
+    )
+
+
+_COURT_COLUMNS = ("ip_request_date", "ip_order_date", "ip_service_date", "summons_date")
+
+
+def _legacy_col(state: pd.DataFrame) -> str:
+    """The column of unspecified filings: ``legacy_filing_date`` in a state; in an older
+    hand-made state with only ``judicial_filing_date``, that one."""
+    if "legacy_filing_date" in state or any(c in state for c in _COURT_COLUMNS):
+        return "legacy_filing_date"
+    return "judicial_filing_date"
+
+
+def _earliest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.where(np.isnat(a), b, np.where(np.isnat(b), a, np.minimum(a, b)))
 
 
 def legal_guards(
@@ -137,10 +240,11 @@ def legal_guards(
     ----------
     state : DataFrame
         Claim state (``docs/state-contract.md``); uses ``debtor_type``,
-        ``invoice_date``, ``due_date``, and when present
-        ``last_acknowledgement_date``, ``judicial_filing_date``,
-        ``judgment_date``, ``open_dispute`` (or ``disputed``),
-        ``insolvency_status``, ``insolvency_date``.
+        ``invoice_date``, ``due_date``, and when present the dates of
+        :func:`prescription_dates`, ``ip_request_date``, ``opposition_date``,
+        ``legacy_filing_date`` (or ``judicial_filing_date``),
+        ``open_dispute`` (or ``disputed``), ``insolvency_status``,
+        ``insolvency_date``, ``claim_declaration_date``.
     schedule : CostSchedule, optional
     as_of : date, optional
         Defaults to the state's ``as_of`` column.
@@ -149,9 +253,13 @@ def legal_guards(
     -------
     DataFrame
         Same index as ``state``: ``prescription_date``, ``days_to_prescription``
-        (negative once prescribed), ``declaration_deadline`` (NaT unless
-        insolvent), ``insolvency_status`` and one boolean column per flag of
-        :data:`FLAG_CODES` except ``BELOW_COURT_COST`` (named in lower case).
+        (negative once prescribed), ``title_date``, ``ip_serve_by`` (last day to
+        serve an unserved order), ``declaration_deadline`` (« au plus tard »
+        date, NaT unless insolvent), ``relief_deadline`` (last day to ask for a
+        relevé de forclusion, L622-26), ``insolvency_status``, ``declared``,
+        ``ip_in_time`` / ``summons_in_time`` (an injonction / a summons can
+        still interrupt prescription in time) and one boolean column per flag
+        of :data:`FLAG_CODES` except ``BELOW_COURT_COST`` (named in lower case).
 
     Examples
     --------
@@ -163,13 +271,20 @@ def legal_guards(
     """
     s = schedule if schedule is not None else load_schedule()
     day = np.datetime64(_as_of(state, as_of), "ns")
-    out = prescription_dates(state, s)[["prescription_date"]]
+    dates = prescription_dates(state, s, as_of=day)
+    out = dates[["prescription_date", "title_date"]].copy()
     pres = out["prescription_date"].to_numpy("datetime64[ns]")
     days = (pres - day).astype("timedelta64[D]").astype("float64")
     days[np.isnat(pres)] = np.nan
     out["days_to_prescription"] = days
     out["prescribed"] = days < 0
     out["prescription_urgent"] = (days >= 0) & (days <= s.value("legal.urgent_days"))
+    has_title = ~np.isnat(out["title_date"].to_numpy("datetime64[ns]"))
+    out["title"] = has_title
+    ip = _ip_dates(state, s)
+    out["ip_in_time"] = ~(days < s.value("routes.injonction_de_payer.days_to_interrupt"))
+    out["summons_in_time"] = ~(days < s.value("routes.action_au_fond.days_to_interrupt"))
+    out["ip_too_late"] = out["prescription_urgent"] & ~out["ip_in_time"] & ~has_title
 
     if "insolvency_status" in state:
         status = state["insolvency_status"].astype("str").fillna("none").str.lower()
@@ -177,12 +292,21 @@ def legal_guards(
         status = pd.Series("none", index=state.index, dtype="str")
     insolvent = status.isin(_INSOLVENT).to_numpy(dtype=bool)
     ins_date = _date_col(state, "insolvency_date")
-    deadline = _add_months(ins_date, int(s.value("legal.declaration_months")))
+    months = int(s.value("legal.declaration_months"))
+    if s.value("general.creditor_outside_metropolitan_france"):
+        months += int(s.value("legal.declaration_extra_months_outside_metropole"))
+    deadline = _add_months(ins_date, months)
     deadline[~insolvent] = np.datetime64("NaT")
+    relief = _add_months(ins_date, int(s.value("legal.relief_months")))
+    relief[~insolvent] = np.datetime64("NaT")
+    declared = ~np.isnat(_date_col(state, "claim_declaration_date"))
     out["declaration_deadline"] = deadline
+    out["relief_deadline"] = relief
     out["insolvency_status"] = status.where(insolvent, "none")
+    out["declared"] = insolvent & declared
     out["insolvency"] = insolvent
-    out["declaration_late"] = insolvent & (deadline < day)
+    out["declaration_late"] = insolvent & ~declared & (deadline < day) & ~(relief < day)
+    out["foreclosed"] = insolvent & ~declared & (relief < day)
     out["insolvency_date_unknown"] = insolvent & np.isnat(ins_date)
 
     dispute_col = "open_dispute" if "open_dispute" in state else "disputed"
@@ -191,125 +315,78 @@ def legal_guards(
     else:
         out["disputed"] = False
     out["not_due"] = _date_col(state, "due_date") >= day
-    out["judicial_pending"] = ~(
-        np.isnat(_date_col(state, "judicial_filing_date"))
-        & np.isnat(_date_col(state, "judgment_date"))
+    out["ip_serve_by"] = np.where(ip["unserved"], ip["serve_by"], np.datetime64("NaT"))
+    out["ip_order_to_serve"] = ip["unserved"] & (ip["serve_by"] >= day) & ~has_title
+    out["ip_order_void"] = ip["unserved"] & (ip["serve_by"] < day) & ~has_title
+    # Cases under way: an unspecified filing, a request awaiting its order, a
+    # summons or an opposition not yet judged, an order still to serve.
+    legacy = _legacy_col(state)
+    request = _date_col(state, "ip_request_date")
+    waiting = _add_months(request, int(s.value("legal.ip_request_pending_months"))) >= day
+    request_open = ~np.isnat(request) & (np.isnat(ip["order"]) | (ip["order"] < request))
+    out["ip_refused"] = request_open & ~waiting & ~has_title
+    under_way = (
+        ~np.isnat(_date_col(state, legacy))
+        | (request_open & waiting)
+        | ~np.isnat(_date_col(state, "summons_date"))
+        | ~np.isnat(_date_col(state, "opposition_date"))
+        | out["ip_order_to_serve"].to_numpy()
+        | (~np.isnat(ip["service"]) & ~has_title)  # served, month to oppose running
+    )
+    out["judicial_pending"] = under_way & ~has_title
+    unknown = _date_col(state, "last_promise_form_unknown_date")
+    start = dates["prescription_start"].to_numpy()
+    out["promise_not_provable"] = (
+        ~np.isnat(unknown)
+        & (unknown > start)
+        & ~bool(s.value("legal.promise_form_unknown_interrupts"))
+        & ~has_title
     )
     return out
 
 
-def _take(labels: list[str], codes: np.ndarray) -> np.ndarray:
-    """Low-cardinality labels by code, as a pandas str array (fast: no per-row objects)."""
-    return pd.array(np.asarray(labels, dtype=object), dtype="str").take(codes)
+# NAF codes (divisions or classes, without dots) of civil activities, judged by
+# the tribunal judiciaire: legal and accounting work, architects, veterinarians,
+# health professions, real-estate letting (SCI), associations.
+_CIVIL_NAF = ("69", "7111", "75", "86", "6820", "94")
+_CIVIL_FORM_WORDS = ("sci", "societe civile", "association", "liberal", "scp", "selarl", "selas")
 
 
-def _fmt_dates(dates: np.ndarray) -> pa.Array:
-    """dd/mm/yyyy strings, formatted once per distinct date ("?" for NaT)."""
-    uniq, inv = np.unique(dates.astype("datetime64[D]"), return_inverse=True)
-    text = pd.DatetimeIndex(uniq.astype("datetime64[ns]")).strftime("%d/%m/%Y")
-    labels = pa.array(pd.Series(text).fillna("?").to_numpy(dtype=object), type=pa.large_string())
-    return labels.take(pa.array(inv.ravel()))
+def court_of(state: pd.DataFrame, schedule: CostSchedule | None = None) -> np.ndarray:
+    """Which court judges each claim: ``True`` = tribunal de commerce, else judiciaire.
 
-
-def describe_flags(guards: pd.DataFrame) -> pd.DataFrame:
-    """Semicolon-joined flag codes and plain French notes from :func:`legal_guards`.
-
-    ``guards`` may carry an extra boolean ``below_court_cost`` column.
-
-    Returns
-    -------
-    DataFrame
-        Same index as ``guards``; columns ``legal_flags`` and ``legal_notes``
-        ("" when nothing applies).
+    Disputes between merchants and commercial companies go to the tribunal de
+    commerce (L721-3 C. com.); consumers, liberal professions, associations, SCI
+    and civil companies to the tribunal judiciaire. For a B2B debtor the
+    ``legal_form`` column (INSEE catégorie juridique code: 65xx civil companies,
+    92xx associations; or words such as « SCI », « association ») decides, else
+    the ``naf_code`` (69, 71.11, 75, 86, 68.20, 94: civil activities), else
+    ``courts.b2b_default_court``.
 
     Examples
     --------
-    >>> st = pd.DataFrame({"debtor_type": ["B2B"], "invoice_date": [pd.Timestamp("2024-01-01")],
-    ...                    "due_date": [pd.Timestamp("2024-02-01")], "open_dispute": [True]})
-    >>> describe_flags(legal_guards(st, as_of="2026-06-30"))["legal_flags"].tolist()
-    ['DISPUTED']
+    >>> st = pd.DataFrame({"debtor_type": ["B2B", "B2B", "B2B", "B2C"],
+    ...                    "naf_code": ["47.11B", "86.21Z", None, None],
+    ...                    "legal_form": [None, None, "6540", None]})
+    >>> court_of(st).tolist()
+    [True, False, False, False]
     """
-    g = guards
-    n = len(g)
-    masks = {
-        c: g[c.lower()].to_numpy(dtype=bool) if c.lower() in g else np.zeros(n, dtype=bool)
-        for c in FLAG_CODES
-    }
-    bits = np.zeros(n, dtype="int64")
-    for k, c in enumerate(FLAG_CODES):
-        bits |= masks[c].astype("int64") << k
-    combos, inv = np.unique(bits, return_inverse=True)
-    inv = inv.ravel()
-    has = [[c for k, c in enumerate(FLAG_CODES) if combo >> k & 1] for combo in combos.tolist()]
-    flags = _take([";".join(h) for h in has], inv)
-    # Notes: fixed sentences per combination of flags, plus the dated sentences,
-    # assembled with pyarrow string kernels (no Python objects per row).
-    dated = {"PRESCRIBED", "PRESCRIPTION_URGENT", "INSOLVENCY"}
-    tails = [" ".join(_NOTES[c] for c in h if c not in dated) for h in has]
-    notes = pa.array(tails, type=pa.large_string()).take(pa.array(inv))
-    idx = np.flatnonzero(masks["PRESCRIBED"] | masks["PRESCRIPTION_URGENT"] | masks["INSOLVENCY"])
-    if idx.size:
-        sub = g.iloc[idx]
-        pres = _fmt_dates(sub["prescription_date"].to_numpy("datetime64[ns]"))
-        days = pa.array(sub["days_to_prescription"].fillna(0).to_numpy().astype("int64"))
-        decl = _fmt_dates(sub["declaration_deadline"].to_numpy("datetime64[ns]"))
-        status = pa.array(sub["insolvency_status"].astype("str").to_numpy(dtype=object))
-        m_p, m_u = masks["PRESCRIBED"][idx], masks["PRESCRIPTION_URGENT"][idx]
-        m_i = masks["INSOLVENCY"][idx] & ~masks["INSOLVENCY_DATE_UNKNOWN"][idx]
-        head = pc.if_else(
-            pa.array(m_p),
-            _cat("Créance prescrite depuis le ", pres, " : ", _NOTES["PRESCRIBED"]),
-            _cat(
-                "Prescription le ",
-                pres,
-                " (dans ",
-                pc.cast(days, pa.large_string()),
-                " jours) : ",
-                _NOTES["PRESCRIPTION_URGENT"],
-            ),
-        )
-        head = pc.if_else(pa.array(m_p | m_u), head, _ls(""))
-        ins = _cat("Débiteur en ", status, " : ", _NOTES["INSOLVENCY"], " avant le ", decl, ".")
-        head = pc.if_else(pa.array(m_i), _space_join(head, ins), head)
-        tail = notes.take(pa.array(idx))
-        merged = pa.concat_arrays([notes, _space_join(head, tail).cast(pa.large_string())])
-        pos = np.arange(n)
-        pos[idx] = n + np.arange(idx.size)
-        notes = merged.take(pa.array(pos))
-    out = pd.DataFrame({"legal_flags": flags}, index=g.index)
-    out["legal_notes"] = pd.array(notes.to_pandas(), dtype="str") if n else pd.array([], "str")
-    return out
-
-
-def _cat(*parts: Any) -> pa.Array:
-    """Element-wise concatenation of strings and string arrays."""
-    arrays = [_ls(p) if isinstance(p, str) else p.cast(pa.large_string()) for p in parts]
-    return pc.binary_join_element_wise(*arrays, _ls(""))
-
-
-def _ls(text: str) -> pa.Scalar:
-    return pa.scalar(text, type=pa.large_string())
-
-
-def _space_join(a: pa.Array, b: pa.Array) -> pa.Array:
-    """``a + " " + b``, without a stray space when either side is empty."""
-    a, b = a.cast(pa.large_string()), b.cast(pa.large_string())
-    both = pc.binary_join_element_wise(a, b, _ls(" "))
-    return pc.if_else(pc.equal(a, _ls("")), b, pc.if_else(pc.equal(b, _ls("")), a, both))
-
-
-_NOTES: dict[str, str] = {
-    "PRESCRIBED": "aucune action en justice possible.",
-    "PRESCRIPTION_URGENT": "agir avant cette date (une reconnaissance de dette ou une action en"
-    " justice interrompt la prescription, une mise en demeure ne l'interrompt pas).",
-    "INSOLVENCY": "aucune action individuelle, déclarer la créance au mandataire judiciaire",
-    "DECLARATION_LATE": "Délai de déclaration dépassé : demander au juge-commissaire un relevé"
-    " de forclusion.",
-    "INSOLVENCY_DATE_UNKNOWN": "Débiteur en procédure collective sans date de publication au"
-    " BODACC : déclarer la créance au mandataire judiciaire sans attendre.",
-    "DISPUTED": "Créance contestée : pas d'injonction de payer, négocier ou agir au fond.",
-    "NOT_DUE": "Créance non encore échue : aucune mise en demeure ni action en justice.",
-    "JUDICIAL_PENDING": "Une procédure judiciaire est déjà engagée : suivre la procédure en cours.",
-    "BELOW_COURT_COST": "Montant inférieur au coût de toute procédure judiciaire : pas d'action"
-    " en justice.",
-}
+    s = schedule if schedule is not None else load_schedule()
+    n = len(state)
+    b2b = (state["debtor_type"] == "B2B").to_numpy(dtype=bool)
+    default = s.value("courts.b2b_default_court") == "tribunal_de_commerce"
+    tc = np.full(n, default)
+    if "naf_code" in state:
+        naf = state["naf_code"].astype("str").str.replace(r"[\s.]", "", regex=True).str.upper()
+        known = naf.notna().to_numpy(dtype=bool) & (naf.str.len() >= 2).fillna(False).to_numpy(bool)
+        civil = naf.str.startswith(_CIVIL_NAF).fillna(False).to_numpy(dtype=bool)
+        tc = np.where(known, ~civil, tc)
+    if "legal_form" in state:
+        form = state["legal_form"].astype("str").str.strip().str.casefold()
+        form = form.str.replace(r"\.0$", "", regex=True)  # a code read as a number
+        code = form.str.fullmatch(r"\d{4}").fillna(False).to_numpy(dtype=bool)
+        civil_code = form.str.match(r"^(65|92)").fillna(False).to_numpy(dtype=bool)
+        words = form.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+        civil_word = words.str.contains("|".join(_CIVIL_FORM_WORDS)).fillna(False).to_numpy(bool)
+        tc = np.where(code, ~civil_code, np.where(civil_word, False, tc))
+    return b2b & tc

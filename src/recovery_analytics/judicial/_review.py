@@ -204,7 +204,11 @@ def judicial_headline(
     flags = review["legal_flags"].astype("str").fillna("")
     deadline = pd.to_datetime(review["declaration_deadline"])
     day = pd.Timestamp(review["as_of"].iloc[0]) if len(review) else pd.NaT
-    insolvent = flags.str.contains("INSOLVENCY", regex=False) & deadline.notna()
+    # claims still to declare: not declared yet, relevé de forclusion still possible
+    settled = flags.str.contains("DECLARED", regex=False) | flags.str.contains(
+        "FORECLOSED", regex=False
+    )
+    insolvent = flags.str.contains("INSOLVENCY", regex=False) & deadline.notna() & ~settled
     due = insolvent & (deadline >= day)
     late = insolvent & (deadline < day)
     urgent = flags.str.contains("PRESCRIPTION_URGENT", regex=False)

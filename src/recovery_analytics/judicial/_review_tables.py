@@ -112,6 +112,9 @@ def verdicts_pivot(table: pd.DataFrame, by: str) -> pd.DataFrame:
 def declarations_due(review: pd.DataFrame) -> pd.DataFrame:
     """Debtors in insolvency proceedings with a claim to declare, earliest deadline first.
 
+    Claims already declared (``DECLARED``) or past the relevé de forclusion window
+    (``FORECLOSED``) are left out.
+
     Parameters
     ----------
     review : pandas.DataFrame
@@ -136,8 +139,12 @@ def declarations_due(review: pd.DataFrame) -> pd.DataFrame:
     cols = ["debtor_id", "claims", "outstanding_eur", "declaration_deadline", "days_left"]
     deadline = pd.to_datetime(review["declaration_deadline"])
     flags = review["legal_flags"].astype("str").fillna("")
+    # not declared yet, and a relevé de forclusion still possible (L622-26)
+    settled = flags.str.contains("DECLARED", regex=False) | flags.str.contains(
+        "FORECLOSED", regex=False
+    )
     ins = review.assign(declaration_deadline=deadline)[
-        flags.str.contains("INSOLVENCY", regex=False) & deadline.notna()
+        flags.str.contains("INSOLVENCY", regex=False) & deadline.notna() & ~settled
     ]
     if not len(ins):
         return pd.DataFrame(

@@ -1,11 +1,10 @@
-"""The pricing engine behind :mod:`recovery_analytics.judicial`: state -> nets per route.
+"""The pricing engine behind :mod:`recovery_analytics.judicial`: state -> parts of each step.
 
-:func:`_prepare` turns a claim state into arrays (with the legal guards),
-:func:`_evaluate` prices every route (expected net, cost if it runs to full
-recovery, eligibility) and :func:`_decide` picks the recommended route. Used
-by :func:`~recovery_analytics.judicial.judicial_assessment` and by the
-break-even and sensitivity analyses (``_sensitivity``); the method is in
-``docs/judicial.md``. The route tuples are public from
+:func:`_prepare` turns a claim state into arrays (with the legal guards);
+:func:`_court_parts` and :func:`_enforce_parts` price one court step or the
+enforcement of a title (costs, value once a title is held, probability, months).
+``_plans`` chains the steps into plans, values them and decides. The method
+is in ``docs/judicial.md``. The route tuples are public from
 :mod:`recovery_analytics.judicial`.
 """
 
@@ -16,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.judicial._legal import _date_col, legal_guards
+from recovery_analytics.judicial._legal import _date_col, court_of, legal_guards
 from recovery_analytics.judicial._money import (
     _interest,
     a444_32_fee,
@@ -37,6 +36,7 @@ ROUTES: tuple[str, ...] = (
     "procedure_simplifiee",
     "refere_provision",
     "action_au_fond",
+    "enforce_title",
     "write_off",
 )
 COURT_ROUTES: tuple[str, ...] = (
@@ -106,6 +106,8 @@ def _prepare(state: pd.DataFrame, s: CostSchedule, day: pd.Timestamp) -> dict[st
         "fn_date": _date_col(st, "formal_notice_date"),
         "n_notices": _num(st, "n_formal_notices"),
         "status": guards["insolvency_status"].to_numpy(dtype=object),
+        "title_date": guards["title_date"].to_numpy("datetime64[ns]"),
+        "tc": court_of(st, s),
     }
 
 
@@ -123,11 +125,11 @@ def _discount(months: Any, s: CostSchedule) -> np.ndarray:
 
 def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
     """Route-specific inputs of the common court formula."""
-    b2b, disputed, day = p["b2b"], p["guards"]["disputed"].to_numpy(), p["day"]
+    court_tc, disputed, day = p["tc"], p["guards"]["disputed"].to_numpy(), p["day"]
     r = f"routes.{route}."
-    n = len(b2b)
+    n = len(court_tc)
     in_force = day.date() >= s.item("courts.contribution_tj_eur")["valid_from"]
-    contribution = np.where(~b2b & in_force, s.value("courts.contribution_tj_eur"), 0.0)
+    contribution = np.where(~court_tc & in_force, s.value("courts.contribution_tj_eur"), 0.0)
     hours = s.value(f"{r}lawyer_hours") if route in ("refere_provision", "action_au_fond") else 0
     lawyer = hours * s.value("lawyers.hourly_rate_eur")
     spec: dict[str, Any] = {"acts": ("assignation", "signification"), "recoverable": True}
@@ -135,7 +137,7 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
         tc, tj = s.value("courts.greffe_ip_tc_eur"), s.value("courts.greffe_ip_tj_eur")
         p_t = (1 - s.value(f"{r}refused_rate")) * (1 - s.value(f"{r}opposition_rate"))
         spec.update(
-            greffe=np.where(b2b, tc, tj)
+            greffe=np.where(court_tc, tc, tj) * _vat_ttc(s)
             + contribution * bool(s.value("courts.contribution_applies_to_ip")),
             acts=("signification",),
             lawyer=s.value(f"{r}lawyer_fee_eur"),
@@ -155,12 +157,14 @@ def _court_spec(route: str, p: dict, s: CostSchedule) -> dict[str, Any]:
     else:
         pu, pd_ = s.value(f"{r}p_title_undisputed"), s.value(f"{r}p_title_disputed")
         months = (
-            np.where(b2b, s.value(f"{r}months_to_cash_b2b"), s.value(f"{r}months_to_cash_b2c"))
+            np.where(court_tc, s.value(f"{r}months_to_cash_b2b"), s.value(f"{r}months_to_cash_b2c"))
             if route == "action_au_fond"
             else np.full(n, s.value(f"{r}months_to_cash"))
         )
         spec.update(
-            greffe=np.where(b2b, s.value("courts.greffe_assignation_tc_eur"), 0.0) + contribution,
+            greffe=np.where(court_tc, s.value("courts.greffe_assignation_tc_eur"), 0.0)
+            * _vat_ttc(s)
+            + contribution,
             lawyer=lawyer,
             p_title=np.where(disputed, pd_, pu),
             months=months,
@@ -182,15 +186,73 @@ def _additions(p: dict, s: CostSchedule, months: np.ndarray) -> np.ndarray:
     return interest + b2b * s.value("rates.b2b_indemnity_eur")
 
 
-def _court_route(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray):
+def _vat_ht(s: CostSchedule) -> float:
+    """Factor turning an HT tariff into the creditor's cost (1 if it recovers VAT)."""
+    return (
+        1.0
+        if s.value("general.vat_regime") == "recovers_vat"
+        else 1.0 + s.value("general.vat_rate")
+    )
+
+
+def _vat_ttc(s: CostSchedule) -> float:
+    """Factor turning a TTC fee (greffe) into the creditor's cost (HT if it recovers VAT)."""
+    return (
+        1.0 / (1.0 + s.value("general.vat_rate"))
+        if s.value("general.vat_regime") == "recovers_vat"
+        else 1.0
+    )
+
+
+def _vat_relief_share(s: CostSchedule) -> float:
+    """Share of a TTC claim the creditor gets back as VAT once the claim is definitively
+    lost (art. 272 CGI): VAT / TTC under recovers_vat, else 0."""
+    if s.value("general.vat_regime") != "recovers_vat":
+        return 0.0
+    rate = s.value("general.claims_vat_rate")
+    return rate / (1.0 + rate)
+
+
+def _interest_start(p: dict, s: CostSchedule) -> np.ndarray:
+    """Start of late interest: B2B the due date; B2C the mise en demeure (art. 1231-6
+    C. civ.), NaT without one (interest then runs from the filing), or the due date."""
+    by_due = s.value("rates.b2c_interest_start") == "due_date"
+    start_b2c = p["due"] if by_due else p["fn_date"]
+    return np.where(p["b2b"], p["due"], start_b2c).astype("datetime64[ns]")
+
+
+def _accrued(p: dict, s: CostSchedule) -> np.ndarray:
+    """Late interest accrued at as_of (0 when it has not started)."""
+    day = np.datetime64(p["day"], "ns")
+    return np.nan_to_num(_interest(p["o"], _interest_start(p, s), day, p["b2b"], s))
+
+
+def _court_parts(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray) -> dict[str, Any]:
+    """One court step, per claim (shares of the dossier's costs).
+
+    ``file`` is paid on filing, ``serve`` once the order is granted (injonction
+    only); with a title the claim is worth ``p_enf * G - En`` at the cash date.
+    """
     o, codes = p["o"], p["dossier"]
     spec = _court_spec(route, p, s)
-    vat = 1.0 if s.value("general.creditor_recovers_vat") else 1.0 + s.value("general.vat_rate")
-    x = _additions(p, s, spec["months"]) * spec["add_share"]
+    vat = _vat_ht(s)
     # Dossier = (creditor, debtor) claims eligible for the route; others priced alone.
     total = np.where(legal_ok, _dossier_sum(codes, o * legal_ok), o)
-    if route == "procedure_simplifiee":
-        legal_ok = legal_ok & (total <= s.value("routes.procedure_simplifiee.max_principal_eur"))
+    # art. 750-1 CPC: a prior conciliation before a référé or au fond at the tribunal
+    # judiciaire for <= 5,000 EUR (not when prescription leaves no time for it)
+    prior = np.zeros(len(o), dtype=bool)
+    if route in ("refere_provision", "action_au_fond"):
+        urgent = p["guards"]["prescription_urgent"].to_numpy(dtype=bool)
+        prior = ~p["tc"] & (total <= 5000.0) & ~urgent
+        spec["months"] = spec["months"] + prior * s.value("courts.conciliation_750_1_months")
+        spec["greffe"] = spec["greffe"] + prior * s.value("courts.conciliation_750_1_cost_eur")
+    x = _additions(p, s, spec["months"]) * spec["add_share"]
+    if route == "procedure_simplifiee":  # principal AND interest (R125-1 CPCE)
+        accrued = _accrued(p, s)
+        with_interest = np.where(legal_ok, _dossier_sum(codes, (o + accrued) * legal_ok), o)
+        legal_ok = legal_ok & (
+            with_interest <= s.value("routes.procedure_simplifiee.max_principal_eur")
+        )
     x_total = np.where(legal_ok, _dossier_sum(codes, x * legal_ok), x)
     share = np.divide(o, total, out=np.ones_like(o), where=total > 0)
     acts = sum((act_cost(total, a, s) for a in spec["acts"]), np.zeros_like(o)) * vat
@@ -205,102 +267,54 @@ def _court_route(route: str, p: dict, s: CostSchedule, legal_ok: np.ndarray):
         + droit_engagement_fee(total, s)
     ) * vat
     fee32 = a444_32_fee(total + x_total, s) * vat
-    s_sig = np.array([s.value(f"enforcement.success_share_{g}") for g in SIGNALS])[p["signal"]]
-    p_enf = p["p_am"] + (1 - p["p_am"]) * s_sig
-    p_t = spec["p_title"]
-    d = _discount(spec["months"], s)
-    fallback = s.value("general.fallback_amicable_factor") * p["r_am"]
-    net = (
-        d * p_t * p_enf * (o + x + share * (recovered + enforce - fee32))
-        - share * upfront
-        - d * p_t * share * enforce
-        + d * (1 - p_t) * fallback
-    )
-    cost = share * (upfront + enforce + fee32)
-    return net, cost, legal_ok
-
-
-def _evaluate(p: dict, s: CostSchedule) -> dict[str, Any]:
-    """Nets, costs and eligibility of every route (arrays n x len(ROUTES))."""
-    g = p["guards"]
-    o, r_am, codes = p["o"], p["r_am"], p["dossier"]
-    n = len(o)
-    insolvent, not_due = g["insolvency"].to_numpy(), g["not_due"].to_numpy()
-    prescribed = g["prescribed"].to_numpy()
-    court_ok = ~(prescribed | insolvent | not_due | g["judicial_pending"].to_numpy())
-    net = dict.fromkeys(ROUTES, np.zeros(n))
-    cost = dict.fromkeys(ROUTES, np.zeros(n))
-    ok = dict.fromkeys(ROUTES, np.ones(n, dtype=bool))
-
-    r = "routes.continue_amicable."
-    net["continue_amicable"] = _discount(s.value(f"{r}months_to_cash"), s) * r_am - s.value(
-        f"{r}cost_eur"
-    )
-    cost["continue_amicable"] = np.full(n, float(s.value(f"{r}cost_eur")))
-    ok["continue_amicable"] = ~insolvent
-
-    r = "routes.formal_notice."
-    ok["formal_notice"] = ~(insolvent | not_due | prescribed)
-    letters = np.maximum(_dossier_sum(codes, ok["formal_notice"].astype(float)), 1.0)
-    cost["formal_notice"] = s.value(f"{r}cost_eur") / letters  # one letter per dossier
-    uplift = s.value(f"{r}uplift") * (p["n_notices"] == 0)
-    net["formal_notice"] = (
-        _discount(s.value(f"{r}months_to_cash"), s) * (r_am + (o - r_am) * uplift)
-        - cost["formal_notice"]
-    )
-
-    r = "routes.agency."
-    ok["agency"] = ok["formal_notice"]
-    fee = s.value(f"{r}fee_share")
-    r_ag = r_am + (o - r_am) * s.value(f"{r}uplift")
-    net["agency"] = _discount(s.value(f"{r}months_to_cash"), s) * (1 - fee) * r_ag
-    cost["agency"] = fee * o  # fee if everything is recovered
-
-    r = "routes.declare_claim."
-    status = p["status"]
-    dividend = np.zeros(n)
-    for st in ("sauvegarde", "redressement", "liquidation"):
-        dividend = np.where(status == st, s.value(f"{r}dividend_{st}"), dividend)
-    net["declare_claim"] = _discount(s.value(f"{r}months_to_cash"), s) * dividend * o - s.value(
-        f"{r}cost_eur"
-    )
-    cost["declare_claim"] = np.full(n, float(s.value(f"{r}cost_eur")))
-    ok["declare_claim"] = insolvent
-
-    for route in COURT_ROUTES:
-        legal = court_ok & ~g["disputed"].to_numpy() if route == "injonction_de_payer" else court_ok
-        net[route], cost[route], ok[route] = _court_route(route, p, s, legal)
-    cheapest = np.min([cost[rt] for rt in COURT_ROUTES], axis=0)
-    below = court_ok & (o <= cheapest)
-    for route in COURT_ROUTES:  # never court for a claim the route costs more than
-        ok[route] = ok[route] & (cost[route] < o)
-    return {"net": net, "cost": cost, "ok": ok, "below_court_cost": below}
-
-
-def _decide(p: dict, ev: dict, s: CostSchedule) -> dict[str, np.ndarray]:
-    net, ok = ev["net"], ev["ok"]
-    n = len(p["o"])
-    margin = s.value("general.minimum_margin_eur")
-    amicable = np.where(ok["continue_amicable"], net["continue_amicable"], -np.inf)
-    cand = np.full((n, len(ROUTES)), -np.inf)
-    for j, route in enumerate(ROUTES):
-        allowed = ok[route]
-        if route in COURT_ROUTES:
-            allowed = allowed & (net[route] >= amicable + margin)
-        cand[:, j] = np.where(allowed, net[route], -np.inf)
-    best = np.argmax(cand, axis=1)  # first maximum: ROUTES order breaks ties
-    court = (
-        np.column_stack([np.where(ok[rt], net[rt], -np.inf) for rt in COURT_ROUTES])
-        if n
-        else np.empty((0, len(COURT_ROUTES)))
-    )
-    jbest = np.argmax(court, axis=1)
-    has_court = np.isfinite(court[np.arange(n), jbest]) if n else np.zeros(0, bool)
-    baseline = np.where(ok["continue_amicable"], net["continue_amicable"], 0.0)
-    rec_net = cand[np.arange(n), best]
+    serve = acts if route == "injonction_de_payer" else np.zeros_like(o)
     return {
-        "best": best,
-        "jbest": jbest,
-        "has_court": has_court,
-        "gain": rec_net - baseline,
+        "ok": legal_ok,
+        "file": share * (upfront - serve),
+        "serve": share * serve,
+        "G": o + x + share * (recovered + enforce - fee32),
+        "En": share * enforce,
+        "d": _discount(spec["months"], s),
+        "pt": spec["p_title"],
+        "months": spec["months"],
+        "cost": share * (upfront + enforce + fee32),
+        "prior_750_1": prior,
+    }
+
+
+def _enforce_parts(p: dict, s: CostSchedule, legal_ok: np.ndarray) -> dict[str, Any]:
+    """Enforcing a title already held: saisie-attribution and its dénonciation, droit
+    d'engagement, and for a consumer the commandement before a saisie des rémunérations
+    or a saisie-vente. The acts are advanced and recovered from the debtor on success
+    (L111-8 CPCE). Interest runs on, +5 points two months after the title for the
+    taux légal (L313-3 C. mon. fin.)."""
+    o, codes = p["o"], p["dossier"]
+    r = "routes.enforce_title."
+    vat = _vat_ht(s)
+    months = np.full(len(o), float(s.value(f"{r}months_to_cash")))
+    x = _additions(p, s, months)
+    day = np.datetime64(p["day"], "D")
+    cash = day + np.round(months * _DAYS_PER_MONTH).astype("timedelta64[D]")
+    raised = (p["title_date"].astype("datetime64[D]") + np.timedelta64(61, "D")).astype("int64")
+    days_raised = np.clip(cash.astype("int64") - raised, 0, None)
+    days_raised = np.where(np.isnat(p["title_date"]) | p["b2b"], 0, days_raised)
+    x = x + o * s.value("rates.judgment_majoration_points") * days_raised / s.value(
+        "general.day_count"
+    )
+    total = np.where(legal_ok, _dossier_sum(codes, o * legal_ok), o)
+    x_total = np.where(legal_ok, _dossier_sum(codes, x * legal_ok), x)
+    share = np.divide(o, total, out=np.ones_like(o), where=total > 0)
+    acts = (
+        s.value("tariffs.cj_acts.saisie_attribution_eur")
+        + act_cost(total, "signification", s)  # the dénonciation to the debtor
+        + droit_engagement_fee(total, s)
+        + np.where(p["b2b"], 0.0, act_cost(total, "commandement_de_payer", s))
+    ) * vat
+    fee32 = a444_32_fee(total + x_total, s) * vat
+    return {
+        "ok": legal_ok,
+        "G": o + x + share * (acts - fee32),
+        "En": share * acts,
+        "d": _discount(months, s),
+        "cost": share * (acts + fee32),
     }

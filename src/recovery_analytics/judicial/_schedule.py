@@ -31,6 +31,7 @@ from recovery_analytics.portfolio import InputError
 __all__ = [
     "CostSchedule",
     "load_schedule",
+    "tariff_warning",
 ]
 
 _DEFAULT_FILE = "schedule_fr.toml"
@@ -76,7 +77,7 @@ class CostSchedule:
     def with_overrides(self, overrides: Mapping[str, Any]) -> CostSchedule:
         """A new schedule with ``overrides`` (dotted keys or nested dicts) merged in."""
         data = copy.deepcopy(self.data)
-        _merge(data, _nest(overrides, "overrides"), "", "overrides")
+        _merge(data, _legacy(_nest(overrides, "overrides")), "", "overrides")
         _validate(data, "overrides")
         return CostSchedule(data, f"{self.source}+overrides")
 
@@ -167,11 +168,27 @@ def load_schedule(
             raise InputError(f"{path.name}: cannot read the cost schedule ({exc})") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path.name}: not a valid TOML file ({exc})") from exc
-        _merge(data, user, "", path.name)
+        _merge(data, _legacy(user), "", path.name)
         _validate(data, path.name)
         source = path.name
     schedule = CostSchedule(data, source)
     return schedule.with_overrides(overrides) if overrides else schedule
+
+
+def _legacy(user: dict) -> dict:
+    """Translate keys of older schedules: ``general.creditor_recovers_vat`` (a boolean)
+    became ``general.vat_regime``."""
+    general = user.get("general")
+    if isinstance(general, dict) and "creditor_recovers_vat" in general:
+        general = dict(general)
+        old = general.pop("creditor_recovers_vat")
+        value = old.get("value") if isinstance(old, Mapping) else old
+        if isinstance(value, bool):
+            general["vat_regime"] = "recovers_vat" if value else "bears_vat"
+        else:
+            general["creditor_recovers_vat"] = old  # refused with the key named
+        user = {**user, "general": general}
+    return user
 
 
 def _nest(flat: Mapping[str, Any], where: str) -> dict:
@@ -301,6 +318,41 @@ def _validate(data: dict, where: str) -> None:
                 raise InputError(
                     f"{where}: {key}.points must be [x, probability] pairs with increasing x"
                 )
+
+
+def tariff_warning(schedule: CostSchedule | None, as_of: Any, lang: str = "en") -> str:
+    """A warning naming the tariffs whose validity ended before ``as_of`` ("" if none).
+
+    Printed by the ``judicial``, ``score``, ``call-queue`` and ``weekly`` commands
+    and shown as a banner in report 11 (``lang="fr"``): the figures are still
+    used, but a newer order may have changed them (replace them with
+    ``--costs FILE``).
+
+    Examples
+    --------
+    >>> tariff_warning(load_schedule(), "2026-01-31")
+    ''
+    >>> print(tariff_warning(load_schedule(), "2026-06-30")[:86])
+    warning: tariffs outdated on 2026-06-30, still used: tariffs.cj_acts.signification_eur
+    """
+    s = _schedule(schedule)
+    keys = s.outdated(as_of)
+    if not keys:
+        return ""
+    ends = sorted({str(s.item(k)["valid_to"]) for k in keys})
+    day = pd.Timestamp(as_of)
+    if lang == "fr":
+        ends_fr = ", ".join(pd.Timestamp(e).strftime("%d/%m/%Y") for e in ends)
+        return (
+            f"Barèmes périmés au {day:%d/%m/%Y}, encore utilisés : {', '.join(keys)} "
+            f"(fin de validité : {ends_fr}). Aucun barème plus récent n'a été trouvé : "
+            "vérifiez ces montants et fournissez ceux en vigueur avec --costs FICHIER."
+        )
+    return (
+        f"warning: tariffs outdated on {day.date()}, still used: {', '.join(keys)} "
+        f"(valid to {', '.join(ends)}); no newer order was found: check them and pass "
+        "--costs FILE with the figures in force"
+    )
 
 
 def _schedule(schedule: CostSchedule | None) -> CostSchedule:

@@ -42,6 +42,14 @@ _JUDICIAL_EXTRA: tuple[str, ...] = (
     "prescription_date",
     "days_to_prescription",
     "declaration_deadline",
+    "p_amicable_used",
+    "plan",
+    "next_step_date",
+    "plan_p_title",
+    "plan_expected_net_eur",
+    "relief_deadline",
+    "title_date",
+    "court",
 )
 
 
@@ -86,7 +94,12 @@ def score_claims(
     -------
     pandas.DataFrame
         :data:`SCORE_TABLE_COLUMNS` then ``legal_notes, prescription_date,
-        days_to_prescription, declaration_deadline``; one row per open claim,
+        days_to_prescription, declaration_deadline``, then the inputs of the
+        decision: ``p_amicable_used`` (the model's or the prior by days past
+        due), ``plan`` (the steps, the first one is ``recommended_route``),
+        ``next_step_date``, ``plan_p_title`` (chance of a title over the plan),
+        ``plan_expected_net_eur``, ``relief_deadline``, ``title_date``, ``court``
+        (tribunal_de_commerce / tribunal_judiciaire); one row per open claim,
         sorted by ``claim_id``; euros rounded to the cent, probabilities to
         4 decimals. ``attrs["unseen_categories"]`` lists the
         categories the model did not see in training.
@@ -142,5 +155,7 @@ def score_claims(
     money = [c for c in out.columns if c.endswith("_eur")]
     out[money] = out[money].round(2)
     out["p_amicable"] = out["p_amicable"].round(4)
+    for col in ("p_amicable_used", "plan_p_title"):
+        out[col] = out[col].round(4)
     out.attrs["unseen_categories"] = unseen
     return out

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.judicial._legal import _as_of
-from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, _decide, _evaluate, _prepare
+from recovery_analytics.judicial._plans import _decide, _evaluate
+from recovery_analytics.judicial._routes import COURT_ROUTES, ROUTES, _prepare
 from recovery_analytics.judicial._schedule import CostSchedule, load_schedule
 
 __all__ = ["SENSITIVITY_PARAMETERS", "break_even_amount", "break_even_curves", "sensitivity"]
@@ -83,7 +84,7 @@ def _beats(route: str, st: pd.DataFrame, s: CostSchedule, day: pd.Timestamp, mar
 def _break_even_batch(
     route: str, p_amicable: np.ndarray, s: CostSchedule, margin: float | None, **case: Any
 ) -> np.ndarray:
-    if route not in ROUTES or route in ("continue_amicable", "declare_claim"):
+    if route not in ROUTES or route in ("continue_amicable", "declare_claim", "enforce_title"):
         raise ValueError(f"no break-even for route {route!r}: pick one of {ROUTES}")
     day = case["day"]
     if margin is None:
@@ -131,7 +132,8 @@ def break_even_amount(
     Parameters
     ----------
     route : str
-        One of :data:`ROUTES` except ``continue_amicable`` and ``declare_claim``.
+        One of :data:`ROUTES` except ``continue_amicable``, ``declare_claim`` and
+        ``enforce_title`` (which needs a title, not an amount).
     schedule : CostSchedule, optional
     p_amicable, debtor_type, days_past_due, disputed, solvency_signal
         The claim's profile (``solvency_signal`` in good / unknown / poor).

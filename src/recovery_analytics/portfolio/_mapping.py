@@ -15,7 +15,7 @@ from pathlib import Path
 
 from recovery_analytics.portfolio import _parse
 from recovery_analytics.portfolio._checks import MAX_AMOUNT_EUR, check_ceiling, check_rates
-from recovery_analytics.portfolio._schema import COLUMNS, TABLES, InputError
+from recovery_analytics.portfolio._schema import COLUMNS, OPTIONAL_COLUMNS, TABLES, InputError
 
 __all__ = ["Mapping", "load_mapping"]
 
@@ -122,12 +122,13 @@ class Mapping:
                     raise fail(f"unknown key [{table}.{key}] (expected columns, values, constants)")
             renames = {}
             for src, dst in table_of(section.get("columns", {}), f"[{table}.columns]").items():
+                known = [*canon, *OPTIONAL_COLUMNS[table]]
                 if not isinstance(dst, str) or (
-                    dst not in canon and (table, dst) != ("debtors", "payment_terms_days")
+                    dst not in known and (table, dst) != ("debtors", "payment_terms_days")
                 ):
                     raise fail(
                         f"[{table}.columns] {src!r} = {dst!r}: {dst!r} is not a {table} column "
-                        f"(expected one of {', '.join(canon)})"
+                        f"(expected one of {', '.join(known)})"
                     )
                 renames[_parse.norm_name(src)] = dst
             columns[table] = renames

@@ -163,7 +163,7 @@ def _coerce(
             flags.add(value.isna() & ~bad, col, "missing_value", f"{col} is empty (required)")
         out[col] = value
     _check_codes(table, out, raw, flags, currency_rates, max_amount_eur)
-    extras = [c for c in raw.columns if c not in spec and c not in _INTERNAL]
+    extras = [c for c in raw.columns if c not in spec and c not in _INTERNAL and c not in out]
     for col in extras:
         src = raw[col]
         if col in numeric_features:
@@ -279,6 +279,21 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
             raw_of("amount"),
         )
         flag_amounts(flags, amount, raw_of("amount"), ceiling, "event")
+        if "written" in raw:  # optional: was the promise / acknowledgement in writing?
+            written = raw["written"]
+            value, bad = _parse.parse_bool(written)
+            flags.add(
+                bad,
+                "written",
+                "invalid_bool",
+                lambda v: (
+                    "written '" + v + "' is not a yes/no value (expected oui/non, or empty"
+                    " when the form of the promise is unknown)"
+                ),
+                written,
+            )
+            known = _parse.clean_text(written).notna() if written.dtype.kind != "b" else True
+            out["written"] = pd.Series(value, dtype="boolean").where(known, pd.NA)
         no_date = (kind == "promise_to_pay") & out["promise_date"].isna()
         flags.add(
             no_date,

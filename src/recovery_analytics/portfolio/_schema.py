@@ -22,6 +22,7 @@ import pandas as pd
 
 __all__ = [
     "CLAIM_COLUMNS",
+    "COURT_EVENT_TYPES",
     "DEBTOR_COLUMNS",
     "DEBTOR_TYPES",
     "DEBTOR_TYPE_ALIASES",
@@ -31,6 +32,7 @@ __all__ = [
     "EVENT_TYPE_ALIASES",
     "INSOLVENCY_ALIASES",
     "INSOLVENCY_STATUSES",
+    "OPTIONAL_COLUMNS",
     "QUARANTINE_COLUMNS",
     "TABLES",
     "InputError",
@@ -63,6 +65,25 @@ EVENT_TYPES: tuple[str, ...] = (
     "judgment",
     "enforcement",
     "write_off",
+    "ip_request",
+    "ip_order",
+    "ip_service",
+    "opposition",
+    "summons",
+    "acknowledgement",
+    "claim_declaration",
+)
+
+#: Court events, in the order a case goes: any of them marks the end of the
+#: amicable phase (``judicial_filing_date`` of the state is the first of them).
+#: ``judicial_filing`` is the older, unspecified filing (see docs/input-format.md).
+COURT_EVENT_TYPES: tuple[str, ...] = (
+    "judicial_filing",
+    "ip_request",
+    "ip_order",
+    "ip_service",
+    "opposition",
+    "summons",
 )
 
 #: Event types whose ``amount`` is required.
@@ -99,10 +120,24 @@ EVENT_TYPE_ALIASES: dict[str, str] = {
     "contestation": "dispute_opened",
     "litige resolu": "dispute_resolved",
     "fin de litige": "dispute_resolved",
-    "injonction de payer": "judicial_filing",
-    "assignation": "judicial_filing",
+    "depot judiciaire": "judicial_filing",
+    "procedure judiciaire": "judicial_filing",
+    "injonction de payer": "ip_request",
+    "requete en injonction de payer": "ip_request",
+    "requete ip": "ip_request",
+    "ordonnance": "ip_order",
+    "ordonnance d'injonction de payer": "ip_order",
+    "ordonnance ip": "ip_order",
+    "signification": "ip_service",
+    "signification de l'ordonnance": "ip_service",
+    "signification ip": "ip_service",
+    "opposition a injonction de payer": "opposition",
+    "assignation": "summons",
+    "assignation en justice": "summons",
+    "reconnaissance de dette": "acknowledgement",
+    "reconnaissance de dette ecrite": "acknowledgement",
+    "declaration de creance": "claim_declaration",
     "jugement": "judgment",
-    "ordonnance": "judgment",
     "execution": "enforcement",
     "saisie": "enforcement",
     "passage en perte": "write_off",
@@ -180,6 +215,14 @@ EVENT_COLUMNS: dict[str, tuple[str, bool]] = {
     "type": ("str", True),
     "amount": ("float64", False),
     "promise_date": ("datetime64[ns]", False),
+}
+
+#: Optional columns read by the judicial rules when present (kept as extra columns,
+#: not in the canonical dtypes): see docs/input-format.md.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "debtors": ("legal_form",),
+    "claims": ("performance_date",),
+    "events": ("written",),
 }
 
 #: Columns of the quarantine table: one row per rejected input row.

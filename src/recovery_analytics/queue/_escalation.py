@@ -192,6 +192,7 @@ def next_best_action(
     rules = [
         (insolvent & (rec == "write_off"), "write_off", as_of),
         (insolvent, "declare_claim", np.where(np.isnat(deadline), as_of, deadline)),
+        (rec == "enforce_title", "court", as_of),  # a title to enforce
         (filed, "follow_court_case", as_of),
         (dispute, "resolve_dispute", as_of),
         ((dpd <= 0) & courtesy, "courtesy_reminder", due - pol.courtesy_days_before * _DAY),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.portfolio import Portfolio
+from recovery_analytics.portfolio import COURT_EVENT_TYPES, Portfolio
 from recovery_analytics.queue._phones import check_french_phone
 
 __all__ = ["AGE_BUCKETS", "call_value", "estimate_call_uplift"]
@@ -215,7 +215,7 @@ class _History:
 
         self.money, self.cash = track("payment", "credit_note"), track("payment")
         self.reached, self.dial = track("call_reached"), track(*_CALL_TYPES)
-        self.blocked = track("write_off", "judicial_filing")
+        self.blocked = track("write_off", *COURT_EVENT_TYPES)
         self.due, self.inv = _day(claims["due_date"]), _day(claims["invoice_date"])
         self.amt = claims["amount"].to_numpy(dtype="float64")
         deb = portfolio.debtors.drop_duplicates("debtor_id").reset_index(drop=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from recovery_analytics.portfolio import EVENT_TYPES, Portfolio
+from recovery_analytics.portfolio import COURT_EVENT_TYPES, EVENT_TYPES, Portfolio
 
 __all__ = ["PROMISE_GRACE_DAYS", "PROMISE_TOLERANCE_EUR"]
 
@@ -24,6 +24,8 @@ PROMISE_GRACE_DAYS: int = 3
 #: A promise is kept when the payments reach the promised amount minus this.
 PROMISE_TOLERANCE_EUR: float = 1.0
 _OPEN_TOLERANCE_EUR = 0.01
+_YES = ("oui", "o", "vrai", "true", "yes", "y", "1", "x")
+_NO = ("non", "n", "faux", "false", "no", "0")
 _NAT = np.iinfo(np.int64).min  # a missing day; as datetime64 it is NaT
 
 # track name -> (event types, stage rank reached by such an event or 0)
@@ -34,7 +36,15 @@ _TRACKS: dict[str, tuple[tuple[str, ...], int]] = {
     "promise": (("promise_to_pay",), 0),
     "visit": (("visit",), 3),
     "formal_notice": (("formal_notice",), 4),
-    "judicial": (("judicial_filing",), 5),
+    "judicial": (COURT_EVENT_TYPES, 5),
+    "legacy_filing": (("judicial_filing",), 0),
+    "ip_request": (("ip_request",), 0),
+    "ip_order": (("ip_order",), 0),
+    "ip_service": (("ip_service",), 0),
+    "opposition": (("opposition",), 0),
+    "summons": (("summons",), 0),
+    "acknowledgement": (("acknowledgement",), 0),
+    "claim_declaration": (("claim_declaration",), 0),
     "judgment": (("judgment",), 6),
     "enforcement": (("enforcement",), 7),
     "payment": (("payment",), 0),
@@ -117,6 +127,9 @@ def _build_index(portfolio: Portfolio) -> _Index:
             claims[col] = values.where(found)
         else:
             claims[col] = pd.Series([pd.NA] * n, dtype="str")
+    if "legal_form" in debtors.columns and found.any():  # optional: decides the court
+        form = debtors["legal_form"].astype("str").take(np.where(found, row, 0))
+        claims["legal_form"] = form.reset_index(drop=True).where(found)
     claims["insolvency_date"] = _NAT
     if "insolvency_date" in debtors.columns:
         claims.loc[found, "insolvency_date"] = _days(debtors["insolvency_date"])[row[found]]
@@ -159,6 +172,15 @@ def _build_index(portfolio: Portfolio) -> _Index:
         np.cumsum(np.bincount(code[rows], minlength=n)[:-1], out=start[1:])
         tracks[name] = _Track(tkey, day[rows], start, cum, rows)
 
+    # Promises by form (optional ``written`` column): in writing, or form unknown.
+    written = _written(events, m)
+    for name, keep in (("promise_written", written == 1), ("promise_unknown", written == -1)):
+        rows = tracks["promise"].rows
+        rows = rows[keep[rows]]
+        start = np.zeros(n, np.int64)
+        np.cumsum(np.bincount(code[rows], minlength=n)[:-1], out=start[1:])
+        tracks[name] = _Track(key[rows], day[rows], start, None, rows)
+
     prom = tracks["promise"].rows
     pdates = _column(events, "promise_date", pd.NaT, m)
     promise_day = _days(pdates)[prom] if m else np.zeros(0, np.int64)
@@ -192,6 +214,17 @@ def _build_index(portfolio: Portfolio) -> _Index:
         settle_day=settle_day,
         settle_payments=settle_payments,
     )
+
+
+def _written(events: pd.DataFrame, m: int) -> np.ndarray:
+    """Per event: 1 in writing, 0 not in writing, -1 unknown (no ``written`` column or empty)."""
+    if "written" not in events.columns or m == 0:
+        return np.full(m, -1, dtype=np.int8)
+    w = pd.Series(events["written"]).reset_index(drop=True)
+    if w.dtype.kind != "b" and str(w.dtype) != "boolean":  # text as written (a hand-made table)
+        text = w.astype("str").str.strip().str.casefold()
+        w = text.map({**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}).astype("boolean")
+    return np.where(w.isna(), -1, w.fillna(False).astype(bool)).astype(np.int8)
 
 
 def _count(tr: _Track, codes: np.ndarray, upto, day0: int, span: int):
@@ -261,3 +294,30 @@ def _promises(ix: _Index, codes: np.ndarray, a: int):
         next_day[codes],
         pending_eur[codes],
     )
+
+
+#: State columns of the court and prescription events: column -> track (last event).
+_LEGAL_DATES = {
+    "last_promise_form_unknown_date": "promise_unknown",
+    "legacy_filing_date": "legacy_filing",
+    "ip_request_date": "ip_request",
+    "ip_order_date": "ip_order",
+    "ip_service_date": "ip_service",
+    "opposition_date": "opposition",
+    "summons_date": "summons",
+    "claim_declaration_date": "claim_declaration",
+}
+
+
+def _legal_dates(state: pd.DataFrame, last: dict, claims: pd.DataFrame) -> None:
+    """Add the court and prescription dates (last of each type) and, when the input
+    has them, ``legal_form`` (debtors) and ``performance_date`` (claims) to ``state``."""
+    for col, track in _LEGAL_DATES.items():
+        state[col] = _dates(last[track])
+    if "legal_form" in claims:
+        state["legal_form"] = claims["legal_form"].to_numpy()
+    if "performance_date" in claims:
+        dates = pd.to_datetime(
+            claims["performance_date"], dayfirst=True, format="mixed", errors="coerce"
+        )
+        state["performance_date"] = dates.to_numpy("datetime64[ns]")

@@ -37,6 +37,7 @@ from recovery_analytics.state._index import (
     _dates,
     _Index,
     _last,
+    _legal_dates,
     _promises,
 )
 
@@ -121,7 +122,10 @@ def _state_at(
 
     last_action = np.max([last[k] for k in _ACTIONS], axis=0, initial=_NAT)
     last_contact = np.max([last[k] for k in _CONTACTS], axis=0, initial=_NAT)
-    last_ack = np.maximum(last["payment"], last["promise"])
+    # Acknowledgement that interrupts prescription (art. 2240 C. civ.): unequivocal
+    # and provable, so a payment (also partial), a written acknowledgement or a
+    # promise marked as written; a promise of unknown form is given apart.
+    last_ack = np.max([last["payment"], last["acknowledgement"], last["promise_written"]], axis=0)
 
     def first(name: str) -> np.ndarray:
         t = tr[name]
@@ -187,6 +191,7 @@ def _state_at(
     )
     state["debtor_open_exposure_eur"] = np.round(exposure, 2)[dcode]
     state["debtor_open_claims"] = n_open[dcode].astype(np.int64)
+    _legal_dates(state, last, c)
     state["naf_code"] = c["naf_code"]
     state["department"] = c["department"]
     for col in _HISTORY_COLUMNS:

@@ -25,6 +25,7 @@ ROUTE_COLORS: dict[str, str] = {
     "procedure_simplifiee": "#6baed6",
     "refere_provision": "#17becf",
     "action_au_fond": "#08306b",
+    "enforce_title": "#c0392b",
     "write_off": "#7f7f7f",
 }
 #: Route names as managers read them.
@@ -37,6 +38,7 @@ ROUTE_LABELS_FR: dict[str, str] = {
     "procedure_simplifiee": "procédure simplifiée",
     "refere_provision": "référé-provision",
     "action_au_fond": "action au fond",
+    "enforce_title": "exécution du titre",
     "write_off": "passage en perte",
 }
 #: Work orders compared by :mod:`recovery_analytics.amicable`, in display order.
@@ -76,6 +78,10 @@ _COLUMN_NAMES = {
         "route": "route",
         "route_fr": "route",
         "recommended_route": "route recommandée",
+        "p_amicable_used": "probabilité d'amiable utilisée",
+        "plan": "plan",
+        "next_step_date": "prochaine étape le",
+        "legal_notes": "remarques juridiques",
         "judicial_route": "procédure judiciaire",
         "strategy": "ordre de travail",
         # counts
@@ -198,6 +204,10 @@ _COLUMN_NAMES = {
         "route": "route",
         "route_fr": "route",
         "recommended_route": "recommended route",
+        "p_amicable_used": "amicable probability used",
+        "plan": "plan",
+        "next_step_date": "next step on",
+        "legal_notes": "legal notes",
         "judicial_route": "court route",
         "strategy": "work order",
         "claims": "claims",
