@@ -39,7 +39,7 @@ EVENT_ORDER = (
     "dispute_opened",
     "dispute_resolved",
     "credit_note",
-    "judicial_filing",
+    "summons",
     "judgment",
     "enforcement",
     "payment",
@@ -331,7 +331,7 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
         ev.add("promise_to_pay", promise & (r_t < t_pay) & (r_t < wo), r_t, p_amt, p_t)
     ev.add("visit", gate(a_visit) & (a_visit < t_pay), a_visit)
     ev.add("formal_notice", gate(a_fn) & (a_fn < t_pay) & (a_fn < wo), a_fn)
-    for kind, a in (("judicial_filing", a_jf), ("judgment", a_jg), ("enforcement", a_en)):
+    for kind, a in (("summons", a_jf), ("judgment", a_jg), ("enforcement", a_en)):
         ev.add(kind, (a < t_pay) & (a < wo) & (a < t_ins), a)  # suspended by an insolvency
     ev.add("dispute_opened", disputed, t_disp)
     ev.add("dispute_resolved", disputed & (t_res < wo), t_res)
