@@ -141,6 +141,9 @@ def test_html_has_no_personal_data_and_no_code(run):
     assert html.index("Barèmes périmés") < html.index("Chiffres clés")
     # the inputs of the decisions: plan and next step
     assert "Plans d" in html and "Prochaine étape le" in html and "Remarques juridiques" in html
+    # plans written in French for managers (the codes stay in plans.csv for scripts)
+    section = html.split("Plans d", 1)[1].split("Évolution", 1)[0]
+    assert ", puis " in section and "injonction_de_payer" not in section
     assert html.index("Chiffres clés") < html.index("Seuils de rentabilité")
 
 

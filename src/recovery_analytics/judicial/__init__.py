@@ -52,6 +52,7 @@ from recovery_analytics.judicial._review_history import (
 from recovery_analytics.judicial._review_tables import (
     HEADLINE_LABELS_FR,
     declarations_due,
+    describe_plan,
     headline_figures,
     prescription_alerts,
     trend_table,
@@ -84,6 +85,7 @@ __all__ = [
     "court_of",
     "declarations_due",
     "describe_flags",
+    "describe_plan",
     "droit_engagement_fee",
     "headline_figures",
     "history_files",

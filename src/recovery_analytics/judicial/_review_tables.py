@@ -8,18 +8,18 @@ Display only; the review's figures are in :mod:`recovery_analytics.judicial.plot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from recovery_analytics.style import (
-    format_eur,
-)
+from recovery_analytics.style import ROUTE_LABELS_FR, format_eur
 
 __all__ = [
     "HEADLINE_LABELS_FR",
     "declarations_due",
+    "describe_plan",
     "headline_figures",
     "prescription_alerts",
     "trend_table",
@@ -256,3 +256,26 @@ def trend_table(trend: pd.DataFrame, *, horizon_days: int = 90) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- figures
+
+
+_ROUTE_WORD = re.compile(r"\b(" + "|".join(sorted(ROUTE_LABELS_FR, key=len, reverse=True)) + r")\b")
+
+
+def describe_plan(plans: pd.Series) -> pd.Series:
+    """A plan of the judicial output as a manager reads it: route names in French.
+
+    The ``plan`` column keeps the route codes (for scripts); this writes each
+    step with its French name and the arrows as « puis ».
+
+    Examples
+    --------
+    >>> text = describe_plan(pd.Series(["formal_notice > injonction_de_payer > enforce_title "
+    ...                                 "(opposition ou rejet : action_au_fond)"])).iloc[0]
+    >>> print(text.replace("puis exécution", "puis\\nexécution"))
+    mise en demeure, puis injonction de payer, puis
+    exécution du titre (opposition ou rejet : action au fond)
+    """
+    text = plans.astype("string").str.replace(
+        _ROUTE_WORD, lambda m: ROUTE_LABELS_FR[m.group(1)], regex=True
+    )
+    return text.str.replace(" > ", ", puis ", regex=False)
