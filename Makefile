@@ -28,14 +28,14 @@ $(MODEL)/model.json: $(STAMP) $(wildcard $(SAMPLE)/*)
 ## The whole test suite (what CI runs), with a throw-away PostgreSQL server
 ## (installed with apt-get when missing and run as root; see scripts/test-postgres.sh).
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
 	scripts/test-postgres.sh $(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP)
