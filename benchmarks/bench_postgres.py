@@ -20,6 +20,9 @@ from pathlib import Path
 
 from _harness import machine, run_step, save_results
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests._helpers
+from tests._helpers import copy_tables
+
 
 def _load(url: str, schema: str, folder: Path, claims: int, seed: int) -> dict:
     import sqlalchemy as sa
@@ -33,20 +36,9 @@ def _load(url: str, schema: str, folder: Path, claims: int, seed: int) -> dict:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    t0 = time.perf_counter()
-    for name in ("debtors", "claims", "events"):
-        df = getattr(p, name)
-        df.head(0).to_sql(name, engine, schema=schema, index=False)
-        rows = df.astype(object).where(df.notna(), None)
-        raw = engine.raw_connection()
-        try:
-            with raw.cursor() as cur, cur.copy(f'COPY "{schema}"."{name}" FROM STDIN') as copy:
-                for row in rows.itertuples(index=False, name=None):
-                    copy.write_row(row)
-            raw.commit()
-        finally:
-            raw.close()
     engine.dispose()
+    t0 = time.perf_counter()
+    copy_tables(url, schema, {name: getattr(p, name) for name in ("debtors", "claims", "events")})
     return {
         "debtors": len(p.debtors),
         "claims": len(p.claims),

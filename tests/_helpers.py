@@ -1,4 +1,4 @@
-"""Builders shared by the report tests (weekly job, notebooks 02 and 11).
+"""Builders shared by the tests (weekly job, notebooks 02 and 11, PostgreSQL) and benchmarks.
 
 Import as ``from tests._helpers import ...`` (pytest's importlib mode names
 test modules from the rootdir, so ``tests`` resolves without a sys.path hack).
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from recovery_analytics.demo import generate_demo
 from recovery_analytics.portfolio import Portfolio, write_portfolio
@@ -45,3 +46,22 @@ def edited_notebook(name: str, folder: Path, edit: Callable[[nbformat.NotebookNo
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def copy_tables(url: str, schema: str, tables: dict[str, pd.DataFrame]) -> None:
+    """Create the tables (types from pandas) and fill them with COPY, as a warehouse load would."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    for name, df in tables.items():
+        df.head(0).to_sql(name, engine, schema=schema, index=False)
+        rows = df.astype(object).where(df.notna(), None)
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cur, cur.copy(f'COPY "{schema}"."{name}" FROM STDIN') as copy:
+                for row in rows.itertuples(index=False, name=None):
+                    copy.write_row(row)
+            raw.commit()
+        finally:
+            raw.close()
+    engine.dispose()

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from tests._helpers import copy_tables
 
 from recovery_analytics.cli import main
 from recovery_analytics.demo import generate_demo
@@ -40,23 +41,6 @@ def schema(postgres_url):
     yield name
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    engine.dispose()
-
-
-def copy_tables(url: str, schema: str, tables: dict[str, pd.DataFrame]) -> None:
-    """Create the tables (types from pandas) and fill them with COPY, as a warehouse load would."""
-    engine = sa.create_engine(url)
-    for name, df in tables.items():
-        df.head(0).to_sql(name, engine, schema=schema, index=False)
-        rows = df.astype(object).where(df.notna(), None)
-        raw = engine.raw_connection()
-        try:
-            with raw.cursor() as cur, cur.copy(f'COPY "{schema}"."{name}" FROM STDIN') as copy:
-                for row in rows.itertuples(index=False, name=None):
-                    copy.write_row(row)
-            raw.commit()
-        finally:
-            raw.close()
     engine.dispose()
 
 
