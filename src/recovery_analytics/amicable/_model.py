@@ -265,14 +265,18 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.dropped_features_ = {}
         if self.check_categoricals:
             x = self._drop_check(x, y_cls, tr, va, weight)
-        self.selection_, extra = {"chosen": "full"}, {}
+        self.selection_, extra, classifier = {"chosen": "full"}, {}, None
         if self.model_selection == "auto":
-            kind, keep, extra, self.selection_ = select_candidate(self, x, y_cls, tr, va, weight)
+            kind, keep, extra, self.selection_, classifier = select_candidate(
+                self, x, y_cls, tr, va, weight
+            )
             if kind != "full":
                 x = restrict(self, x, keep)
-        self.classifier_ = self._train(
-            "binary", x[tr], y_cls[tr], x[va], y_cls[va], weight, extra=extra
-        )
+        if classifier is None:  # the selection's winner is not grown again
+            classifier = self._train(
+                "binary", x[tr], y_cls[tr], x[va], y_cls[va], weight, extra=extra
+            )
+        self.classifier_ = classifier
         self.regressor_ = self._train(
             "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra
         )

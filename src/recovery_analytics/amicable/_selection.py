@@ -67,14 +67,15 @@ def _spec(kind: str, names: list[str], n_train: int) -> tuple[list[str], dict[st
     return keep, params
 
 
-def select_candidate(model, x, y, tr, va, weight) -> tuple[str, list[str], dict, dict]:
+def select_candidate(model, x, y, tr, va, weight) -> tuple[str, list[str], dict, dict, Any]:
     """Grow the candidates on ``tr``, compare them on ``va``; return the winner.
 
-    Returns ``(kind, feature names, LightGBM settings, summary)``; the
-    summary holds every candidate's log loss on the later slice.
+    Returns ``(kind, feature names, LightGBM settings, summary, booster)``; the
+    summary holds every candidate's log loss on the later slice, the booster is
+    the winner's classifier (grown on the same rows: not grown again).
     """
     names = list(model.feature_names_)
-    fitted: dict[str, tuple[list[str], dict, float]] = {}
+    fitted: dict[str, tuple[list[str], dict, float, Any]] = {}
     for kind in CANDIDATES:
         keep, params = _spec(kind, names, int(tr.sum()))
         if not keep:
@@ -84,19 +85,20 @@ def select_candidate(model, x, y, tr, va, weight) -> tuple[str, list[str], dict,
         booster = model._train(
             "binary", xs[tr], y[tr], xs[va], y[va], weight, names=keep, extra=params
         )
-        fitted[kind] = (keep, params, float(booster.best_score["valid_0"]["binary_logloss"]))
+        loss = float(booster.best_score["valid_0"]["binary_logloss"])
+        fitted[kind] = (keep, params, loss, booster)
     chosen = next(iter(fitted))
     for kind in list(fitted)[1:]:
         if fitted[kind][2] < fitted[chosen][2] * (1 - MIN_GAIN):
             chosen = kind
-    keep, params, _ = fitted[chosen]
+    keep, params, _, booster = fitted[chosen]
     summary = {
         "chosen": chosen,
         "log_loss": {k: v[2] for k, v in fitted.items()},
         "features": len(keep),
         "rule": f"lowest log loss on the later slice; a richer model must gain > {MIN_GAIN:.1%}",
     }
-    return chosen, keep, params, summary
+    return chosen, keep, params, summary, booster
 
 
 def restrict(model, x: np.ndarray, keep: list[str]) -> np.ndarray:
