@@ -13,7 +13,9 @@ from recovery_analytics.amicable import (
     AmicableModel,
     apply_calibration,
     attach_attributes,
+    card_markdown,
     fit_calibration,
+    harmful_features,
     score_portfolio,
     train_model,
     training_snapshots,
@@ -225,6 +227,38 @@ def test_a_noise_category_with_many_levels_is_left_out(snaps):
         model_selection="full",
     ).fit(noisy)
     assert "office" in kept.feature_names_ and kept.dropped_features_ == {}
+
+
+def test_permutation_check_flags_a_feature_that_does_not_hold_later(snaps):
+    # a "score" that follows the outcome in the older snapshots and the opposite way in the
+    # later slice: the trees lean on it, shuffling it on the later slice lowers the log loss
+    rng = np.random.default_rng(3)
+    dates = np.sort(snaps["as_of"].unique())
+    older = (snaps["as_of"] < dates[int(0.8 * len(dates))]).to_numpy()
+    y = snaps["recovered"].to_numpy().astype(bool)
+    score = np.where(older == y, 1.0, 0.0) + 0.3 * rng.standard_normal(len(snaps))
+    noisy = snaps.assign(score=score)
+    model = AmicableModel(**FAST, extra_numeric=("score",)).fit(noisy)
+    check = model.feature_check_
+    assert check["rows"] == model.window_["calibration_rows"]
+    assert check["features"]["score"]["increase"] < -2 * check["features"]["score"]["se"]
+    assert "score" in harmful_features(check)
+    # a feature that does hold: the age of the claim
+    age = check["features"]["days_past_due"]
+    assert age["increase"] > 2 * age["se"] > 0 and "days_past_due" not in harmful_features(check)
+    # sorted by decreasing rise; deterministic
+    rises = [f["increase"] for f in check["features"].values()]
+    assert rises == sorted(rises, reverse=True)
+    again = AmicableModel(**FAST, extra_numeric=("score",)).fit(noisy)
+    assert again.feature_check_ == check
+    # the model card says it
+    card = card_markdown({**_card_stub(), "feature_check": check})
+    assert "Permutation check" in card and "shuffling score lowers the log loss" in card
+
+
+def _card_stub() -> dict:
+    """The least a card needs to be written (the markdown reads what is there)."""
+    return {"selection": {"chosen": "full"}, "features": [], "dropped_features": {}}
 
 
 def _small_ledger(seed: int) -> Portfolio:

@@ -49,6 +49,7 @@ def test_round_trip_gives_identical_predictions(fitted, tmp_path):
     assert loaded.get_params() == model.get_params()
     assert loaded.categories_ == model.categories_ and loaded.horizon_days_ == 90
     assert loaded.history_days_ == model.history_days_ == 365
+    assert loaded.feature_check_ == model.feature_check_ and model.feature_check_["features"]
     rows = snaps.tail(5)
     assert loaded.explain(rows).equals(model.explain(rows))
     meta = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))

@@ -33,6 +33,7 @@ from recovery_analytics.amicable._evaluate import (
     reliability_table,
     time_split,
 )
+from recovery_analytics.amicable._feature_check import harmful_features
 from recovery_analytics.amicable._feature_table import FEATURES
 from recovery_analytics.amicable._model import AmicableModel
 from recovery_analytics.amicable._persist import (
@@ -81,6 +82,7 @@ __all__ = [
     "feature_frame",
     "feature_table",
     "fit_calibration",
+    "harmful_features",
     "label_snapshots",
     "load_model",
     "model_card",

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from recovery_analytics.amicable._feature_check import harmful_features
+
 __all__ = [
     "card_markdown",
     "model_card",
@@ -93,6 +95,7 @@ def model_card(
         "reliability": evaluation["reliability"].to_dict(orient="records"),
         "features": features,
         "dropped_features": getattr(model, "dropped_features_", {}),
+        "feature_check": getattr(model, "feature_check_", {}),
         "selection": getattr(model, "selection_", {"chosen": "full"}),
         "params": model.get_params(),
         "versions": _versions(),
@@ -243,6 +246,7 @@ def card_markdown(card: dict) -> str:
             f"{d['log_loss_with']:.4f} with it, {d['log_loss_without']:.4f} without"
             for name, d in card["dropped_features"].items()
         ]
+    lines += _feature_check_lines(card.get("feature_check") or {})
     lines += ["", "## Features", "", "| feature | kind | français | English |", "|---|---|---|---|"]
     lines += [
         f"| {f['feature']} | {f['kind']} | {f['name_fr']} | {f['name_en']} |"
@@ -288,3 +292,26 @@ def summary_text(evaluation: dict) -> str:
     if verdict:
         lines += verdict.splitlines()
     return "\n".join(lines)
+
+
+def _feature_check_lines(check: dict) -> list[str]:
+    """The permutation check of the card: the features that count, and the harmful ones."""
+    feats = check.get("features") or {}
+    if not feats:
+        return []
+    lines = [
+        "",
+        "## Permutation check on the later slice",
+        "",
+        f"Rise of the log loss ({check['log_loss']:.4f} unshuffled, {check['rows']:,} rows, "
+        f"{check['repeats']} shuffles) when each feature is shuffled, with its standard "
+        "error over claims; a fall beyond twice the error means the model learnt noise "
+        "from the feature.",
+        "",
+        "| feature | rise of the log loss | standard error |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {n} | {f['increase']:+.4f} | {f['se']:.4f} |" for n, f in feats.items()]
+    for name, rise in harmful_features(check).items():
+        lines.append(f"\n**Warning:** shuffling {name} lowers the log loss ({rise:+.4f}).")
+    return lines

@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
 from recovery_analytics.amicable._catalog import available_features, feature_frame, source_columns
+from recovery_analytics.amicable._feature_check import drop_wide_categoricals, permutation_check
 from recovery_analytics.amicable._feature_table import FEATURES
 from recovery_analytics.amicable._selection import restrict, select_candidate
 from recovery_analytics.portfolio import InputError
@@ -42,10 +43,6 @@ __all__ = [
 ]
 
 _LABELS = ("recovered", "recovered_fraction")
-
-
-#: Categorical features with more levels than this go through the held-out check.
-HIGH_CARDINALITY = 20
 
 
 def _not_yet_due(state: pd.DataFrame) -> np.ndarray | None:
@@ -107,6 +104,11 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
     dropped_features_ : dict
         Features left out by the held-out check, with the later slice's log
         loss with and without them.
+    feature_check_ : dict
+        Permutation check of the kept classifier's features on the later
+        slice (``_feature_check.permutation_check``): the rise of the log
+        loss when each feature is shuffled; ``harmful_features`` lists those
+        whose shuffling lowers it.
     history_days_ : int or None
         Look-back of the debtor history features in the training snapshots
         (``snapshots.attrs["history_days"]``, default 365); scoring computes
@@ -264,7 +266,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         va = is_val
         self.dropped_features_ = {}
         if self.check_categoricals:
-            x = self._drop_check(x, y_cls, tr, va, weight)
+            x = drop_wide_categoricals(self, x, y_cls, tr, va, weight)
         self.selection_, extra, classifier = {"chosen": "full"}, {}, None
         if self.model_selection == "auto":
             kind, keep, extra, self.selection_, classifier = select_candidate(
@@ -277,6 +279,14 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
                 "binary", x[tr], y_cls[tr], x[va], y_cls[va], weight, extra=extra
             )
         self.classifier_ = classifier
+        self.feature_check_ = permutation_check(
+            classifier,
+            x[va],
+            y_cls[va],
+            self.feature_names_,
+            self.random_state,
+            groups=snaps["claim_id"].to_numpy()[va],
+        )
         self.regressor_ = self._train(
             "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra
         )
@@ -301,34 +311,6 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             "calibration_base_rate": float(y_cls[is_val].mean()),
         }
         return self
-
-    def _drop_check(self, x, y, tr, va, weight) -> np.ndarray:
-        """Drop the high-cardinality categoricals whose removal helps the later slice."""
-        wide = [
-            c for c in self.categorical_features_ if len(self.categories_[c]) > HIGH_CARDINALITY
-        ]
-        if not wide:
-            return x
-        full = self._train("binary", x[tr], y[tr], x[va], y[va], weight)
-        loss = full.best_score["valid_0"]["binary_logloss"]
-        for c in wide:
-            keep = [i for i, n in enumerate(self.feature_names_) if n != c]
-            names = [self.feature_names_[i] for i in keep]
-            xs = x[:, keep]
-            without = self._train("binary", xs[tr], y[tr], xs[va], y[va], weight, names=names)
-            loss_without = without.best_score["valid_0"]["binary_logloss"]
-            if loss_without < loss:
-                self.dropped_features_[c] = {
-                    "log_loss_with": float(loss),
-                    "log_loss_without": float(loss_without),
-                    "levels": len(self.categories_[c]),
-                }
-                x, loss = xs, loss_without
-                self.feature_names_ = names
-                self.categorical_features_.remove(c)
-                del self.categories_[c]
-        self.n_features_in_ = len(self.feature_names_)
-        return x
 
     # -------------------------------------------------------------- predict
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:

@@ -93,6 +93,7 @@ def save_model(model: AmicableModel, directory: str | Path, card: dict | None = 
         },
         "categories": model.categories_,
         "dropped_features": getattr(model, "dropped_features_", {}),
+        "feature_check": getattr(model, "feature_check_", {}),
         "selection": getattr(model, "selection_", {"chosen": "full"}),
         "calibration": model.calibration_,
         "window": model.window_,
@@ -155,6 +156,7 @@ def load_model(directory: str | Path) -> AmicableModel:
     model.categories_ = {k: list(v) for k, v in meta["categories"].items()}
     model.calibration_ = meta["calibration"]
     model.dropped_features_ = dict(meta.get("dropped_features", {}))
+    model.feature_check_ = dict(meta.get("feature_check", {}))
     model.selection_ = dict(meta.get("selection", {"chosen": "full"}))
     model.window_ = meta["window"]
     model.classes_ = np.array([0, 1])

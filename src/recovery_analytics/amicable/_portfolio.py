@@ -94,6 +94,7 @@ def train_model(
 
     from recovery_analytics.amicable._card import model_card, summary_text
     from recovery_analytics.amicable._evaluate import evaluate, time_split
+    from recovery_analytics.amicable._feature_check import harmful_features
     from recovery_analytics.amicable._model import AmicableModel
     from recovery_analytics.amicable._snapshots import (
         static_attribute_warnings,
@@ -130,6 +131,13 @@ def train_model(
     )
     card["summary"] = summary_text(evaluation)
     card["warnings"] = static_attribute_warnings(portfolio, snaps)
+    card["feature_check"] = final.feature_check_
+    card["warnings"] += [
+        f"shuffling {name} lowers the log loss of the later slice ({rise:+.4f}): the model "
+        "learnt noise from it; consider leaving it out of the portfolio's extra features "
+        "or checking how it is filled"
+        for name, rise in harmful_features(final.feature_check_).items()
+    ]
     for text in card["warnings"]:
         card["summary"] += f"\nwarning: {text}"
     sel = final.selection_
