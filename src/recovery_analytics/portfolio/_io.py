@@ -20,6 +20,7 @@ import pandas as pd
 
 from recovery_analytics.portfolio import _parse
 from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
+from recovery_analytics.portfolio._csv_arrow import _Fallback
 from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._fec_read import looks_like_fec
 from recovery_analytics.portfolio._guard import ExportGuard, write_csv
@@ -93,20 +94,25 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
         )
     check_columns(table, list(renames.values()), src.label, hint)
     numeric = tuple(mapping.features.get("numeric", ()))
-    parts = []
-    for chunk in src.chunks:
-        chunk = _apply_mapping(chunk.rename(columns=renames), table, mapping)
-        parts.append(
+
+    def typed(chunks) -> list[pd.DataFrame]:
+        return [
             _coerce(
                 table,
-                chunk,
+                _apply_mapping(chunk.rename(columns=renames), table, mapping),
                 decimal=mapping.decimal,
                 dayfirst=mapping.dayfirst,
                 currency_rates=mapping.currency_rates,
                 numeric_features=numeric,
                 max_amount_eur=mapping.max_amount_eur,
             )
-        )
+            for chunk in chunks
+        ]
+
+    try:
+        parts = typed(src.chunks)
+    except _Fallback:  # the fast CSV reader met a row it leaves to the careful one
+        parts = typed(src.fallback())
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
     if src.relines is not None:
         df["_line"] = src.relines(df["_line"].to_numpy(dtype=np.int64))

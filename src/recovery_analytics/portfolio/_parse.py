@@ -21,6 +21,9 @@ _CURRENCY = r"[A-Z]{3}|€|\$|£"
 _AMOUNT_RE = rf"^(?:{_CURRENCY})?[-+\u2212]?(?:{_CURRENCY})?\d[\d.,]*(?:{_CURRENCY})?$"
 _NEGATIVE_RE = rf"^(?:{_CURRENCY})?[-\u2212]"
 _NUMBER_RE = r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+)(?:[.,]\d+)?$"
+#: Cells the fast path casts as they are (at most 15 digits each side: exact in float64).
+_PLAIN_NUMBER = r"^-?\d{1,15}(?:\.\d{1,15})?$"
+_PLAIN_INT = r"^-?\d{1,15}$"
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -116,6 +119,49 @@ def parse_amount(
         no_currency = pd.Series(np.nan, index=s.index, dtype="str")
         return s.astype("float64"), no_currency, pd.Series(False, index=s.index)
     text = clean_text(s)
+    plain = _plain_numbers(text, decimal)
+    if plain is not None:
+        values, rest = plain
+        currency = np.full(len(text), np.nan, dtype=object)
+        bad = np.zeros(len(text), dtype=bool)
+        if rest.any():  # only the cells the fast path cannot read go the French way
+            at = np.flatnonzero(rest)
+            v, c, b = _parse_amount_text(text.iloc[at], decimal)
+            values.iloc[at] = v.to_numpy()
+            currency[at] = c.to_numpy(dtype=object, na_value=np.nan)
+            bad[at] = b.to_numpy(dtype=bool)
+        currency = pd.Series(currency, index=text.index, dtype="str")
+        return values, currency, pd.Series(bad, index=text.index)
+    return _parse_amount_text(text, decimal)
+
+
+def _plain_numbers(text: pd.Series, decimal: str | None):
+    """Cast the cells written as plain numbers (``-1234.5``) in one Arrow pass.
+
+    Returns ``(values, rest)``: float64 values of the plain cells (NaN elsewhere)
+    and a mask of the present cells left for the French parser; None when the
+    column is not held by Arrow. A lone ``.`` is a decimal point unless
+    ``decimal=","`` (then it separates thousands: left to the French parser).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(text.array)
+    except (TypeError, pa.ArrowException):
+        return None
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        return None
+    pattern = _PLAIN_INT if decimal == "," else _PLAIN_NUMBER
+    plain = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    values = pc.cast(pc.if_else(plain, arr, None), pa.float64())
+    out = pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    rest = text.notna().to_numpy() & ~plain.to_numpy(zero_copy_only=False)
+    return out, rest
+
+
+def _parse_amount_text(text: pd.Series, decimal: str | None):
+    """The French slow path of :func:`parse_amount` on cleaned text."""
     compact = text.str.replace(_SPACES, "", regex=True).str.upper()
     num = compact.str.replace(r"[^\d.,]", "", regex=True)
     ok = (compact.str.fullmatch(_AMOUNT_RE) & num.str.fullmatch(_NUMBER_RE)).fillna(False)
