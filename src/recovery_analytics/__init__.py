@@ -35,6 +35,8 @@ _EXPORTS: dict[str, str] = {
     "load_mapping": "portfolio",
     "Mapping": "portfolio",
     "write_portfolio": "portfolio",
+    "read_validated": "portfolio",
+    "write_validated": "portfolio",
     "write_quarantine": "portfolio",
     "write_sql_table": "portfolio",
     "summarize": "portfolio",

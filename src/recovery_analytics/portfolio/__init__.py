@@ -52,6 +52,7 @@ from recovery_analytics.portfolio._schema import (
 )
 from recovery_analytics.portfolio._sql_write import is_sql_target, write_sql_table
 from recovery_analytics.portfolio._validate import validate_portfolio
+from recovery_analytics.portfolio._validated import read_validated, write_validated
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -79,11 +80,13 @@ __all__ = [
     "load_mapping",
     "read_fec",
     "read_portfolio",
+    "read_validated",
     "summarize",
     "validate_portfolio",
     "write_csv",
     "write_portfolio",
     "write_quarantine",
+    "write_validated",
     "write_sql_table",
     "write_text_atomic",
     "write_xlsx",
