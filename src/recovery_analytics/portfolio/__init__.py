@@ -86,8 +86,8 @@ __all__ = [
     "write_csv",
     "write_portfolio",
     "write_quarantine",
-    "write_validated",
     "write_sql_table",
     "write_text_atomic",
+    "write_validated",
     "write_xlsx",
 ]

@@ -84,7 +84,8 @@ def read_validated(folder: str | Path) -> Portfolio:
     try:
         meta = json.loads((where / VALIDATED_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{where} is not a validated portfolio ({VALIDATED_FILE}: {exc})") from None
+        why = f"{VALIDATED_FILE}: {exc}"
+        raise InputError(f"{where} is not a validated portfolio ({why})") from None
     if meta.get("format") != _FORMAT:
         raise InputError(f"{where}: validated portfolio of an unknown format {meta.get('format')}")
     frames = {}
