@@ -223,17 +223,22 @@ def score_portfolio(
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
         bar.update()
         n = len(out) if with_reasons is True else int(with_reasons)
+        ranking: list[tuple[str, float]] = []
         if n > 0 and len(out):
             pick = out.sort_values(
                 ["expected_recovery_eur", "claim_id"], ascending=[False, True], kind="stable"
             ).index[:n]
             wide = wide_reasons(model.explain(state.loc[pick], top=3, lang=lang))
             rows = out.loc[pick, "claim_id"]
+            ranking = list(zip(rows, out.loc[pick, "expected_recovery_eur"], strict=True))
             for col in REASON_COLUMNS:
                 out.loc[pick, col] = wide[col].reindex(rows).to_numpy()
         bar.update()
     out = out.sort_values("claim_id", kind="stable", ignore_index=True)
-    out.attrs = {"unseen_categories": model._unseen(frame).to_dict(orient="records")}
+    out.attrs = {
+        "unseen_categories": model._unseen(frame).to_dict(orient="records"),
+        "reason_ranking": ranking,  # (claim_id, expected euros) of the claims explained
+    }
     return out[list(SCORE_COLUMNS)]
 
 

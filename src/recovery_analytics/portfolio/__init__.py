@@ -32,6 +32,12 @@ from recovery_analytics.portfolio._io import (
     write_quarantine,
 )
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
+from recovery_analytics.portfolio._partition import (
+    debtor_partition,
+    partition_count,
+    partition_portfolio,
+    read_partition,
+)
 from recovery_analytics.portfolio._schema import (
     CLAIM_COLUMNS,
     COLUMNS,
@@ -75,10 +81,14 @@ __all__ = [
     "Portfolio",
     "atomic_path",
     "check_columns",
+    "debtor_partition",
     "empty_table",
     "is_sql_target",
     "load_mapping",
+    "partition_count",
+    "partition_portfolio",
     "read_fec",
+    "read_partition",
     "read_portfolio",
     "read_validated",
     "summarize",

@@ -116,25 +116,33 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
     if src.relines is not None:
         df["_line"] = src.relines(df["_line"].to_numpy(dtype=np.int64))
-    if src.skipped:
-        bad = pd.DataFrame(
-            {
-                "_line": [line for line, _ in src.skipped],
-                "_qcol": "",
-                "_qval": "",
-                "_qreason": [reason for _, reason in src.skipped],
-                "_qcheck": "malformed_line",
-            }
-        )
-        # keep the id of a line with too many fields: its record and its children's reasons
-        key = _ID[table]
-        at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
-        if at is not None:
-            ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
-            ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
-            bad[key] = pd.Series(ids, dtype="str")
+    bad = _skipped_rows(table, src, renames)
+    if bad is not None:
         df = pd.concat([df, bad], ignore_index=True).sort_values("_line", kind="stable")
     return df
+
+
+def _skipped_rows(table: str, src: _Table, renames: dict[str, str]) -> pd.DataFrame | None:
+    """The lines the CSV reader could not split, as quarantined rows (None if there are none)."""
+    if not src.skipped:
+        return None
+    bad = pd.DataFrame(
+        {
+            "_line": [line for line, _ in src.skipped],
+            "_qcol": "",
+            "_qval": "",
+            "_qreason": [reason for _, reason in src.skipped],
+            "_qcheck": "malformed_line",
+        }
+    )
+    # keep the id of a line with too many fields: its record and its children's reasons
+    key = _ID[table]
+    at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
+    if at is not None:
+        ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
+        ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
+        bad[key] = pd.Series(ids, dtype="str")
+    return bad
 
 
 def _is_fec(source: str | Path | list, fmt: str) -> bool:
