@@ -75,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "train_model": "amicable",
     "score_portfolio": "amicable",
     "training_snapshots": "amicable",
+    "sample_debtors": "amicable",
     "evaluate": "amicable",
     "time_split": "amicable",
     "reliability_table": "amicable",

@@ -47,6 +47,7 @@ def train_model(
     refit: bool = True,
     progress: bool = False,
     history_days: int | None = HISTORY_DAYS,
+    max_snapshot_rows: int | None = None,
     **params: Any,
 ) -> tuple[AmicableModel, dict]:
     """Build snapshots, evaluate on a later period, fit the final model.
@@ -74,6 +75,9 @@ def train_model(
         Look-back of the debtor history features (claims settled in the
         ``history_days`` days before each as_of; None = all the history). The
         model remembers it (``history_days_``) and scores with the same.
+    max_snapshot_rows : int, optional
+        Memory budget of the snapshots: beyond it, a stable sample of whole debtors
+        is trained on (:func:`training_snapshots`, ``max_rows``; the summary says so).
     **params
         :class:`AmicableModel` parameters (``num_threads``, ``n_estimators``...).
         ``portfolio.extra_features`` are added as ``extra_numeric`` /
@@ -107,7 +111,11 @@ def train_model(
     with tqdm(total=len(steps), disable=not progress, desc="train", unit="step") as bar:
         bar.set_postfix_str(steps[0])
         snaps = training_snapshots(
-            portfolio, horizon_days=horizon_days, every_days=every_days, history_days=history_days
+            portfolio,
+            horizon_days=horizon_days,
+            every_days=every_days,
+            history_days=history_days,
+            max_rows=max_snapshot_rows,
         )
         bar.update()
         train, test = time_split(snaps, test_fraction)
@@ -130,6 +138,12 @@ def train_model(
     )
     card["summary"] = summary_text(evaluation)
     card["warnings"] = static_attribute_warnings(portfolio, snaps)
+    fraction = snaps.attrs.get("debtor_fraction", 1.0)
+    if fraction < 1:
+        card["summary"] += (
+            f"\nnote: trained on a sample of {fraction:.1%} of the debtors (whole debtors, "
+            f"stable hash of debtor_id): the snapshots were over {max_snapshot_rows:,} rows"
+        )
     for text in card["warnings"]:
         card["summary"] += f"\nwarning: {text}"
     sel = final.selection_

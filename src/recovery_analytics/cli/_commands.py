@@ -220,6 +220,14 @@ def aged_balance_cmd(
     type=click.IntRange(1),
     help="Look-back of the debtor's payment-history features.",
 )
+@click.option(
+    "--max-snapshot-rows",
+    default=2_000_000,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Memory budget of training (~2.4 KB per row): beyond it, a stable sample of whole "
+    "debtors is trained on (docs/scale.md).",
+)
 @_threads_option
 @_handle_errors
 def train(
@@ -231,6 +239,7 @@ def train(
     every_days: int,
     history_days: int,
     threads: int | None,
+    max_snapshot_rows: int = 2_000_000,
 ) -> None:
     """Train the amicable model on historical snapshots and print its evaluation.
 
@@ -246,6 +255,7 @@ def train(
         horizon_days=horizon_days,
         every_days=every_days,
         history_days=history_days,
+        max_snapshot_rows=max_snapshot_rows,
         progress=True,
         num_threads=threads,
     )
