@@ -60,7 +60,15 @@ def map_uniques(s: pd.Series, func, dtype: str = "str") -> pd.Series:
     Missing values stay missing (NaN / NaT, or False for ``dtype="bool"``).
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    result = pd.Series(func(pd.Series(uniques, dtype="str")), dtype=dtype).to_numpy()
+    result = pd.Series(func(pd.Series(uniques, dtype="str")), dtype=dtype)
+    if dtype == "str" and len(result):  # Arrow takes the text: no Python string per row
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(result.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+        taken = pc.take(text, pa.array(codes, mask=codes < 0))
+        return pd.Series(taken.to_pandas().array, index=s.index)
+    result = result.to_numpy()
     missing = codes < 0
     if len(result) == 0:
         result = pd.Series([None], dtype=dtype).to_numpy()
