@@ -123,3 +123,44 @@ def test_amount_fast_path_is_bit_exact_on_plain_numbers():
     fast = _parse.parse_amount(s)[0].to_numpy()
     careful = _parse._parse_amount_text(_parse.clean_text(s), None)[0].to_numpy()
     assert (fast.view("int64") == careful.view("int64")).all()
+
+
+QUIRKS = {
+    "quoted_sep": 'a,b,c\n"x,1",2,3\n',
+    "quoted_newline": 'a,b,c\n"x\ny",2,3\n',
+    "doubled_quote": 'a,b,c\n"x""y",2,3\n',
+    "quote_inside": 'a,b,c\nx"y,2,3\n',
+    "text_after_closing_quote": 'a,b,c\n"x"y,2,3\n',
+    "space_around_quotes": 'a,b,c\n "x" ,2,3\n',
+    "crlf": 'a,b,c\r\nx,2,3\r\n"x\r\ny",2,3\r\n',
+    "cr_only": "a,b,c\rx,2,3\r",
+    "no_final_newline": "a,b,c\nx,2,3",
+    "empty_row_and_blank_end": 'a,b,c\n,,\n"",2,3\nx,2,3\n\n',
+    "bom_and_quoted_header": '\ufeff"a","b","c"\nx,2,3\n',
+    "na_words_and_spaces": "a,b,c\nNA,null,NaN\n  x  , 2 ,3\n",
+    "backslash": 'a,b,c\nx\\"y,2,3\n',
+    "too_many_fields": "a,b,c\nx,2,3\ny,2,3,4\nz,2,3\n",
+    "too_few_fields": "a,b,c\nx,2\nz,2,3\n",
+    "blank_line_inside": "a,b,c\nx,2,3\n\nz,2,3\n",
+}
+
+
+@pytest.mark.parametrize("text", QUIRKS.values(), ids=QUIRKS.keys())
+def test_csv_quirks_give_the_same_cells_both_ways(tmp_path, text):
+    from recovery_analytics.portfolio._mapping import Mapping
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+
+    def cells(fast):
+        table = _sources._csv_table(path, Mapping(), 2, fast=fast)
+        try:
+            parts = list(table.chunks)
+        except _csv_arrow._Fallback:
+            parts = list(table.fallback())
+        df = pd.concat(parts, ignore_index=True)
+        return df.assign(_line=table.relines(df["_line"].to_numpy())), table.skipped
+
+    (fast, fast_skips), (careful, careful_skips) = cells(True), cells(False)
+    pd.testing.assert_frame_equal(fast, careful)
+    assert fast_skips == careful_skips
