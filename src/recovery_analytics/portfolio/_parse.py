@@ -54,13 +54,47 @@ def norm_key(s: pd.Series) -> pd.Series:
     return s.str.casefold().str.replace(r"[\s_\-]+", " ", regex=True).str.strip()
 
 
+def arrow_text(s: pd.Series):
+    """A text column as an Arrow ``large_string`` array (no copy when pandas holds it in Arrow)."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+    except (pa.ArrowException, TypeError):  # e.g. an empty column pandas holds as Arrow null
+        return pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    return arr
+
+
+def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``pd.factorize`` (codes in order of first appearance, -1 for missing), by Arrow for text.
+
+    >>> codes, uniques = factorize(pd.Series(["b", "a", None, "b"], dtype="str"))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    if s.dtype != "str":
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return codes, pd.Series(uniques)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = arrow_text(s)
+    encoded = pc.dictionary_encode(pa.chunked_array([arr])).combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return codes, pd.Series(encoded.dictionary.to_pandas().array)
+
+
 def map_uniques(s: pd.Series, func, dtype: str = "str") -> pd.Series:
     """Apply a vectorised ``func`` to the distinct values of ``s`` and map the result back.
 
     Missing values stay missing (NaN / NaT, or False for ``dtype="bool"``).
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    result = pd.Series(func(pd.Series(uniques, dtype="str")), dtype=dtype)
+    codes, uniques = factorize(s)
+    result = pd.Series(func(pd.Series(uniques.array, dtype="str")), dtype=dtype)
     if dtype == "str" and len(result):  # Arrow takes the text: no Python string per row
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -79,11 +113,10 @@ def map_uniques(s: pd.Series, func, dtype: str = "str") -> pd.Series:
 
 def isin(s: pd.Series, values) -> np.ndarray:
     """Fast ``s.isin(values)`` for string columns (Arrow hash join; missing -> False)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    left = pa.array(pd.Series(s, dtype="str"))
-    right = pa.array(pd.Series(np.asarray(values, dtype=object), dtype="str"))
+    left = arrow_text(pd.Series(s, dtype="str"))
+    right = arrow_text(pd.Series(np.asarray(values, dtype=object), dtype="str"))
     return pc.is_in(left, value_set=right, skip_nulls=True).to_numpy(zero_copy_only=False)
 
 

@@ -57,7 +57,7 @@ def _finalize(
         ids = df[key]
         dup = pd.Series(False, index=df.index)
         if table != "events":
-            codes = pd.Series(pd.factorize(ids)[0], index=df.index)
+            codes = pd.Series(_parse.factorize(ids)[0], index=df.index)
             dup = (codes >= 0) & codes.duplicated(keep="first")
             first = ((codes >= 0) & ~dup).to_numpy()
             first_line = pd.Series(df["_line"].to_numpy()[first], index=ids[first])
@@ -145,7 +145,8 @@ def _by_date_and_claim(events: pd.DataFrame) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pa.table({"d": pa.array(events["date"].to_numpy()), "c": pa.array(events["claim_id"])})
+    claim = _parse.arrow_text(events["claim_id"])
+    keys = pa.table({"d": pa.array(events["date"].to_numpy()), "c": claim})
     order = pc.sort_indices(keys, sort_keys=[("d", "ascending"), ("c", "ascending")])
     return order.to_numpy()
 
