@@ -136,3 +136,15 @@ def test_dask_refuses_what_it_cannot_read(setup, tmp_path):
                "--as-of", AS_OF, "--out", str(tmp_path / "s.csv"), "--engine", "dask"],
     )  # fmt: skip
     assert result.exit_code == 2 and "folder of Parquet parts" in result.output
+
+
+def test_validate_engine_dask_writes_valid_parts_and_the_quarantine(setup, tmp_path):
+    _, src, _ = setup
+    args = ["validate", "--portfolio", str(src), "--out-dir", str(tmp_path), "--strict"]
+    result = CliRunner().invoke(main, [*args, "--engine", "dask", "--workers", "1"])
+    assert result.exit_code == 1, result.output  # --strict: rows were quarantined
+    whole = read_portfolio(src)
+    q = pd.read_csv(tmp_path / "quarantine.csv", sep=";", encoding="utf-8-sig")
+    assert len(q) == len(whole.quarantine) and "claims" in result.output
+    parts = sorted((tmp_path / "valid").glob("part-*/events.parquet"))
+    assert sum(len(pd.read_parquet(f)) for f in parts) == len(whole.events)
