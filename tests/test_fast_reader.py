@@ -116,13 +116,15 @@ def test_amount_fast_path_equals_the_french_parser(decimal):
     assert fast[2].iloc[3] and not fast[2].iloc[2]  # 'x' is not a number
 
 
-def test_amount_fast_path_is_bit_exact_on_plain_numbers():
+@pytest.mark.parametrize("point", [".", ","])
+def test_amount_fast_path_is_bit_exact_on_plain_numbers(point):
     rng = np.random.default_rng(0)
     values = np.round(rng.lognormal(5, 3, 20_000), 2) * rng.choice([-1, 1], 20_000)
-    s = pd.Series(values.astype(str), dtype="str")
+    s = pd.Series(values.astype(str), dtype="str").str.replace(".", point, regex=False)
     fast = _parse.parse_amount(s)[0].to_numpy()
     careful = _parse._parse_amount_text(_parse.clean_text(s), None)[0].to_numpy()
     assert (fast.view("int64") == careful.view("int64")).all()
+    assert np.array_equal(fast, values)
 
 
 QUIRKS = {

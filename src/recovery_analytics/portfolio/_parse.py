@@ -24,6 +24,7 @@ _NUMBER_RE = r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+)(?:[.,]\d+)?$"
 #: Cells the fast path casts as they are (at most 15 digits each side: exact in float64).
 _PLAIN_NUMBER = r"^-?\d{1,15}(?:\.\d{1,15})?$"
 _PLAIN_INT = r"^-?\d{1,15}$"
+_PLAIN_COMMA = r"^-?\d{1,15},\d{1,15}$"
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -182,7 +183,8 @@ def _plain_numbers(text: pd.Series, decimal: str | None):
     Returns ``(values, rest)``: float64 values of the plain cells (NaN elsewhere)
     and a mask of the present cells left for the French parser; None when the
     column is not held by Arrow. A lone ``.`` is a decimal point unless
-    ``decimal=","`` (then it separates thousands: left to the French parser).
+    ``decimal=","``, a lone ``,`` a decimal comma unless ``decimal="."`` (then
+    they separate thousands: left to the French parser).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -195,6 +197,11 @@ def _plain_numbers(text: pd.Series, decimal: str | None):
         return None
     pattern = _PLAIN_INT if decimal == "," else _PLAIN_NUMBER
     plain = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    if decimal != ".":  # a lone decimal comma: 1234,56 (the French way)
+        comma = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_COMMA), False)
+        if pc.any(comma).as_py():
+            arr = pc.if_else(comma, pc.replace_substring(arr, ",", "."), arr)
+            plain = pc.or_(plain, comma)
     values = pc.cast(pc.if_else(plain, arr, None), pa.float64())
     out = pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
     rest = text.notna().to_numpy() & ~plain.to_numpy(zero_copy_only=False)
