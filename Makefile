@@ -46,7 +46,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	cd benchmarks && ../$(BIN)/python bench_foundation.py && ../$(BIN)/python bench_scale.py && ../$(BIN)/python bench_weekly.py
+	cd benchmarks && ../$(BIN)/python bench_foundation.py && ../$(BIN)/python bench_scale.py && ../$(BIN)/python bench_weekly.py && ../$(BIN)/python bench_speed.py && ../$(BIN)/python bench_dask.py
 	scripts/test-postgres.sh sh -c 'cd benchmarks && ../$(BIN)/python bench_postgres.py'
 
 ## Read + validate from PostgreSQL against the same data in Parquet (starts a throw-away server).

@@ -16,11 +16,18 @@ from importlib import metadata
 PACKAGES = ("numpy", "pandas", "pyarrow", "scikit-learn", "lightgbm", "shap", "papermill")
 
 
-def run_step(code: str) -> dict:
+def run_step(code: str, src: str | None = None) -> dict:
     """Run ``code`` in a new interpreter; it must set a dict named ``result``.
 
     Returns that dict plus ``peak_rss_mb`` (peak resident memory of the process).
+    ``src``: a folder put first on ``PYTHONPATH`` (another version of the package,
+    to measure before/after in one run).
     """
+    import os
+
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     wrapper = textwrap.dedent(
         """
         import json, resource, sys
@@ -31,7 +38,7 @@ def run_step(code: str) -> dict:
         """
     ).replace("{code}", textwrap.dedent(code).strip())
     proc = subprocess.run(
-        [sys.executable, "-c", wrapper], capture_output=True, text=True, check=False
+        [sys.executable, "-c", wrapper], capture_output=True, text=True, check=False, env=env
     )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark step failed:\n{proc.stderr[-4000:]}")

@@ -306,3 +306,23 @@ def test_time_zone_aware_dates_are_read_as_days_in_france():
     # 00:30 on 17 March in Paris (UTC+1), 23:59 on 1 July (UTC+2)
     assert days.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-17", "2026-07-01"]
     assert not bad.any()
+
+
+def test_snapshots_within_a_memory_budget_keep_whole_debtors():
+    from recovery_analytics.amicable import sample_debtors
+    from recovery_analytics.demo import generate_demo
+
+    p = generate_demo(400, seed=21)
+    full = training_snapshots(p, horizon_days=90, every_days=28)
+    assert full.attrs["debtor_fraction"] == 1.0
+    budget = len(full) // 3
+    small = training_snapshots(p, horizon_days=90, every_days=28, max_rows=budget)
+    fraction = small.attrs["debtor_fraction"]
+    assert 0.2 < fraction < 0.45
+    assert 0.5 * budget < len(small) < 1.3 * budget  # estimated on a pilot sample
+    kept = set(sample_debtors(p, fraction).debtors["debtor_id"])
+    assert set(small["debtor_id"]) <= kept
+    # a kept debtor's snapshots are all there, identical to the full portfolio's
+    mine = full[full["debtor_id"].isin(kept)].reset_index(drop=True)
+    cols = ["as_of", "claim_id", "outstanding_eur", "recovered"]
+    pd.testing.assert_frame_equal(small[cols].reset_index(drop=True), mine[cols])

@@ -237,3 +237,27 @@ def test_copy_of_packaged_notebooks_is_found_first(tmp_path, monkeypatch):
     shutil.copy(notebook_path("11_judicial_review"), package / "notebooks")
     monkeypatch.setattr(weekly, "__file__", str(package / "reports" / "_weekly.py"))
     assert notebook_path("11_judicial_review") == package / "notebooks" / "11_judicial_review.ipynb"
+
+
+def test_notebooks_read_the_portfolio_validated_once(setup, tmp_path, monkeypatch):
+    _, src, model = setup
+    source = tmp_path / "src"
+    shutil.copytree(src, source)
+    import recovery_analytics.portfolio as portfolio_stage
+
+    real = portfolio_stage.write_validated
+
+    def write_then_hide_the_source(p, folder):
+        out = real(p, folder)
+        shutil.rmtree(source)  # a notebook reading the source again would fail now
+        return out
+
+    monkeypatch.setattr(portfolio_stage, "write_validated", write_then_hide_the_source)
+    monkeypatch.setattr(weekly, "WEEKLY_NOTEBOOKS", ("11_judicial_review",))
+    result = run_weekly(source, model, WEEK2, tmp_path / "out", progress=False)
+    nb = nbformat.read(result.notebooks["11_judicial_review"], as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "validated = " in injected.source and weekly.VALIDATED_DIR in injected.source
+    headline = json.loads((result.folder / "judicial" / "summary.json").read_text("utf-8"))
+    assert headline["quarantined_rows"] == 1  # the job's quarantine, carried by the copy
+    assert not (result.folder / weekly.VALIDATED_DIR).exists()  # the copy is not kept

@@ -18,6 +18,7 @@ of the evaluation are in :mod:`recovery_analytics.amicable.plots`.
 from __future__ import annotations
 
 from recovery_analytics.amicable._baselines import Baselines
+from recovery_analytics.amicable._budget import MAX_SNAPSHOT_ROWS, sample_debtors
 from recovery_analytics.amicable._calibration import apply_calibration, fit_calibration
 from recovery_analytics.amicable._card import card_markdown, model_card, summary_text, verdict_text
 from recovery_analytics.amicable._catalog import (
@@ -63,6 +64,7 @@ from recovery_analytics.amicable._strategies import (
 __all__ = [
     "FEATURES",
     "LABEL_COLUMNS",
+    "MAX_SNAPSHOT_ROWS",
     "MODEL_SCHEMA_VERSION",
     "PROBABILITIES",
     "REASON_COLUMNS",
@@ -88,6 +90,7 @@ __all__ = [
     "model_card",
     "phrase",
     "reliability_table",
+    "sample_debtors",
     "save_model",
     "score_portfolio",
     "snapshot_dates",

@@ -47,6 +47,7 @@ def train_model(
     refit: bool = True,
     progress: bool = False,
     history_days: int | None = HISTORY_DAYS,
+    max_snapshot_rows: int | None = None,
     **params: Any,
 ) -> tuple[AmicableModel, dict]:
     """Build snapshots, evaluate on a later period, fit the final model.
@@ -74,6 +75,9 @@ def train_model(
         Look-back of the debtor history features (claims settled in the
         ``history_days`` days before each as_of; None = all the history). The
         model remembers it (``history_days_``) and scores with the same.
+    max_snapshot_rows : int, optional
+        Memory budget of the snapshots: beyond it, a stable sample of whole debtors
+        is trained on (:func:`training_snapshots`, ``max_rows``; the summary says so).
     **params
         :class:`AmicableModel` parameters (``num_threads``, ``n_estimators``...).
         ``portfolio.extra_features`` are added as ``extra_numeric`` /
@@ -108,7 +112,11 @@ def train_model(
     with tqdm(total=len(steps), disable=not progress, desc="train", unit="step") as bar:
         bar.set_postfix_str(steps[0])
         snaps = training_snapshots(
-            portfolio, horizon_days=horizon_days, every_days=every_days, history_days=history_days
+            portfolio,
+            horizon_days=horizon_days,
+            every_days=every_days,
+            history_days=history_days,
+            max_rows=max_snapshot_rows,
         )
         bar.update()
         train, test = time_split(snaps, test_fraction)
@@ -138,6 +146,12 @@ def train_model(
         "or checking how it is filled"
         for name, rise in harmful_features(final.feature_check_).items()
     ]
+    fraction = snaps.attrs.get("debtor_fraction", 1.0)
+    if fraction < 1:
+        card["summary"] += (
+            f"\nnote: trained on a sample of {fraction:.1%} of the debtors (whole debtors, "
+            f"stable hash of debtor_id): the snapshots were over {max_snapshot_rows:,} rows"
+        )
     for text in card["warnings"]:
         card["summary"] += f"\nwarning: {text}"
     sel = final.selection_
@@ -231,17 +245,22 @@ def score_portfolio(
             out[col] = pd.Series(pd.NA, index=out.index, dtype="str")
         bar.update()
         n = len(out) if with_reasons is True else int(with_reasons)
+        ranking: list[tuple[str, float]] = []
         if n > 0 and len(out):
             pick = out.sort_values(
                 ["expected_recovery_eur", "claim_id"], ascending=[False, True], kind="stable"
             ).index[:n]
             wide = wide_reasons(model.explain(state.loc[pick], top=3, lang=lang))
             rows = out.loc[pick, "claim_id"]
+            ranking = list(zip(rows, out.loc[pick, "expected_recovery_eur"], strict=True))
             for col in REASON_COLUMNS:
                 out.loc[pick, col] = wide[col].reindex(rows).to_numpy()
         bar.update()
     out = out.sort_values("claim_id", kind="stable", ignore_index=True)
-    out.attrs = {"unseen_categories": model._unseen(frame).to_dict(orient="records")}
+    out.attrs = {
+        "unseen_categories": model._unseen(frame).to_dict(orient="records"),
+        "reason_ranking": ranking,  # (claim_id, expected euros) of the claims explained
+    }
     return out[list(SCORE_COLUMNS)]
 
 

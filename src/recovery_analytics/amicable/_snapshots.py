@@ -306,6 +306,7 @@ def training_snapshots(
     dates: Sequence[pd.Timestamp] | None = None,
     history_days: int | None = HISTORY_DAYS,
     include_not_due: bool = True,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Labelled claim states at past as_of dates, for training and evaluation.
 
@@ -341,6 +342,10 @@ def training_snapshots(
         (:data:`~recovery_analytics.state.HISTORY_DAYS`; None = all the
         history, see :func:`~recovery_analytics.state.portfolio_state`). Recorded in
         ``attrs["history_days"]`` so that the model scores with the same.
+    max_rows : int, optional
+        Memory budget: when the snapshots would hold more rows, only a sample of
+        whole debtors is used (stable hash of ``debtor_id``, estimated on a pilot
+        sample; ``attrs["debtor_fraction"]`` says how much). None: every debtor.
 
     Returns
     -------
@@ -358,6 +363,7 @@ def training_snapshots(
         no open overdue claims, or a single class: the message says what is
         missing and how much is needed.
     """
+    from recovery_analytics.amicable._budget import within_budget
     from recovery_analytics.state import portfolio_states
 
     events = portfolio.events
@@ -386,6 +392,8 @@ def training_snapshots(
             f"at least {need} days of history with horizon_days={horizon_days} and "
             f"every_days={every_days} (shorten them or provide a longer history)."
         )
+    portfolio, fraction = within_budget(portfolio, dates, max_rows, history_days)
+    events = portfolio.events
     states = portfolio_states(portfolio, list(dates), only_open=True, history_days=history_days)
     keep = (
         states["is_open"] if include_not_due else states["is_open"] & (states["days_past_due"] > 0)
@@ -410,4 +418,5 @@ def training_snapshots(
         )
     snaps.attrs["history_days"] = history_days
     snaps.attrs["cancelled_rows"] = n_cancelled
+    snaps.attrs["debtor_fraction"] = fraction
     return snaps

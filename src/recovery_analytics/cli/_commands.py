@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from recovery_analytics.cli._dask import _check_dask, _engine_options, _score_dask, _validate_dask
 from recovery_analytics.cli._options import (
     _as_of_option,
     _check_out,
@@ -88,12 +89,28 @@ def demo_data(out: Path, debtors: int, seed: int, as_of: str, fmt: str) -> None:
     "are written.",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was quarantined.")
+@_engine_options
 @_handle_errors
 def validate(
-    source: str, mapping: Path | None, fmt: str, out_dir: Path | None, strict: bool
+    source: str,
+    mapping: Path | None,
+    fmt: str,
+    out_dir: Path | None,
+    strict: bool,
+    engine: str = "memory",
+    scheduler: str | None = None,
+    workers: int = 2,
+    partitions: int | None = None,
 ) -> None:
     """Read and validate a portfolio; print a summary and write the quarantine."""
     from recovery_analytics.portfolio import read_portfolio, summarize, write_quarantine
+
+    _check_dask(engine, scheduler, partitions)
+    if engine == "dask":
+        run = _validate_dask(source, mapping, out_dir, scheduler, workers, partitions)
+        if strict and len(run.quarantine):
+            sys.exit(1)
+        return
 
     portfolio = read_portfolio(source, mapping, format=fmt)
     for note in portfolio.notes:
@@ -203,6 +220,14 @@ def aged_balance_cmd(
     type=click.IntRange(1),
     help="Look-back of the debtor's payment-history features.",
 )
+@click.option(
+    "--max-snapshot-rows",
+    default=2_000_000,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Memory budget of training (~2.4 KB per row): beyond it, a stable sample of whole "
+    "debtors is trained on (docs/scale.md).",
+)
 @_threads_option
 @_handle_errors
 def train(
@@ -214,6 +239,7 @@ def train(
     every_days: int,
     history_days: int,
     threads: int | None,
+    max_snapshot_rows: int = 2_000_000,
 ) -> None:
     """Train the amicable model on historical snapshots and print its evaluation.
 
@@ -229,6 +255,7 @@ def train(
         horizon_days=horizon_days,
         every_days=every_days,
         history_days=history_days,
+        max_snapshot_rows=max_snapshot_rows,
         progress=True,
         num_threads=threads,
     )
@@ -287,14 +314,22 @@ def _score(source, mapping, model_dir, as_of, costs, reasons, lang, all_routes, 
     help="Plain-language reasons for this many claims (highest expected euros first).",
 )
 @_lang_option
+@_engine_options
 @_handle_errors
-def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang) -> None:
+def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang, engine="memory",
+          scheduler=None, workers=2, partitions=None) -> None:  # fmt: skip
     """Score every open claim: probability of amicable recovery, expected euros, route.
 
     One row per open claim with the columns of DESIGN.md: p_amicable,
     expected_recovery_eur, the recommended route and its judicial economics,
     legal flags and the top three reasons.
     """
+    _check_dask(engine, scheduler, partitions)
+    if engine == "dask":
+        _score_dask(source, mapping, model_dir, as_of, costs, reasons, lang, False, out,
+                    scheduler, workers, partitions, "open claims scored")  # fmt: skip
+        _warn_tariffs(costs, as_of)
+        return
     _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, reasons, lang, False, out, fmt)
     _write_table(table, out, as_of)
@@ -309,8 +344,10 @@ def score(source, mapping, fmt, model_dir, as_of, out, costs, reasons, lang) -> 
 @_as_of_option
 @_costs_option
 @_out_option
+@_engine_options
 @_handle_errors
-def judicial(source, mapping, fmt, model_dir, as_of, costs, out) -> None:
+def judicial(source, mapping, fmt, model_dir, as_of, costs, out, engine="memory", scheduler=None,
+             workers=2, partitions=None) -> None:  # fmt: skip
     """Weigh the French court routes against continuing amicably, claim by claim.
 
     For each open claim: cost and expected net value of every route
@@ -320,6 +357,11 @@ def judicial(source, mapping, fmt, model_dir, as_of, costs, out) -> None:
     disputes) in plain words. Without --model, the chance of amicable recovery
     is the documented prior by age (docs/judicial.md).
     """
+    _check_dask(engine, scheduler, partitions)
+    if engine == "dask":
+        _score_dask(source, mapping, model_dir, as_of, costs, 0, "fr", True, out,
+                    scheduler, workers, partitions, "open claims assessed")  # fmt: skip
+        return
     _check_out(out)
     table = _score(source, mapping, model_dir, as_of, costs, 0, "fr", True, out, fmt)
     _write_table(table, out, as_of)

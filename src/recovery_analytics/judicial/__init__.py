@@ -23,6 +23,7 @@ the score table in ``_score_table``; the review for managers in ``_review``,
 from __future__ import annotations
 
 from recovery_analytics.judicial._assessment import judicial_assessment
+from recovery_analytics.judicial._dask import DaskRun, score_on_dask, validate_on_dask
 from recovery_analytics.judicial._legal import court_of, legal_guards, prescription_dates
 from recovery_analytics.judicial._money import (
     a444_31_fee,
@@ -77,6 +78,7 @@ __all__ = [
     "SENSITIVITY_PARAMETERS",
     "SIGNALS",
     "CostSchedule",
+    "DaskRun",
     "a444_31_fee",
     "a444_32_fee",
     "act_cost",
@@ -103,11 +105,13 @@ __all__ = [
     "review_table",
     "route_summary",
     "score_claims",
+    "score_on_dask",
     "scored_state",
     "sensitivity",
     "signification_cost",
     "tariff_warning",
     "trend_table",
+    "validate_on_dask",
     "verdicts_by_segment",
     "verdicts_pivot",
     "weekly_trend",

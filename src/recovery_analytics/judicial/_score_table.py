@@ -122,6 +122,7 @@ def score_claims(
     state = portfolio_state(portfolio, as_of, only_open=True, history_days=history_days)
     state = state[state["is_open"]].reset_index(drop=True)
     unseen: list = []
+    ranking: list = []
     if model is not None:
         from recovery_analytics.amicable import score_portfolio
 
@@ -135,6 +136,7 @@ def score_claims(
             state=state,
         )
         unseen = amicable.attrs.get("unseen_categories", [])
+        ranking = amicable.attrs.get("reason_ranking", [])
         keep = ["claim_id", "p_amicable", "expected_recovery_eur", *REASON_COLUMNS]
         state = state.merge(amicable[keep], on="claim_id", how="left", validate="one_to_one")
     judicial = judicial_assessment(state, schedule, as_of=as_of)
@@ -158,4 +160,5 @@ def score_claims(
     for col in ("p_amicable_used", "plan_p_title"):
         out[col] = out[col].round(4)
     out.attrs["unseen_categories"] = unseen
+    out.attrs["reason_ranking"] = ranking  # (claim_id, expected euros) of the claims explained
     return out

@@ -32,6 +32,12 @@ from recovery_analytics.portfolio._io import (
     write_quarantine,
 )
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
+from recovery_analytics.portfolio._partition import (
+    debtor_partition,
+    partition_count,
+    partition_portfolio,
+    read_partition,
+)
 from recovery_analytics.portfolio._schema import (
     CLAIM_COLUMNS,
     COLUMNS,
@@ -52,6 +58,7 @@ from recovery_analytics.portfolio._schema import (
 )
 from recovery_analytics.portfolio._sql_write import is_sql_target, write_sql_table
 from recovery_analytics.portfolio._validate import validate_portfolio
+from recovery_analytics.portfolio._validated import read_validated, write_validated
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -74,11 +81,16 @@ __all__ = [
     "Portfolio",
     "atomic_path",
     "check_columns",
+    "debtor_partition",
     "empty_table",
     "is_sql_target",
     "load_mapping",
+    "partition_count",
+    "partition_portfolio",
     "read_fec",
+    "read_partition",
     "read_portfolio",
+    "read_validated",
     "summarize",
     "validate_portfolio",
     "write_csv",
@@ -86,5 +98,6 @@ __all__ = [
     "write_quarantine",
     "write_sql_table",
     "write_text_atomic",
+    "write_validated",
     "write_xlsx",
 ]

@@ -125,7 +125,7 @@ def _read_one(path: Path, index: int, mapping: Mapping) -> tuple[pd.DataFrame, l
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     header = next((line for line in text.splitlines() if line.strip()), "")
     sep = mapping.sep or ("|" if header.count("|") > header.count("\t") else "\t")
-    table = _csv_table(path, Mapping(encoding=encoding, sep=sep), 250_000)
+    table = _csv_table(path, Mapping(encoding=encoding, sep=sep), 250_000, fast=False)
     names = {_key(c): c for c in table.columns}
     montant_sens = "montant" in names and "sens" in names
     wanted = _NEEDED + (("Montant", "Sens") if montant_sens else ("Debit", "Credit"))

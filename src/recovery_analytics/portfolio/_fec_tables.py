@@ -45,7 +45,7 @@ def customer_file(config: FecConfig, first: Path, mapping: Mapping) -> pd.DataFr
     elif suffix in (".parquet", ".pq"):
         df = pd.read_parquet(path)
     else:
-        table = _csv_table(path, mapping, 250_000)
+        table = _csv_table(path, mapping, 250_000, fast=False)
         df = pd.concat(list(table.chunks), ignore_index=True).drop(columns="_line")
     explicit = mapping.columns.get("debtors", {})
     canon = {c: c for c in DEBTOR_COLUMNS} | {"payment_terms_days": "payment_terms_days"}

@@ -20,6 +20,7 @@ import pandas as pd
 
 from recovery_analytics.portfolio import _parse
 from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
+from recovery_analytics.portfolio._csv_arrow import _Fallback
 from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._fec_read import looks_like_fec
 from recovery_analytics.portfolio._guard import ExportGuard, write_csv
@@ -93,42 +94,55 @@ def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
         )
     check_columns(table, list(renames.values()), src.label, hint)
     numeric = tuple(mapping.features.get("numeric", ()))
-    parts = []
-    for chunk in src.chunks:
-        chunk = _apply_mapping(chunk.rename(columns=renames), table, mapping)
-        parts.append(
+
+    def typed(chunks) -> list[pd.DataFrame]:
+        return [
             _coerce(
                 table,
-                chunk,
+                _apply_mapping(chunk.rename(columns=renames), table, mapping),
                 decimal=mapping.decimal,
                 dayfirst=mapping.dayfirst,
                 currency_rates=mapping.currency_rates,
                 numeric_features=numeric,
                 max_amount_eur=mapping.max_amount_eur,
             )
-        )
+            for chunk in chunks
+        ]
+
+    try:
+        parts = typed(src.chunks)
+    except _Fallback:  # the fast CSV reader met a row it leaves to the careful one
+        parts = typed(src.fallback())
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
     if src.relines is not None:
         df["_line"] = src.relines(df["_line"].to_numpy(dtype=np.int64))
-    if src.skipped:
-        bad = pd.DataFrame(
-            {
-                "_line": [line for line, _ in src.skipped],
-                "_qcol": "",
-                "_qval": "",
-                "_qreason": [reason for _, reason in src.skipped],
-                "_qcheck": "malformed_line",
-            }
-        )
-        # keep the id of a line with too many fields: its record and its children's reasons
-        key = _ID[table]
-        at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
-        if at is not None:
-            ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
-            ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
-            bad[key] = pd.Series(ids, dtype="str")
+    bad = _skipped_rows(table, src, renames)
+    if bad is not None:
         df = pd.concat([df, bad], ignore_index=True).sort_values("_line", kind="stable")
     return df
+
+
+def _skipped_rows(table: str, src: _Table, renames: dict[str, str]) -> pd.DataFrame | None:
+    """The lines the CSV reader could not split, as quarantined rows (None if there are none)."""
+    if not src.skipped:
+        return None
+    bad = pd.DataFrame(
+        {
+            "_line": [line for line, _ in src.skipped],
+            "_qcol": "",
+            "_qval": "",
+            "_qreason": [reason for _, reason in src.skipped],
+            "_qcheck": "malformed_line",
+        }
+    )
+    # keep the id of a line with too many fields: its record and its children's reasons
+    key = _ID[table]
+    at = next((i for i, c in enumerate(src.columns) if renames[c] == key), None)
+    if at is not None:
+        ids = [src.skipped_fields.get(line, []) for line, _ in src.skipped]
+        ids = [f[at].strip() if len(f) > at and f[at].strip() else None for f in ids]
+        bad[key] = pd.Series(ids, dtype="str")
+    return bad
 
 
 def _is_fec(source: str | Path | list, fmt: str) -> bool:

@@ -21,6 +21,10 @@ _CURRENCY = r"[A-Z]{3}|€|\$|£"
 _AMOUNT_RE = rf"^(?:{_CURRENCY})?[-+\u2212]?(?:{_CURRENCY})?\d[\d.,]*(?:{_CURRENCY})?$"
 _NEGATIVE_RE = rf"^(?:{_CURRENCY})?[-\u2212]"
 _NUMBER_RE = r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+)(?:[.,]\d+)?$"
+#: Cells the fast path casts as they are (at most 15 digits each side: exact in float64).
+_PLAIN_NUMBER = r"^-?\d{1,15}(?:\.\d{1,15})?$"
+_PLAIN_INT = r"^-?\d{1,15}$"
+_PLAIN_COMMA = r"^-?\d{1,15},\d{1,15}$"
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -51,13 +55,55 @@ def norm_key(s: pd.Series) -> pd.Series:
     return s.str.casefold().str.replace(r"[\s_\-]+", " ", regex=True).str.strip()
 
 
+def arrow_text(s: pd.Series):
+    """A text column as an Arrow ``large_string`` array (no copy when pandas holds it in Arrow)."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(s.array)
+    except (pa.ArrowException, TypeError):  # e.g. an empty column pandas holds as Arrow null
+        return pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    return arr
+
+
+def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``pd.factorize`` (codes in order of first appearance, -1 for missing), by Arrow for text.
+
+    >>> codes, uniques = factorize(pd.Series(["b", "a", None, "b"], dtype="str"))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    if s.dtype != "str":
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return codes, pd.Series(uniques)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = arrow_text(s)
+    encoded = pc.dictionary_encode(pa.chunked_array([arr])).combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return codes, pd.Series(encoded.dictionary.to_pandas().array)
+
+
 def map_uniques(s: pd.Series, func, dtype: str = "str") -> pd.Series:
     """Apply a vectorised ``func`` to the distinct values of ``s`` and map the result back.
 
     Missing values stay missing (NaN / NaT, or False for ``dtype="bool"``).
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    result = pd.Series(func(pd.Series(uniques, dtype="str")), dtype=dtype).to_numpy()
+    codes, uniques = factorize(s)
+    result = pd.Series(func(pd.Series(uniques.array, dtype="str")), dtype=dtype)
+    if dtype == "str" and len(result):  # Arrow takes the text: no Python string per row
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(result.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+        taken = pc.take(text, pa.array(codes, mask=codes < 0))
+        return pd.Series(taken.to_pandas().array, index=s.index)
+    result = result.to_numpy()
     missing = codes < 0
     if len(result) == 0:
         result = pd.Series([None], dtype=dtype).to_numpy()
@@ -68,11 +114,10 @@ def map_uniques(s: pd.Series, func, dtype: str = "str") -> pd.Series:
 
 def isin(s: pd.Series, values) -> np.ndarray:
     """Fast ``s.isin(values)`` for string columns (Arrow hash join; missing -> False)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    left = pa.array(pd.Series(s, dtype="str"))
-    right = pa.array(pd.Series(np.asarray(values, dtype=object), dtype="str"))
+    left = arrow_text(pd.Series(s, dtype="str"))
+    right = arrow_text(pd.Series(np.asarray(values, dtype=object), dtype="str"))
     return pc.is_in(left, value_set=right, skip_nulls=True).to_numpy(zero_copy_only=False)
 
 
@@ -116,6 +161,55 @@ def parse_amount(
         no_currency = pd.Series(np.nan, index=s.index, dtype="str")
         return s.astype("float64"), no_currency, pd.Series(False, index=s.index)
     text = clean_text(s)
+    plain = _plain_numbers(text, decimal)
+    if plain is not None:
+        values, rest = plain
+        currency = np.full(len(text), np.nan, dtype=object)
+        bad = np.zeros(len(text), dtype=bool)
+        if rest.any():  # only the cells the fast path cannot read go the French way
+            at = np.flatnonzero(rest)
+            v, c, b = _parse_amount_text(text.iloc[at], decimal)
+            values.iloc[at] = v.to_numpy()
+            currency[at] = c.to_numpy(dtype=object, na_value=np.nan)
+            bad[at] = b.to_numpy(dtype=bool)
+        currency = pd.Series(currency, index=text.index, dtype="str")
+        return values, currency, pd.Series(bad, index=text.index)
+    return _parse_amount_text(text, decimal)
+
+
+def _plain_numbers(text: pd.Series, decimal: str | None):
+    """Cast the cells written as plain numbers (``-1234.5``) in one Arrow pass.
+
+    Returns ``(values, rest)``: float64 values of the plain cells (NaN elsewhere)
+    and a mask of the present cells left for the French parser; None when the
+    column is not held by Arrow. A lone ``.`` is a decimal point unless
+    ``decimal=","``, a lone ``,`` a decimal comma unless ``decimal="."`` (then
+    they separate thousands: left to the French parser).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(text.array)
+    except (TypeError, pa.ArrowException):
+        return None
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        return None
+    pattern = _PLAIN_INT if decimal == "," else _PLAIN_NUMBER
+    plain = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    if decimal != ".":  # a lone decimal comma: 1234,56 (the French way)
+        comma = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_COMMA), False)
+        if pc.any(comma).as_py():
+            arr = pc.if_else(comma, pc.replace_substring(arr, ",", "."), arr)
+            plain = pc.or_(plain, comma)
+    values = pc.cast(pc.if_else(plain, arr, None), pa.float64())
+    out = pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    rest = text.notna().to_numpy() & ~plain.to_numpy(zero_copy_only=False)
+    return out, rest
+
+
+def _parse_amount_text(text: pd.Series, decimal: str | None):
+    """The French slow path of :func:`parse_amount` on cleaned text."""
     compact = text.str.replace(_SPACES, "", regex=True).str.upper()
     num = compact.str.replace(r"[^\d.,]", "", regex=True)
     ok = (compact.str.fullmatch(_AMOUNT_RE) & num.str.fullmatch(_NUMBER_RE)).fillna(False)

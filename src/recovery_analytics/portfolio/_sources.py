@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import _parse
+from recovery_analytics.portfolio._csv_arrow import arrow_chunks
 from recovery_analytics.portfolio._mapping import Mapping
 from recovery_analytics.portfolio._schema import TABLES, InputError
 
@@ -39,6 +40,7 @@ class _Table:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     relines: object = None  # callable mapping provisional ``_line`` to real lines
     skipped_fields: dict[int, list[str]] = field(default_factory=dict)  # line -> its fields
+    fallback: object = None  # callable giving the chunks again with the careful reader
 
 
 def _sniff_bytes(path: Path) -> bytes:
@@ -74,16 +76,18 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     )
 
 
-def _reject_nul(path: Path) -> None:
+def _reject_nul(path: Path) -> int:
     """A NUL byte anywhere in a CSV (not UTF-16) stops the read, with its line.
 
     NUL is never text: a file holding one is binary, corrupt, or UTF-16
     without its BOM. One rule wherever it is (the first block or the last).
+    Returns the number of ``"`` in the file (odd: a quote is never closed).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    lines = 0
+    lines = quotes = 0
     with opener(path, "rb") as fh:
         while block := fh.read(1 << 20):
+            quotes += block.count(b'"')
             at = block.find(b"\x00")
             if at >= 0:
                 line = lines + block.count(b"\n", 0, at) + 1
@@ -93,6 +97,7 @@ def _reject_nul(path: Path) -> None:
                     "under [read])"
                 )
             lines += block.count(b"\n")
+    return quotes
 
 
 def _check_header(names: list[object], label: str) -> None:
@@ -108,13 +113,15 @@ def _check_header(names: list[object], label: str) -> None:
         seen.setdefault(key, i)
 
 
-def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
+def _csv_table(path: Path, mapping: Mapping, chunksize: int, fast: bool = True) -> _Table:
+    """A CSV file as a :class:`_Table`; ``fast``: the pyarrow reader first (``_csv_arrow``)."""
     if path.stat().st_size == 0:
         raise InputError(f"{path.name} is empty (0 bytes)")
     head = _sniff_bytes(path)
     encoding = mapping.encoding or _detect_encoding(path, head)
+    quotes = 1
     if not encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
-        _reject_nul(path)
+        quotes = _reject_nul(path)
     lines = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()
     blank = next((i for i, line in enumerate(lines) if line.strip()), None)
     if blank is None:
@@ -163,7 +170,21 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int) -> _Table:
         offsets = skipped - header_line - 1 - np.arange(len(skipped))
         return header_line + 1 + pos + np.searchsorted(offsets, pos, side="right")
 
-    table.chunks, table.relines = chunks(), relines
+    fast = (
+        fast
+        and quotes % 2 == 0
+        and arrow_chunks(
+            path,
+            encoding=encoding,
+            sep=sep,
+            blank=blank,
+            columns=columns,
+            chunksize=chunksize,
+            head=head,
+        )
+    )
+    table.chunks, table.relines = fast or chunks(), relines
+    table.fallback = chunks if fast else None
     return table
 
 

@@ -57,7 +57,7 @@ def _finalize(
         ids = df[key]
         dup = pd.Series(False, index=df.index)
         if table != "events":
-            codes = pd.Series(pd.factorize(ids)[0], index=df.index)
+            codes = pd.Series(_parse.factorize(ids)[0], index=df.index)
             dup = (codes >= 0) & codes.duplicated(keep="first")
             first = ((codes >= 0) & ~dup).to_numpy()
             first_line = pd.Series(df["_line"].to_numpy()[first], index=ids[first])
@@ -120,7 +120,7 @@ def _finalize(
         if table == "events":
             good = _convert_events(good, valid["claims"], currency_rates)
             warnings.append(payment_warnings(good, valid["claims"], label))
-            good = good.sort_values(["date", "claim_id"], kind="stable")
+            good = good.iloc[_by_date_and_claim(good)]
         valid[table] = good.drop(columns="_line").reset_index(drop=True)
         counts.append((table, len(df), len(good), int(bad.sum())))
     q = pd.concat(quarantine, ignore_index=True)
@@ -138,6 +138,17 @@ def _finalize(
         notes=list(notes or []),
         warnings=_concat_warnings(warnings),
     )
+
+
+def _by_date_and_claim(events: pd.DataFrame) -> np.ndarray:
+    """Positions sorting events by date, then claim_id (stable; Arrow sorts the text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    claim = _parse.arrow_text(events["claim_id"])
+    keys = pa.table({"d": pa.array(events["date"].to_numpy()), "c": claim})
+    order = pc.sort_indices(keys, sort_keys=[("d", "ascending"), ("c", "ascending")])
+    return order.to_numpy()
 
 
 def _concat_warnings(parts: list[pd.DataFrame]) -> pd.DataFrame:

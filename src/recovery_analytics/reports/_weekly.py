@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ __all__ = [
 #: Notebooks run by :func:`run_weekly`, in order (a missing 10 is skipped).
 WEEKLY_NOTEBOOKS: tuple[str, ...] = ("10_weekly_call_queue", "11_judicial_review")
 _OPTIONAL_NOTEBOOKS = frozenset({"10_weekly_call_queue"})
+#: Subfolder of the staging folder holding the validated portfolio while the notebooks run.
+VALIDATED_DIR = "_validated"
 
 # --------------------------------------------------------------------------- locating
 
@@ -165,6 +168,7 @@ def _plan(
         "model_dir": model_dir,
         "as_of": day.date().isoformat(),
         "costs": None if costs is None else Path(costs),
+        "validated": folder / VALIDATED_DIR,  # the portfolio validated once by the job
     }
     given = {
         "10_weekly_call_queue": {
@@ -347,12 +351,21 @@ def _check_has_claims(p, day: pd.Timestamp) -> None:
 
 def _execute(folder, p, plan, source, model_dir, day, previous, bar, seconds):
     """Write the week into ``folder`` (the staging folder): files, notebooks, summary."""
-    from recovery_analytics.portfolio import ExportGuard, write_quarantine, write_text_atomic
+    from recovery_analytics.portfolio import (
+        ExportGuard,
+        write_quarantine,
+        write_text_atomic,
+        write_validated,
+    )
     from recovery_analytics.reports._notebooks import NotebookError, run_notebook
 
     guard = ExportGuard()
     write_quarantine(p.quarantine, folder / "quarantine.csv", guard=guard)
     write_quarantine(p.warnings, folder / "warnings.csv", guard=guard)
+    if any("validated" in params for _, _, params in plan):
+        t = time.perf_counter()
+        write_validated(p, folder / VALIDATED_DIR)  # read by the notebooks, not validated again
+        seconds["validated_copy"] = time.perf_counter() - t
     notebooks, html = {}, {}
     for name, path, params in plan:
         bar.set_postfix_str(name)
@@ -373,6 +386,7 @@ def _execute(folder, p, plan, source, model_dir, day, previous, bar, seconds):
         html[name] = folder / f"{name}.html"
         seconds[name] = time.perf_counter() - t
         bar.update()
+    shutil.rmtree(folder / VALIDATED_DIR, ignore_errors=True)  # a copy of the input: not kept
     bar.set_postfix_str("summary")
     summary = _summary(p, source, model_dir, day, folder, previous, notebooks, html)
     text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)

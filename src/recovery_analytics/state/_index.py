@@ -100,6 +100,16 @@ def _dates(days: np.ndarray) -> np.ndarray:
 
 def _positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
     """Position of each value in ``keys`` (unique), -1 if absent; hashes once."""
+    if keys.dtype == "str" and values.dtype == "str" and len(keys) and len(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:  # an Arrow hash join
+            found = pc.index_in(pa.array(values.array), value_set=pa.array(keys.array),
+                                skip_nulls=True)  # fmt: skip
+            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        except (pa.ArrowException, TypeError):
+            pass
     codes, _ = pd.factorize(pd.concat([keys, values], ignore_index=True))
     lookup = np.full(codes.max() + 2 if len(codes) else 1, -1, dtype=np.int64)
     lookup[codes[: len(keys)]] = np.arange(len(keys))
