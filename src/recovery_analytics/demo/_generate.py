@@ -59,10 +59,10 @@ class DunningPolicy:
         large amounts, down for small ones), drawn at random: the logging
         policy is randomized, with a known propensity.
     review_call_share, review_call_from, review_call_to : float, int, int
-        A third, randomized round reviews older claims: this share (scaled by
-        amount like ``call_share``) is called once at an age drawn uniformly in
-        ``[from, to]`` days past due, so that old claims are also seen called
-        and not called.
+        Two more randomized rounds review older claims: in each, this share
+        (scaled by amount like ``call_share``) is called at an age drawn
+        uniformly in ``[from, to]`` days past due, so that old claims are also
+        seen called and not called.
     formal_notice_day, formal_notice_min_eur : int, float
         Mise en demeure sent in ``[day, day + 15]`` (after a pending promise)
         for claims of at least this amount.
@@ -92,7 +92,7 @@ class DunningPolicy:
     second_call_day: int = 40
     call_window: int = 20
     call_share: float = 0.35
-    review_call_share: float = 0.25
+    review_call_share: float = 0.6
     review_call_from: int = 61
     review_call_to: int = 420
     formal_notice_day: int = 45

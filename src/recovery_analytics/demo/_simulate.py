@@ -231,7 +231,7 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     share = p_sel * policy.review_call_share / policy.call_share
     for k, (day0, width, p_k) in enumerate(
         ((policy.call_day, policy.call_window, p_sel),
-         (policy.second_call_day, policy.call_window, p_sel), (*review, share))
+         (policy.second_call_day, policy.call_window, p_sel), (*review, share), (*review, share))
     ):  # fmt: skip
         start = _uint(rng, day0, day0 + width, n)
         sel = callable_ & (rng.random(n) < np.minimum(p_k, 0.95)) & gate(start)

@@ -50,8 +50,9 @@ class DemoWorld:
         keep, talk, p_partial`` (hidden traits; days counted from as_of).
     debtors : pandas.DataFrame
         ``debtor_id, responder`` (one of ``ordinary``, ``sure_thing``,
-        ``persuadable``, ``lost_cause``) ``, reach`` for every debtor with an
-        open claim.
+        ``persuadable``, ``lost_cause``) ``, reach`` (probability that a call
+        from the queue -- up to 3 dials a few days apart -- reaches it) for
+        every debtor with an open claim.
     seed : int
         The seed of the common random numbers of :func:`simulate_calls`.
     """
@@ -112,7 +113,9 @@ def demo_world(
         np.asarray(RESPONDER_TYPES, dtype=object)[deb.responder], index=p.debtors["debtor_id"]
     )
     g = frame.groupby("debtor_id", sort=True)
-    debtors = pd.DataFrame({"reach": g["reach"].mean()})
+    # a debtor put in the queue is dialled up to 3 times a few days apart until it
+    # answers (as the logging policy's rounds do): reached with 1 - (1 - r)^3
+    debtors = pd.DataFrame({"reach": 1.0 - (1.0 - g["reach"].mean()) ** 3})
     debtors.insert(0, "responder", resp.reindex(debtors.index).astype("str"))
     debtors = debtors.reset_index().astype({"debtor_id": "str"})
     return DemoWorld(p, pd.Timestamp(as_of).normalize(), frame, debtors, int(seed))
