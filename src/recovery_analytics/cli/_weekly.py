@@ -131,6 +131,18 @@ def call_queue(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
     )
+    click.echo(_call_value_note(cq.parameters))
+
+
+def _call_value_note(params: dict) -> str:
+    """One line saying how calls were valued (learned effects, or the fallback and why)."""
+    if params.get("call_value_method") == "age_bucket_lift":
+        why = params.get("call_value_fallback") or "not asked for"
+        return (
+            "Calls valued by the age-bucket lift (fallback: "
+            f"{why}); the ranking is not learned from who calls move."
+        )
+    return "Calls valued by their incremental euros learned from the call history (X-learner)."
 
 
 @click.command()

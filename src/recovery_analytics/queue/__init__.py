@@ -6,7 +6,9 @@ brings per collector-minute, under capacity), every debtor who is not called
 with the reason, the next best action of every open claim (letters, e-mails,
 formal notices due), the collectors' files (``.xlsx``/``.csv``) and a backtest
 of the policy. Where each rule lives: the value of a call (uplift of a reached
-call, reach rate, net of its cost) in ``_value``; the claim and debtor frames
+call, reach rate, net of its cost) in ``_value``; the incremental euros of a
+call learned from the history in ``_uplift`` (cases in ``_uplift_data``); the
+claim and debtor frames
 and the exclusion rules in ``_debtors``; ranking under capacity in ``_queue``;
 the escalation ladder in ``_escalation``; phones in ``_phones``; the output
 tables and their wording in ``_tables``; the files in ``_exports`` and the team
@@ -41,6 +43,7 @@ from recovery_analytics.queue._summary import (
     queue_headline_figures,
 )
 from recovery_analytics.queue._tables import QUEUE_COLUMNS
+from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import call_value, estimate_call_uplift
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "POLICIES",
     "QUEUE_COLUMNS",
     "QUEUE_HEADLINE_LABELS_FR",
+    "CallEffects",
     "CallQueue",
     "EscalationPolicy",
     "backtest_call_queue",
@@ -59,6 +63,7 @@ __all__ = [
     "build_call_queue",
     "call_value",
     "check_french_phone",
+    "estimate_call_effects",
     "estimate_call_uplift",
     "excluded_by_reason",
     "format_french_phone",

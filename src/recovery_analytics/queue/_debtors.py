@@ -188,8 +188,9 @@ def _value(
     deb["talk_minutes"] = _minutes(deb, minutes_map) + np.minimum(
         0.5 * (deb["callable_claims"].clip(lower=1) - 1), 10.0
     )
+    cols = ["debtor_id", "outstanding_eur", "expected_recovery_eur", "lift"]
     val = call_value(
-        callable_[["debtor_id", "outstanding_eur", "expected_recovery_eur", "lift"]],
+        callable_[cols + (["effect_eur"] if "effect_eur" in callable_ else [])],
         deb[["debtor_id", "reach_rate", "talk_minutes", "broken_promise"]],
         **costs,
     )

@@ -32,6 +32,7 @@ from recovery_analytics.queue._escalation import (
     EscalationPolicy,
     next_best_action,
 )
+from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import estimate_call_uplift
 
 __all__ = [
@@ -83,6 +84,10 @@ class CallQueue:
     timings : dict
         Seconds spent in each stage (``state, score, judicial, actions,
         uplift, queue, reasons``).
+    effects : CallEffects or None
+        The effects of a call learned from the history
+        (:func:`estimate_call_effects`); its ``method`` says whether they or
+        the age-bucket lift (the fallback, with its reason) valued the calls.
     """
 
     queue: pd.DataFrame
@@ -98,6 +103,7 @@ class CallQueue:
     as_of: pd.Timestamp
     parameters: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    effects: CallEffects | None = None
 
 
 def _assign(
@@ -188,6 +194,7 @@ def build_call_queue(
     uplift: pd.DataFrame | None = None,
     broken_promise_boost: float = 1.25,
     reasons: bool = True,
+    effects: CallEffects | bool | None = None,
 ) -> CallQueue:
     """Build the prioritised call queue of the day, and the week's other lists.
 
@@ -235,6 +242,12 @@ def build_call_queue(
         multiplied by this (it moves up the queue).
     reasons : bool, default True
         Compute the model's reasons (talking points) for the queued debtors.
+    effects : CallEffects, bool or None
+        The incremental euros of a call learned from the history
+        (:func:`estimate_call_effects`, computed if None); False values calls
+        with the age-bucket lift alone. When the history has too little
+        variation the lift is used and ``parameters["call_value_method"]``
+        says so, with ``parameters["call_value_fallback"]``.
 
     Returns
     -------
@@ -296,9 +309,18 @@ def build_call_queue(
     actions = next_best_action(open_, jud, policy)
     tick("actions")
     up = uplift if uplift is not None else estimate_call_uplift(portfolio, as_of)
+    fx = effects if isinstance(effects, CallEffects) else None
+    if effects is None:
+        fx = estimate_call_effects(portfolio, as_of)
     tick("uplift")
 
     cl, overdue, callable_ = _qd._claims(open_, actions, up)
+    learned = fx is not None and fx.method != "age_bucket_lift"
+    if learned:
+        eff = fx.claims.set_index("claim_id")["effect_eur"]
+        callable_ = callable_.assign(
+            effect_eur=eff.reindex(callable_["claim_id"]).fillna(0.0).to_numpy()
+        )
     deb = _qd._debtors(portfolio, as_of, state, cl, overdue, callable_)
     minutes_map = dict(DEFAULT_CALL_MINUTES if call_minutes is None else call_minutes)
     deb = _qd._value(
@@ -339,6 +361,12 @@ def build_call_queue(
         "call_cost_eur": call_cost_eur,
         "lang": lang,
         "broken_promise_boost": broken_promise_boost,
+        "call_value_method": fx.method if learned else "age_bucket_lift",
+        "call_value_fallback": (
+            None
+            if learned
+            else (fx.fallback_reason if fx is not None else "call effects not asked for")
+        ),
     }
     return CallQueue(
         queue=queue,
@@ -354,4 +382,5 @@ def build_call_queue(
         as_of=as_of,
         parameters=params,
         timings=timings,
+        effects=fx,
     )

@@ -105,7 +105,14 @@ def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
         "contacts_to_check": len(cq.contact_to_check),
         "disputes_to_resolve": len(cq.disputes),
         "letters_to_send": len(cq.letters),
+        "call_value_method": cq.parameters.get("call_value_method", "age_bucket_lift"),
+        "call_value_fallback": cq.parameters.get("call_value_fallback"),
     }
+    if cq.effects is not None and cq.effects.diagnostics:
+        out["call_effects"] = {
+            k: (round(v, 4) if isinstance(v, float) else v)
+            for k, v in cq.effects.diagnostics.items()
+        }
     if totals is not None and len(totals):
         t = totals.set_index("policy")
         bt: dict = {"weeks": int(t["weeks"].max())}

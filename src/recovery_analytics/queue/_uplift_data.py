@@ -101,8 +101,8 @@ class _Cases:
         ok = (out > 0.01) & (h.blocked.total(idx, prev) == 0)
         idx, out, prev = idx[ok], out[ok], prev[ok]
         known = self.eday < d
-        cnt = {t: np.bincount(self.ecode[known & (self.etype == t)], minlength=n)
-               for t in ("call_reached", "formal_notice", "promise_to_pay", "write_off")}  # fmt: skip
+        kinds = ("call_reached", "formal_notice", "promise_to_pay", "write_off")
+        cnt = {t: np.bincount(self.ecode[known & (self.etype == t)], minlength=n) for t in kinds}
         dial_m = known & np.isin(self.etype, _CALL_TYPES)
         dials = np.bincount(self.ecode[dial_m], minlength=n)
         letters = np.bincount(self.ecode[known & np.isin(self.etype, _LETTERS)], minlength=n)
