@@ -27,11 +27,11 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from recovery_analytics.demo import demo_world, simulate_calls, true_call_effects  # noqa: E402
-from recovery_analytics.queue import build_call_queue, estimate_call_effects  # noqa: E402
+from recovery_analytics.demo import demo_world, simulate_calls, true_call_effects
+from recovery_analytics.queue import build_call_queue, estimate_call_effects
 
 SEEDS = (0, 1, 2)
 CAPACITIES = (20, 40)

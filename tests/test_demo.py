@@ -146,7 +146,7 @@ def test_other_as_of_and_history():
     assert p.events["date"].min() >= start
     assert p.claims["invoice_date"].max() <= pd.Timestamp("2025-03-31")
     old = p.claims["invoice_date"] < start
-    assert 0 < old.mean() < 0.2  # the book carried over from before the history
+    assert 0 < old.mean() < 0.25  # the book carried over from before the history
 
 
 def test_carried_over_claims_are_open_at_the_start(small):
@@ -337,7 +337,7 @@ def test_recovery_falls_with_age(ledger, age, low, high):
 def test_settled_within_30_days_past_due(ledger):
     old = ledger[ledger["age"] >= 30]
     within = old["settled_dpd"] <= 30
-    assert 0.70 <= within.mean() <= 0.85
+    assert 0.65 <= within.mean() <= 0.85  # persuadables and lost causes pay later
     by_score = within.groupby(old["bureau_score"]).mean()
     assert by_score[by_score.index >= 8].min() >= 0.85  # the best segments: ~90 %
     assert by_score[by_score.index <= 3].max() <= 0.65  # the score is informative

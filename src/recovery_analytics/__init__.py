@@ -151,6 +151,7 @@ _EXPORTS: dict[str, str] = {
     "format_french_phone": "queue",
     "estimate_call_uplift": "queue",
     "estimate_call_effects": "queue",
+    "evaluate_call_policies": "queue",
     "CallEffects": "queue",
     "demo_world": "demo",
     "simulate_calls": "demo",

@@ -228,7 +228,7 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     # policy is randomized (a known share of the claims, by amount), so every age is seen
     # both called and not called
     review = (policy.review_call_from, policy.review_call_to - policy.review_call_from)
-    share = p_sel * policy.review_call_share / policy.call_share
+    share = policy.review_call_share * np.clip(np.exp(0.25 * np.log(amount / 1000.0)), 0.5, 1.8)
     for k, (day0, width, p_k) in enumerate(
         ((policy.call_day, policy.call_window, p_sel),
          (policy.second_call_day, policy.call_window, p_sel), (*review, share), (*review, share))

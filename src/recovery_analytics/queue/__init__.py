@@ -34,6 +34,7 @@ from recovery_analytics.queue._escalation import (
 )
 from recovery_analytics.queue._exports import write_call_queue
 from recovery_analytics.queue._phones import check_french_phone, format_french_phone
+from recovery_analytics.queue._policy_eval import POLICY_NAMES, evaluate_call_policies
 from recovery_analytics.queue._queue import CallQueue, build_call_queue
 from recovery_analytics.queue._summary import (
     QUEUE_HEADLINE_LABELS_FR,
@@ -51,6 +52,7 @@ __all__ = [
     "EXCLUSION_REASONS",
     "LETTER_ACTIONS",
     "POLICIES",
+    "POLICY_NAMES",
     "QUEUE_COLUMNS",
     "QUEUE_HEADLINE_LABELS_FR",
     "CallEffects",
@@ -65,6 +67,7 @@ __all__ = [
     "check_french_phone",
     "estimate_call_effects",
     "estimate_call_uplift",
+    "evaluate_call_policies",
     "excluded_by_reason",
     "format_french_phone",
     "history_before",

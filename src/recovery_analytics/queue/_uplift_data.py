@@ -8,7 +8,8 @@ with the euros paid on it in ``[d, d + 30)`` as outcome. Its covariates use
 only the events dated before ``d``: the claim's age, outstanding and dunning so
 far, the debtor's open book, its payment habit, its reach and promise record,
 its response to earlier calls, and the debtor attributes of the ledger
-(``debtor_type``, the numeric and categorical extra features). The same
+(``debtor_type``; the ledger's extra features are not read, so that a
+portfolio read with or without its mapping gets the same effects). The same
 function gives the covariates of the claims open at ``as_of`` (``d = as_of +
 1``: every event up to ``as_of`` known), so training and scoring share one
 code path. See ``docs/call-queue.md`` section 3.
@@ -80,13 +81,6 @@ class _Cases:
             if "debtor_type" in deb
             else np.ones(self.nd)
         )
-        extra = getattr(portfolio, "extra_features", None) or {}
-        for col in extra.get("numeric", []):
-            if col in deb:
-                self.attrs[f"x_{col}"] = pd.to_numeric(deb[col], errors="coerce").to_numpy()
-        for col in extra.get("categorical", []):
-            if col in deb:
-                self.attrs[f"x_{col}"] = pd.factorize(deb[col].astype("str"), sort=True)[0]
         self.attrs = self.attrs.astype("float64")
 
     def at(self, d: int, *, outcome: bool) -> pd.DataFrame:
