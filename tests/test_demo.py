@@ -256,7 +256,8 @@ def test_debtors_for_claims_sizes_the_portfolio(big):
 
 
 def test_policy_calendar_is_followed():
-    p = generate_demo(300, seed=5, policy=DunningPolicy(call_share=0.0, email_day=2))
+    no_calls = DunningPolicy(call_share=0.0, review_call_share=0.0, email_day=2)
+    p = generate_demo(300, seed=5, policy=no_calls)
     e = p.events.merge(p.claims[["claim_id", "due_date"]], on="claim_id")
     assert not e["type"].isin(["call_attempt", "call_reached", "promise_to_pay"]).any()
     emails = e[e["type"] == "reminder_email"]
