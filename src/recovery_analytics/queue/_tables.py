@@ -21,7 +21,8 @@ __all__ = ["QUEUE_COLUMNS"]
 #: Columns of ``CallQueue.queue``.
 QUEUE_COLUMNS: tuple[str, ...] = (
     "rank", "collector", "collector_rank", "debtor_id", "name", "phone", "email",
-    "debtor_type", "segment", "open_claims", "total_outstanding_eur", "oldest_days_past_due",
+    "debtor_type", "segment", "open_claims", "invoices", "total_outstanding_eur",
+    "oldest_days_past_due",
     "p_amicable", "expected_recovery_eur", "call_eur", "expected_minutes", "net_eur",
     "value_per_minute", "reach_rate", "broken_promise", "suggested_action", "talking_points",
     "last_contact_date", "promises", "previous_collector",
@@ -106,6 +107,8 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
         mine.groupby("debtor_id")["days_past_due"].max().reindex(q["debtor_id"]).to_numpy()
     )
     q["open_claims"] = q["callable_claims"]
+    ids = mine.sort_values(["debtor_id", "claim_id"], kind="stable").groupby("debtor_id")
+    q["invoices"] = ids["claim_id"].agg(", ".join).reindex(q["debtor_id"]).astype("str").to_numpy()
     q["total_outstanding_eur"] = q["callable_outstanding_eur"].round(2)
     q["phone"] = format_french_phone(q["phone_national"])
     rank = mine["action"].map(_ORDER).fillna(0)
