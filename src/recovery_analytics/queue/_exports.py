@@ -344,8 +344,9 @@ def write_call_queue(
     and the date in the page header.
     ``.csv``: the queue of every collector, ``;``-separated, decimal comma,
     dates ``dd/mm/yyyy``, probabilities ``42 %``, UTF-8 with BOM. Both are
-    byte-identical for the same queue: the workbook's created/modified properties and the dates of its zip
-    members are ``as_of`` (midnight), not the time of writing.
+    byte-identical for the same queue: the workbook's created/modified
+    properties and the dates of its zip members are ``as_of`` (midnight), not
+    the time of writing.
 
     Parameters
     ----------
