@@ -12,8 +12,10 @@ from recovery_analytics.queue import (
     build_call_queue,
     estimate_call_effects,
     evaluate_call_policies,
+    qini_curve,
     queue_headline,
 )
+from recovery_analytics.queue.plots import plot_qini
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +104,16 @@ def test_payments_only_ledger_falls_back_and_says_so():
     assert head["call_value_fallback"] == "no calls logged in the history"
     assert evaluate_call_policies(fx, 5)[1].empty
     assert np.isfinite(cq.queue["value_per_minute"]).all()
+
+
+def test_qini_curve_starts_at_zero_and_ends_at_the_total(effects):
+    curve = qini_curve(effects)
+    assert curve.iloc[0][["queue_eur", "largest_first_eur", "random_eur"]].eq(0).all()
+    end = curve.iloc[-1]
+    assert end["queue_eur"] == pytest.approx(end["random_eur"])
+    assert end["largest_first_eur"] == pytest.approx(end["random_eur"])
+    # the learned order puts the cases a call moves first: above random on the first half
+    half = curve[curve["share_targeted"] <= 0.5]
+    assert (half["queue_eur"] >= half["random_eur"]).mean() > 0.8
+    ax = plot_qini(curve)
+    assert len(ax.get_lines()) == 3 and ax.get_xlabel().startswith("Part des cas")

@@ -152,6 +152,8 @@ _EXPORTS: dict[str, str] = {
     "estimate_call_uplift": "queue",
     "estimate_call_effects": "queue",
     "evaluate_call_policies": "queue",
+    "qini_curve": "queue",
+    "plot_qini": "queue.plots",
     "CallEffects": "queue",
     "demo_world": "demo",
     "simulate_calls": "demo",

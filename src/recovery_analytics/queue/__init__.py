@@ -34,7 +34,11 @@ from recovery_analytics.queue._escalation import (
 )
 from recovery_analytics.queue._exports import write_call_queue
 from recovery_analytics.queue._phones import check_french_phone, format_french_phone
-from recovery_analytics.queue._policy_eval import POLICY_NAMES, evaluate_call_policies
+from recovery_analytics.queue._policy_eval import (
+    POLICY_NAMES,
+    evaluate_call_policies,
+    qini_curve,
+)
 from recovery_analytics.queue._queue import CallQueue, build_call_queue
 from recovery_analytics.queue._summary import (
     QUEUE_HEADLINE_LABELS_FR,
@@ -73,6 +77,7 @@ __all__ = [
     "history_before",
     "letters_by_action",
     "next_best_action",
+    "qini_curve",
     "queue_headline",
     "queue_headline_figures",
     "run_backtest",
