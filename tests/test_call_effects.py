@@ -9,12 +9,14 @@ import pytest
 from recovery_analytics.demo import demo_world, generate_demo, simulate_calls, true_call_effects
 from recovery_analytics.portfolio import Portfolio
 from recovery_analytics.queue import (
+    CallEffects,
     build_call_queue,
     estimate_call_effects,
     evaluate_call_policies,
     qini_curve,
     queue_headline,
 )
+from recovery_analytics.queue._debtors import _channels
 from recovery_analytics.queue.plots import plot_qini
 
 
@@ -117,3 +119,36 @@ def test_qini_curve_starts_at_zero_and_ends_at_the_total(effects):
     assert (half["queue_eur"] >= half["random_eur"]).mean() > 0.8
     ax = plot_qini(curve)
     assert len(ax.get_lines()) == 3 and ax.get_xlabel().startswith("Part des cas")
+
+
+def _fx(effect_eur, overlap, method="x_learner"):
+    claims = pd.DataFrame({"claim_id": ["F1", "F2", "F3"], "debtor_id": ["D1", "D1", "D2"],
+                           "effect_eur": effect_eur, "overlap": overlap})  # fmt: skip
+    return CallEffects(claims, method, None if method == "x_learner" else "no letters logged")
+
+
+def test_a_channel_is_chosen_only_where_the_history_allows_it():
+    deb = pd.DataFrame({"debtor_id": ["D1", "D2"], "net_eur": [20.0, 50.0]})
+    callable_ = pd.DataFrame({"claim_id": ["F1", "F2", "F3"], "debtor_id": ["D1", "D1", "D2"]})
+    costs = {"letter": 1.5, "formal_notice": 8.0}
+    # letters learned inside the overlap: D1 (10 + 15 - 1.50 = 23.50 > 20) gets a letter
+    fx = {"letter": _fx([10.0, 15.0, 30.0], [True, True, False]),
+          "formal_notice": _fx([0.0, 0.0, 0.0], [True, True, True], "age_bucket_lift")}  # fmt: skip
+    out, notes = _channels(deb, callable_, fx, costs)
+    assert out["best_channel"].tolist() == ["letter", "call"]
+    assert out["letter_eur"].tolist() == [25.0, 30.0]
+    assert notes == {"letter": "learned", "formal_notice": "not estimable: no letters logged"}
+    # most of today's claims outside the overlap: not used, and said
+    fx["letter"] = _fx([10.0, 15.0, 30.0], [False, False, True])
+    out, notes = _channels(deb, callable_, fx, costs)
+    assert out["best_channel"].tolist() == ["call", "call"] and out["letter_eur"].isna().all()
+    assert notes["letter"].startswith("not estimable: 67% of today's claims outside")
+
+
+def test_letters_at_fixed_ages_are_not_estimable_on_the_demo(world):
+    fx = estimate_call_effects(world.portfolio, world.as_of, channel="letter")
+    assert fx.diagnostics["channel"] == "letter" and fx.method == "x_learner"
+    callable_ = fx.claims[["claim_id", "debtor_id"]]
+    deb = pd.DataFrame({"debtor_id": sorted(set(callable_["debtor_id"])), "net_eur": 1.0})
+    _, notes = _channels(deb, callable_, {"letter": fx}, {"letter": 1.5})
+    assert notes["letter"].startswith("not estimable")  # the demo's letters follow a calendar

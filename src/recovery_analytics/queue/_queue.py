@@ -36,10 +36,14 @@ from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import estimate_call_uplift
 
 __all__ = [
+    "CHANNEL_COSTS",
     "DEFAULT_CALL_MINUTES",
     "CallQueue",
     "build_call_queue",
 ]
+
+#: Cost of a letter and of a formal notice (registered letter), euros: assumptions.
+CHANNEL_COSTS: dict[str, float] = {"letter": 1.50, "formal_notice": 8.00}
 
 #: Talk minutes of a reached call, looked up by ``segment`` then ``debtor_type``.
 DEFAULT_CALL_MINUTES: dict[str, float] = {"grand compte": 12.0, "B2B": 8.0, "B2C": 6.0}
@@ -88,6 +92,9 @@ class CallQueue:
         The effects of a call learned from the history
         (:func:`estimate_call_effects`); its ``method`` says whether they or
         the age-bucket lift (the fallback, with its reason) valued the calls.
+    channel_effects : dict
+        ``letter`` / ``formal_notice`` -> the same learner on those actions;
+        ``parameters["channels"]`` says which the history allows to use.
     """
 
     queue: pd.DataFrame
@@ -104,6 +111,7 @@ class CallQueue:
     parameters: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     effects: CallEffects | None = None
+    channel_effects: dict[str, CallEffects] = field(default_factory=dict)
 
 
 def _assign(
@@ -195,6 +203,7 @@ def build_call_queue(
     broken_promise_boost: float = 1.25,
     reasons: bool = True,
     effects: CallEffects | bool | None = None,
+    channel_costs: Mapping[str, float] | None = None,
 ) -> CallQueue:
     """Build the prioritised call queue of the day, and the week's other lists.
 
@@ -247,7 +256,16 @@ def build_call_queue(
         (:func:`estimate_call_effects`, computed if None); False values calls
         with the age-bucket lift alone. When the history has too little
         variation the lift is used and ``parameters["call_value_method"]``
-        says so, with ``parameters["call_value_fallback"]``.
+        says so, with ``parameters["call_value_fallback"]``. When the call
+        effects are learned here, the effects of a letter and of a formal
+        notice are learned the same way; where the history allows (the
+        learner fitted, at least half of today's claims inside its overlap),
+        the debtor's ``best_channel`` compares the call's net euros with
+        theirs net of ``channel_costs``, and the suggested action says when a
+        letter or a formal notice would bring more.
+    channel_costs : mapping, optional
+        Cost of a ``letter`` and of a ``formal_notice`` (default
+        :data:`CHANNEL_COSTS`: 1.50 € and 8.00 €, assumptions).
 
     Returns
     -------
@@ -310,8 +328,12 @@ def build_call_queue(
     tick("actions")
     up = uplift if uplift is not None else estimate_call_uplift(portfolio, as_of)
     fx = effects if isinstance(effects, CallEffects) else None
+    channel_fx: dict[str, CallEffects] = {}
     if effects is None:
         fx = estimate_call_effects(portfolio, as_of)
+        if fx.method != "age_bucket_lift":
+            channel_fx = {c: estimate_call_effects(portfolio, as_of, channel=c)
+                          for c in ("letter", "formal_notice")}  # fmt: skip
     tick("uplift")
 
     cl, overdue, callable_ = _qd._claims(open_, actions, up)
@@ -332,6 +354,8 @@ def build_call_queue(
         call_cost_eur=call_cost_eur,
         broken_promise_boost=broken_promise_boost,
     )
+    costs = {**CHANNEL_COSTS, **dict(channel_costs or {})}
+    deb, channels = _qd._channels(deb, callable_, channel_fx, costs)
     deb["reason"] = _qd._reasons(deb, as_of, cooloff_days, max_attempts_30d)
     cand = deb[pd.isna(deb["reason"]).to_numpy()].sort_values(
         ["value_per_minute", "debtor_id"], ascending=[False, True], kind="stable"
@@ -367,6 +391,8 @@ def build_call_queue(
             if learned
             else (fx.fallback_reason if fx is not None else "call effects not asked for")
         ),
+        "channels": channels,
+        "channel_costs": costs,
     }
     return CallQueue(
         queue=queue,
@@ -383,4 +409,5 @@ def build_call_queue(
         parameters=params,
         timings=timings,
         effects=fx,
+        channel_effects=channel_fx,
     )

@@ -107,6 +107,7 @@ def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
         "letters_to_send": len(cq.letters),
         "call_value_method": cq.parameters.get("call_value_method", "age_bucket_lift"),
         "call_value_fallback": cq.parameters.get("call_value_fallback"),
+        "channels": cq.parameters.get("channels", {}),
     }
     if cq.effects is not None and cq.effects.diagnostics:
         out["call_effects"] = {

@@ -30,7 +30,8 @@ QUEUE_COLUMNS: tuple[str, ...] = (
 _DEBTOR_COLUMNS = (
     "debtor_id", "open_claims", "total_outstanding_eur", "oldest_days_past_due",
     "callable_claims", "callable_outstanding_eur", "p_amicable", "expected_recovery_eur",
-    "reach_rate", "call_eur", "net_eur", "value_per_minute", "reason", "collector",
+    "reach_rate", "call_eur", "net_eur", "value_per_minute", "letter_eur", "formal_notice_eur",
+    "best_channel", "reason", "collector",
 )  # fmt: skip
 _ORDER = {"reminder_letter": 1, "call": 2, "second_letter": 3, "visit": 4, "formal_notice": 5,
           "agency": 6}  # fmt: skip
@@ -41,6 +42,10 @@ _TEXT = {
         "call": "Appeler",
         "broken": "Appeler : promesse non tenue",
         "then": " ; ensuite : ",
+        "better": {
+            "letter": "une lettre rapporterait plus que l'appel",
+            "formal_notice": "une mise en demeure rapporterait plus que l'appel",
+        },
         "none": "aucune",
         "promises": " promesse(s) : ",
         "kept": " tenue(s), ",
@@ -57,6 +62,10 @@ _TEXT = {
         "call": "Call",
         "broken": "Call: broken promise",
         "then": "; next: ",
+        "better": {
+            "letter": "a letter would bring more than the call",
+            "formal_notice": "a formal notice would bring more than the call",
+        },
         "none": "none",
         "promises": " promise(s): ",
         "kept": " kept, ",
@@ -124,6 +133,11 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
     nxt = pd.Series(top_action.map(labels).to_numpy(), dtype="str")
     follow = (top_action.to_numpy() != "call") & nxt.notna().to_numpy()
     q["suggested_action"] = base.where(~follow, base + t["then"] + nxt)
+    if "best_channel" in q:  # a letter or a formal notice would bring more than the call
+        other = q["best_channel"].astype("str").map(t["better"])
+        q["suggested_action"] = q["suggested_action"].where(
+            other.isna(), q["suggested_action"] + " ; " + other
+        )
     q["promises"] = _promise_text(q, lang)
     points = (
         q["open_claims"].astype("str") + t["claims"]

@@ -47,6 +47,10 @@ _PARAMS: dict[str, Any] = {
 }
 
 
+_VERB = {"call": "called", "letter": "sent a letter", "formal_notice": "sent a formal notice"}
+_NOUN = {"call": "calls", "letter": "letters", "formal_notice": "formal notices"}
+
+
 @dataclass
 class CallEffects:
     """Effects of a call today, claim by claim, and how they were learned.
@@ -108,6 +112,7 @@ def estimate_call_effects(
     clip: float = 0.01,
     lookback_days: int = 365,
     seed: int = 0,
+    channel: str = "call",
 ) -> CallEffects:
     """Learn the incremental euros of a dial, claim by claim, from the history.
 
@@ -127,6 +132,10 @@ def estimate_call_effects(
         Propensities are clipped to ``[clip, 1 - clip]`` in the weights.
     lookback_days : int, default 365
     seed : int, default 0
+    channel : {"call", "letter", "formal_notice"}, default "call"
+        The action whose effect is learned: a dial, a letter (reminder letter,
+        e-mail or SMS), a formal notice; the same learner, the treatment read
+        from those events (used to weigh the channels of the next action).
 
     Returns
     -------
@@ -139,19 +148,21 @@ def estimate_call_effects(
     >>> fx.method in ("x_learner", "age_bucket_lift")
     True
     """
-    hist, today = history_cases(portfolio, as_of, lookback_days=lookback_days)
+    hist, today = history_cases(portfolio, as_of, lookback_days=lookback_days, channel=channel)
     t = hist["treated"].to_numpy(dtype=bool)
     n_t, n_c = int(t.sum()), int((~t).sum())
-    diag: dict[str, Any] = {"cases": len(hist), "called_cases": n_t, "claims_today": len(today)}
+    diag: dict[str, Any] = {"channel": channel, "cases": len(hist), "called_cases": n_t,
+                            "claims_today": len(today)}  # fmt: skip
     reason = None
     if n_t < min_treated:
         reason = (
-            f"only {n_t} claim-weeks called in the history (at least {min_treated} needed)"
+            f"only {n_t} claim-weeks {_VERB[channel]} in the history (at least {min_treated} "
+            "needed)"
             if n_t
-            else "no calls logged in the history"
+            else f"no {_NOUN[channel]} logged in the history"
         )
     elif n_c < min_control:
-        reason = f"only {n_c} claim-weeks not called in the history: everyone was called"
+        reason = f"only {n_c} claim-weeks not {_VERB[channel]} in the history: all were"
     if reason is not None:
         return CallEffects(today.iloc[:0], "age_bucket_lift", reason, diag, hist)
     cols = _columns(hist)

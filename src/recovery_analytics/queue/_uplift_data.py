@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from recovery_analytics.portfolio import Portfolio
-from recovery_analytics.queue._value import _CALL_TYPES, _History
+from recovery_analytics.queue._value import _CALL_TYPES, _History, _Track
 
 __all__: list[str] = []
 
@@ -49,12 +49,18 @@ FEATURES: tuple[str, ...] = (
     "is_b2b",
 )
 _LETTERS = ("reminder_letter", "reminder_email", "sms")
+#: The event types that make a case *treated*, by channel.
+CHANNELS: dict[str, tuple[str, ...]] = {
+    "call": _CALL_TYPES,
+    "letter": _LETTERS,
+    "formal_notice": ("formal_notice",),
+}
 
 
 class _Cases:
     """The event history of a portfolio, indexed once for many reference dates."""
 
-    def __init__(self, portfolio: Portfolio, as_of: pd.Timestamp):
+    def __init__(self, portfolio: Portfolio, as_of: pd.Timestamp, channel: str = "call"):
         a = int(as_of.to_datetime64().astype("datetime64[D]").astype("int64"))
         self.a = a
         self.h = h = _History(portfolio, as_of, a)
@@ -67,6 +73,14 @@ class _Cases:
         code = pd.Index(claims["claim_id"]).get_indexer(ev["claim_id"])
         ev, self.ecode = ev[code >= 0], code[code >= 0]
         self.eday, self.etype = h.eday, h.etype
+        m = np.isin(self.etype, CHANNELS[channel])
+        amount = ev["amount"].to_numpy(dtype="float64", na_value=np.nan)
+        self.treat = _Track(self.ecode[m], self.eday[m], amount[m], a - 40_000)
+        # a call needs a valid phone; a letter or a formal notice does not
+        n = len(claims)
+        self.end = h.end if channel == "call" else np.minimum(
+            h.money.settled_day(h.amt), h.blocked.first_day(n)
+        )  # fmt: skip
         pdate = ev["promise_date"] if "promise_date" in ev else pd.Series(pd.NaT, index=ev.index)
         self.pday = np.where(pd.isna(pdate).to_numpy(), 10**9, _days(pdate))
         self.settled = h.money.settled_day(h.amt)
@@ -87,7 +101,7 @@ class _Cases:
         """Cases of reference day ``d`` (events before ``d`` known), with outcome if asked."""
         h = self.h
         n = len(self.claim_id)
-        cand = (h.inv < d) & (h.due < d) & (self.ins_day >= d) & (h.end >= d)
+        cand = (h.inv < d) & (h.due < d) & (self.ins_day >= d) & (self.end >= d)
         cand &= (self.settled >= d) & ~self.dispute(d)
         idx = np.flatnonzero(cand)
         prev = np.full(len(idx), d - 1)
@@ -153,7 +167,7 @@ class _Cases:
         frame = pd.concat([frame, self.attrs.iloc[dc].reset_index(drop=True)], axis=1)
         if outcome:
             dd = np.full(len(idx), d)
-            frame["treated"] = h.dial.first_in(idx, dd, dd + 7) >= 0
+            frame["treated"] = self.treat.first_in(idx, dd, dd + 7) >= 0
             paid = h.cash.total(idx, dd + 29) - h.cash.total(idx, dd - 1)
             frame["paid_eur"] = np.clip(paid, 0.0, out)
         return frame
@@ -186,15 +200,19 @@ def history_cases(
     every_days: int = 7,
     window_days: int = 30,
     max_cases_per_date: int = 5_000,
+    channel: str = "call",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The history's cases (with ``treated`` and ``paid_eur``) and today's open claims.
 
     Reference dates run weekly back from ``as_of - window_days - 7`` over
     ``lookback_days``; above ``max_cases_per_date`` cases at a date an even,
-    deterministic subsample (by ``claim_id``) is kept.
+    deterministic subsample (by ``claim_id``) is kept. ``channel`` (a key of
+    :data:`CHANNELS`) says which events make a case treated: a call (the
+    default; debtors without a valid phone are left out), a letter (reminder
+    letter, e-mail, SMS) or a formal notice.
     """
     as_of = pd.Timestamp(as_of).normalize()
-    c = _Cases(portfolio, as_of)
+    c = _Cases(portfolio, as_of, channel)
     last = c.a - int(window_days) - 6
     dates = np.arange(last, c.a - int(lookback_days), -max(int(every_days), 1))[::-1]
     parts = []
