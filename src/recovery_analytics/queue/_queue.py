@@ -81,8 +81,9 @@ class CallQueue:
         ``debtor_id, open_claims, total_outstanding_eur,
         oldest_days_past_due, callable_claims, callable_outstanding_eur,
         p_amicable, expected_recovery_eur, reach_rate, call_eur, net_eur,
-        value_per_minute, reason`` (NA when queued) ``, collector`` (NA when
-        excluded); no personal data.
+        value_per_minute, letter_eur, formal_notice_eur`` (NA where the
+        history does not allow them) ``, best_channel, reason`` (NA when
+        queued) ``, collector`` (NA when excluded); no personal data.
     as_of : pandas.Timestamp
     parameters : dict
     timings : dict
