@@ -77,7 +77,8 @@ def test_notebook_writes_the_exports_and_the_summary(tmp_path):
     html = (tmp_path / "run" / "10_weekly_call_queue.html").read_text(encoding="utf-8")
     assert summary["call_value_method"] == "age_bucket_lift"
     assert summary["call_value_fallback"].startswith("only ")
-    assert "Effets non appris" in html and summary["call_value_fallback"] in html
+    assert "Effets non appris" in html and "Appels valorisés par le lift" in html
+    assert "créances-semaines appelées dans" in html  # the reason, in French
     assert "policy_evaluation" not in summary
     # the report shows ids and totals only: no names, phones or emails
     # the report says what the backtest is: a model that never saw the outcomes it is scored on

@@ -153,6 +153,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_call_effects": "queue",
     "evaluate_call_policies": "queue",
     "qini_curve": "queue",
+    "call_value_notes": "queue",
     "plot_qini": "queue.plots",
     "CallEffects": "queue",
     "demo_world": "demo",

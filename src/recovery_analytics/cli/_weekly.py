@@ -98,7 +98,7 @@ def call_queue(
     notices due this week go to their own list.
     """
     from recovery_analytics.amicable import load_model
-    from recovery_analytics.queue import build_call_queue, write_call_queue
+    from recovery_analytics.queue import build_call_queue, call_value_notes, write_call_queue
 
     _check_out(out, (".xlsx", ".csv"))
     portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
@@ -131,18 +131,7 @@ def call_queue(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
     )
-    click.echo(_call_value_note(cq.parameters))
-
-
-def _call_value_note(params: dict) -> str:
-    """One line saying how calls were valued (learned effects, or the fallback and why)."""
-    if params.get("call_value_method") == "age_bucket_lift":
-        why = params.get("call_value_fallback") or "not asked for"
-        return (
-            "Calls valued by the age-bucket lift (fallback: "
-            f"{why}); the ranking is not learned from who calls move."
-        )
-    return "Calls valued by their incremental euros learned from the call history (X-learner)."
+    click.echo(call_value_notes(cq, "en")["call"])
 
 
 @click.command()

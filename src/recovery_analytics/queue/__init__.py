@@ -42,6 +42,7 @@ from recovery_analytics.queue._policy_eval import (
 from recovery_analytics.queue._queue import CallQueue, build_call_queue
 from recovery_analytics.queue._summary import (
     QUEUE_HEADLINE_LABELS_FR,
+    call_value_notes,
     excluded_by_reason,
     letters_by_action,
     queue_headline,
@@ -68,6 +69,7 @@ __all__ = [
     "backtest_totals",
     "build_call_queue",
     "call_value",
+    "call_value_notes",
     "check_french_phone",
     "estimate_call_effects",
     "estimate_call_uplift",
