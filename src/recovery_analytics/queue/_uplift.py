@@ -62,7 +62,8 @@ class CallEffects:
         called: ``claim_id, debtor_id, outstanding_eur, effect_share``
         (share of the outstanding a dial adds within 30 days) ``,
         effect_eur, effect_sd_eur`` (spread of the cross-fitted final models)
-        ``, propensity, overlap`` (False: the history never or always called
+        ``, t_share`` (the T-learner's ``mu1 - mu0``, for comparison) ``,
+        propensity, overlap`` (False: the history never or always called
         such claims). Empty with the fallback.
     method : str
         ``x_learner`` or ``age_bucket_lift`` (the fallback).
@@ -70,8 +71,8 @@ class CallEffects:
         Why the learner was not used, in plain words.
     diagnostics : dict
         Cases, called cases, the average effect of a dial on the share paid
-        (DR) with its 95 % interval, the naive difference, the share of cases
-        outside the overlap.
+        (DR) with its 95 % interval (standard error clustered by debtor), the
+        naive difference, the share of cases outside the overlap.
     cases : pandas.DataFrame
         The history's cases with out-of-fold ``propensity, mu0, mu1, phi,
         tau`` (shares): what the policy evaluation reads.
@@ -188,6 +189,11 @@ def estimate_call_effects(
     # X-learner final stage: imputed effects of the called (Y - mu0) and of the uncalled
     # (mu1 - Y), each regressed on x, blended by the propensity
     d1, d0 = y - mu0, mu1 - y
+    for k in range(folds):
+        tr = (fold != k) & inside
+        if (tr & t).sum() < 10 or (tr & ~t).sum() < 10:
+            reason = "too few called and uncalled claim-weeks inside the overlap"
+            return CallEffects(today.iloc[:0], "age_bucket_lift", reason, diag, hist)
     tau = np.zeros(len(y))
     preds = np.zeros((folds, len(today)))
     for k in range(folds):
@@ -211,8 +217,12 @@ def estimate_call_effects(
     out["propensity"] = e_today
     out["overlap"] = ok_today
     cases = hist.assign(propensity=e, mu0=mu0, mu1=mu1, phi=phi, tau=tau, overlap=inside)
-    se = float(phi[inside].std() / np.sqrt(max(inside.sum(), 1)))
+    # the average effect and its standard error clustered by debtor (a debtor's weeks
+    # are not independent)
     ate = float(phi[inside].mean())
+    group = pd.factorize(hist["debtor_id"])[0][inside]
+    se = float(np.sqrt((np.bincount(group, weights=phi[inside] - ate) ** 2).sum()))
+    se /= max(int(inside.sum()), 1)
     diag.update(
         {
             "ate_share": ate,
