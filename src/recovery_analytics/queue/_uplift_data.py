@@ -199,7 +199,7 @@ def history_cases(
     lookback_days: int = 365,
     every_days: int = 7,
     window_days: int = 30,
-    max_cases_per_date: int = 5_000,
+    max_cases_per_date: int = 2_000,
     channel: str = "call",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The history's cases (with ``treated`` and ``paid_eur``) and today's open claims.
