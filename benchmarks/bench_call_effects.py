@@ -1,7 +1,7 @@
 """Cost of learning the effects of a call, a letter and a formal notice (issue 11).
 
 On a ~100k-claim demo portfolio (one thread): the history's claim-weeks
-(``max_cases_per_date`` = 5,000 a week over a year) and the cross-fitted
+(``max_cases_per_date`` = 2,000 a week over a year) and the cross-fitted
 X-learner of ``estimate_call_effects``, once per channel, each in its own
 process. Writes ``results/call_effects.json``. Run from ``benchmarks/``.
 """
