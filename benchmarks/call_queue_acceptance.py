@@ -35,7 +35,7 @@ from recovery_analytics.queue import build_call_queue, estimate_call_effects
 
 SEEDS = (0, 1, 2)
 CAPACITIES = (20, 40)
-_CAPACITY_REASONS = ("below_capacity", "segment_cap", "no_matching_collector")
+_CAPACITY_REASONS = ("below_capacity", "segment_cap", "no_matching_collector", "not_worth_a_call")
 
 
 def run_seed(seed: int, n_debtors: int = 2000) -> list[dict]:

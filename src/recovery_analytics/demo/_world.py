@@ -95,6 +95,7 @@ def demo_world(
             "claim_id": p.claims["claim_id"],
             "debtor_id": p.claims["debtor_id"],
             "outstanding_eur": np.round(out, 2),
+            "days_past_due": (pd.Timestamp(as_of) - p.claims["due_date"]).dt.days.to_numpy(),
             "base_day": lat["base_day"],
             "plan30_eur": np.minimum(lat["plan30"], np.maximum(out, 0)),
             "writeoff_day": lat["writeoff_day"],
@@ -143,6 +144,7 @@ def _draws(world: DemoWorld, replicates: int) -> tuple[np.ndarray, np.ndarray, n
     frac = np.where(kept & (u[5] < part), 0.2 + 0.4 * u[5] / np.maximum(part, 1e-9), 1.0)
     blocked = (day >= c["writeoff_day"].to_numpy()) | (day >= c["cancel_day"].to_numpy())
     blocked |= c["dispute_day"].to_numpy() <= 0  # an open dispute: no payment before it ends
+    blocked |= c["days_past_due"].to_numpy() <= 0  # the call is about overdue claims only
     called = np.where((day <= WINDOW_DAYS) & ~blocked, np.maximum(base, o * frac), base)
     return base, called, answer
 
@@ -159,7 +161,8 @@ def true_call_effects(world: DemoWorld, *, replicates: int = 400) -> pd.DataFram
     """Every debtor's expected euros in 30 days without a call, and the increment of a call.
 
     A call is dialled today; it reaches the debtor with its hidden reach
-    rate, and a reached call acts on all its open claims. Averages over
+    rate, and a reached call acts on all its overdue claims (not on the
+    invoices not yet due). Averages over
     ``replicates`` common random draws.
 
     Returns

@@ -13,7 +13,8 @@ imputed effects ``Y - mu0`` (called) and ``mu1 - Y`` (uncalled) regressed on
 average effect and the policy evaluation. The effect is that of
 a *dial* (the reach rate is inside it). Cases the history never or almost
 always called (``e`` outside ``[overlap, 1 - overlap]``) are left out of the
-final fit and flagged at scoring, where their effect is halved towards zero.
+final fit and flagged at scoring, where they get the average effect inside the
+overlap (the history cannot tell them apart).
 With too little variation (fewer than ``min_treated`` called or
 ``min_control`` uncalled cases: no calls logged, everyone called) the
 learner is not fitted and :attr:`CallEffects.method` says ``age_bucket_lift``
@@ -205,24 +206,26 @@ def estimate_call_effects(
         tau[te] = e[te] * m0.predict(x[te]) + (1 - e[te]) * m1.predict(x[te])
         if len(xt):
             preds[k] = e_today * m0.predict(xt) + (1 - e_today) * m1.predict(xt)
-    share = preds.mean(axis=0)
-    ok_today = (e_today >= overlap) & (e_today <= 1 - overlap)
-    share = np.where(ok_today, share, 0.5 * share)
-    out = today[["claim_id", "debtor_id", "outstanding_eur"]].copy()
-    o = out["outstanding_eur"].to_numpy()
-    out["effect_share"] = np.clip(share, 0.0, 1.0)
-    out["effect_eur"] = out["effect_share"] * o
-    out["effect_sd_eur"] = preds.std(axis=0) * o
-    out["t_share"] = t_today
-    out["propensity"] = e_today
-    out["overlap"] = ok_today
-    cases = hist.assign(propensity=e, mu0=mu0, mu1=mu1, phi=phi, tau=tau, overlap=inside)
     # the average effect and its standard error clustered by debtor (a debtor's weeks
     # are not independent)
     ate = float(phi[inside].mean())
     group = pd.factorize(hist["debtor_id"])[0][inside]
     se = float(np.sqrt((np.bincount(group, weights=phi[inside] - ate) ** 2).sum()))
     se /= max(int(inside.sum()), 1)
+    share = preds.mean(axis=0)
+    ok_today = (e_today >= overlap) & (e_today <= 1 - overlap)
+    # outside the overlap the history cannot tell one claim from another: the average
+    # effect inside it (never below zero), not an extrapolation of the model
+    share = np.where(ok_today, share, max(ate, 0.0))
+    out = today[["claim_id", "debtor_id", "outstanding_eur"]].copy()
+    o = out["outstanding_eur"].to_numpy()
+    out["effect_share"] = np.clip(share, 0.0, 1.0)
+    out["effect_eur"] = out["effect_share"] * o
+    out["effect_sd_eur"] = np.where(ok_today, preds.std(axis=0), se) * o
+    out["t_share"] = t_today
+    out["propensity"] = e_today
+    out["overlap"] = ok_today
+    cases = hist.assign(propensity=e, mu0=mu0, mu1=mu1, phi=phi, tau=tau, overlap=inside)
     diag.update(
         {
             "ate_share": ate,
