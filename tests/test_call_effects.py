@@ -76,7 +76,8 @@ def test_queue_reaches_most_of_the_oracle(world, effects):
     )  # fmt: skip
     assert cq.parameters["call_value_method"] == "x_learner"
     deb = cq.debtors
-    elig = deb[deb["collector"].notna().to_numpy() | (deb["reason"] == "below_capacity").to_numpy()]
+    eligible = deb["collector"].notna() | deb["reason"].isin(["below_capacity", "not_worth_a_call"])
+    elig = deb[eligible.to_numpy()]
     truth = true_call_effects(world).set_index("debtor_id")["incremental_eur"]
     oracle = truth.reindex(elig["debtor_id"]).fillna(0).nlargest(len(cq.queue)).index
     got = simulate_calls(world, cq.queue["debtor_id"])["incremental_eur"]
