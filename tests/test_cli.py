@@ -225,6 +225,27 @@ def test_call_queue_exports_csv_and_xlsx(runner: CliRunner, trained, tmp_path: P
     assert len(sheets) >= 3
     bad = runner.invoke(main, [*base, "--out", str(tmp_path / "queue.txt")])
     assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output
+    assert "Calls valued by" in result.output  # how the calls were valued, always said
+
+
+def test_call_queue_on_a_ledger_without_calls_states_the_fallback(
+    runner: CliRunner, trained, tmp_path: Path
+) -> None:
+    import shutil
+
+    demo, model = trained
+    ledger = tmp_path / "ledger"
+    shutil.copytree(demo, ledger)
+    events = pd.read_csv(ledger / "events.csv", dtype=str, keep_default_na=False)
+    keep = ~events["type"].isin(["call_attempt", "call_reached", "promise_to_pay"])
+    events[keep].to_csv(ledger / "events.csv", index=False)
+    out = tmp_path / "queue.csv"
+    args = ["call-queue", "--portfolio", str(ledger), "--model", str(model), "--as-of"]
+    args += ["2026-06-30", "--collectors", "2", "--calls-per-collector", "5", "--out", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "fallback: no calls logged in the history" in result.output
+    assert len(pd.read_csv(out, sep=";", encoding="utf-8-sig")) > 0
 
 
 def test_quarantine_is_written_next_to_the_outputs(runner: CliRunner, tmp_path: Path) -> None:

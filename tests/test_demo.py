@@ -146,7 +146,7 @@ def test_other_as_of_and_history():
     assert p.events["date"].min() >= start
     assert p.claims["invoice_date"].max() <= pd.Timestamp("2025-03-31")
     old = p.claims["invoice_date"] < start
-    assert 0 < old.mean() < 0.2  # the book carried over from before the history
+    assert 0 < old.mean() < 0.25  # the book carried over from before the history
 
 
 def test_carried_over_claims_are_open_at_the_start(small):
@@ -256,7 +256,8 @@ def test_debtors_for_claims_sizes_the_portfolio(big):
 
 
 def test_policy_calendar_is_followed():
-    p = generate_demo(300, seed=5, policy=DunningPolicy(call_share=0.0, email_day=2))
+    no_calls = DunningPolicy(call_share=0.0, review_call_share=0.0, email_day=2)
+    p = generate_demo(300, seed=5, policy=no_calls)
     e = p.events.merge(p.claims[["claim_id", "due_date"]], on="claim_id")
     assert not e["type"].isin(["call_attempt", "call_reached", "promise_to_pay"]).any()
     emails = e[e["type"] == "reminder_email"]
@@ -337,7 +338,7 @@ def test_recovery_falls_with_age(ledger, age, low, high):
 def test_settled_within_30_days_past_due(ledger):
     old = ledger[ledger["age"] >= 30]
     within = old["settled_dpd"] <= 30
-    assert 0.70 <= within.mean() <= 0.85
+    assert 0.65 <= within.mean() <= 0.85  # persuadables and lost causes pay later
     by_score = within.groupby(old["bureau_score"]).mean()
     assert by_score[by_score.index >= 8].min() >= 0.85  # the best segments: ~90 %
     assert by_score[by_score.index <= 3].max() <= 0.65  # the score is informative

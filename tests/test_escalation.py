@@ -109,3 +109,24 @@ def test_next_best_action_follows_the_escalation_scenario():
     assert next_best_action(b2b)["action"].tolist() == ["visit"]
     no_visit = EscalationPolicy(visit_min_eur=None)
     assert next_best_action(b2b, policy=no_visit)["action"].tolist() == ["formal_notice"]
+
+
+def test_an_old_claim_moves_to_the_step_proper_to_its_age_not_to_a_late_first_letter():
+    # 730 days past due, nothing logged (a payments-only ledger): a formal notice now,
+    # not a first reminder "due" two years ago, and never court without a notice
+    st = _state(days_past_due=[730, 730, 20, 90], n_formal_notices=[0, 1, 0, 0],
+                last_action_date=[pd.NaT, pd.Timestamp("2026-06-27"), pd.NaT,
+                                  pd.Timestamp("2026-07-05")])  # fmt: skip
+    out = next_best_action(st).set_index("claim_id")
+    assert out.loc["C00", "action"] == "formal_notice"
+    assert out.loc["C00", "action_date"] == pd.Timestamp(AS_OF)
+    assert not out.loc["C00", "late"]
+    assert out.loc["C01", "action"] == "call"  # notice done: court step, no route -> recall
+    assert out.loc["C01", "action_date"] >= pd.Timestamp("2026-06-27")
+    assert out.loc["C02", "action"] == "reminder_letter"  # 20 days: within the catch-up
+    # the planned date is never before the last action
+    assert out.loc["C03", "action_date"] >= pd.Timestamp("2026-07-05")
+    assert (
+        out["action_date"]
+        >= st.set_index("claim_id")["last_action_date"].fillna(pd.Timestamp("1970-01-01"))
+    ).all()

@@ -32,7 +32,7 @@ def test_xlsx_sheets_frozen_header_filters_and_formats(cq, tmp_path):
         assert ws.auto_filter.ref.startswith("A1:")
     ws = wb["C01"]
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["Rang", "Chargé", "Débiteur", "Téléphone", "E-mail"]
+    assert header[:6] == ["Rang", "Chargé", "N° client", "Débiteur", "Téléphone", "E-mail"]
     col = {h: i + 1 for i, h in enumerate(header)}
     assert ws.max_row == 1 + 6
     euro = ws.cell(row=2, column=col["Encours échu"])
@@ -43,6 +43,19 @@ def test_xlsx_sheets_frozen_header_filters_and_formats(cq, tmp_path):
     phones = [ws.cell(row=r, column=col["Téléphone"]).value for r in range(2, ws.max_row + 1)]
     assert all(re.fullmatch(r"0\d( \d\d){4}|\+\d+", p) for p in phones)
     assert ws.column_dimensions["C"].width >= 10
+    # the id joins back to the ERP; the invoices of the call in their own column
+    ids = [ws.cell(row=r, column=col["N° client"]).value for r in range(2, ws.max_row + 1)]
+    mine = cq.queue[cq.queue["collector"] == "C01"]
+    assert ids == mine["debtor_id"].tolist()
+    first = ws.cell(row=2, column=col["Factures de l'appel"]).value.split(", ")
+    behind = cq.claims[(cq.claims["debtor_id"] == ids[0]) & cq.claims["in_call"]]
+    assert first == sorted(behind["claim_id"])
+    # prints: landscape, fit to width, header row repeated, collector and date on top
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    assert ws.oddHeader.center.text == "C01" and ws.oddHeader.right.text == "30/06/2026"
+    cents = [ws.cell(row=r, column=col["Encours échu"]).value for r in range(2, ws.max_row + 1)]
+    assert all(round(v, 2) == v for v in cents)
     summary = wb["Synthèse"]
     assert [c.value for c in summary[1]][:2] == ["Chargé", "Débiteurs"]
     assert [summary.cell(row=r, column=1).value for r in (2, 3)] == ["C01", "C02"]
@@ -55,7 +68,7 @@ def test_xlsx_sheets_frozen_header_filters_and_formats(cq, tmp_path):
 def test_english_headers(cq, tmp_path):
     wb = load_workbook(write_call_queue(cq, tmp_path / "q.xlsx", lang="en"))
     assert wb.sheetnames[0] == "Summary" and "Letters" in wb.sheetnames
-    assert [c.value for c in wb["C01"][1]][:4] == ["Rank", "Collector", "Debtor", "Phone"]
+    assert [c.value for c in wb["C01"][1]][:4] == ["Rank", "Collector", "Customer no.", "Debtor"]
 
 
 def test_csv_is_semicolon_bom_decimal_comma_and_byte_identical(cq, tmp_path):
@@ -65,11 +78,14 @@ def test_csv_is_semicolon_bom_decimal_comma_and_byte_identical(cq, tmp_path):
     assert a.startswith(b"\xef\xbb\xbf")
     text = a.decode("utf-8-sig")
     lines = text.split("\r\n")
-    assert lines[0].startswith("Rang;Chargé;Débiteur;Téléphone;E-mail;Factures ouvertes")
+    assert lines[0].startswith("Rang;Chargé;N° client;Débiteur;Téléphone;E-mail;Factures ouvertes")
     assert len([ln for ln in lines if ln]) == 1 + len(cq.queue)
     back = pd.read_csv(tmp_path / "a.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert back["Encours échu"].sum() == pytest.approx(cq.queue["total_outstanding_eur"].sum())
     assert back["Rang"].tolist() == cq.queue["rank"].tolist()
+    assert back["N° client"].tolist() == cq.queue["debtor_id"].tolist()
+    assert back["Probabilité"].str.fullmatch(r"\d{1,3} %").all()  # percentages
+    assert not re.search(r"\d\d:\d\d:\d\d", text)  # dates without a time of day
 
 
 def test_xlsx_is_byte_identical_and_stamped_with_as_of(cq, tmp_path, monkeypatch):

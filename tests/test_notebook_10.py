@@ -72,8 +72,15 @@ def test_notebook_writes_the_exports_and_the_summary(tmp_path):
     for name in ("summary_by_collector.csv", "letters_by_action.csv", "backtest_weekly.csv",
                  "backtest_totals.csv", "backtest.png", "call_uplift.csv"):  # fmt: skip
         assert (out / name).is_file(), name
-    # the report shows ids and totals only: no names, phones or emails
+    # the report says how calls were valued: learned effects with their evaluation, or the
+    # fallback and why (150 debtors: too few calls in the history to learn from)
     html = (tmp_path / "run" / "10_weekly_call_queue.html").read_text(encoding="utf-8")
+    assert summary["call_value_method"] == "age_bucket_lift"
+    assert summary["call_value_fallback"].startswith("only ")
+    assert "Effets non appris" in html and "Appels valorisés par le lift" in html
+    assert "créances-semaines appelées dans" in html  # the reason, in French
+    assert "policy_evaluation" not in summary
+    # the report shows ids and totals only: no names, phones or emails
     # the report says what the backtest is: a model that never saw the outcomes it is scored on
     assert "Modèle léger entraîné une seule fois" in html
     for column in ("name", "phone", "email"):

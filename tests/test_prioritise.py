@@ -49,7 +49,8 @@ def _overdue_debtors(portfolio, as_of=AS_OF):
 def test_capacity_never_exceeded_and_every_debtor_accounted_once(cq, portfolio):
     q = cq.queue
     assert list(q.columns) == list(QUEUE_COLUMNS)
-    assert len(q) == 16  # 2 collectors x 8 calls: the demo has more callable debtors
+    # 2 collectors x 8 calls; a debtor whose learned call effect does not pay its cost stays out
+    assert 12 <= len(q) <= 16
     assert q.groupby("collector").size().max() <= 8
     assert q["rank"].tolist() == list(range(1, len(q) + 1))
     assert q["value_per_minute"].is_monotonic_decreasing
@@ -58,7 +59,7 @@ def test_capacity_never_exceeded_and_every_debtor_accounted_once(cq, portfolio):
     assert set(q["debtor_id"]) | set(cq.excluded["debtor_id"]) == _overdue_debtors(portfolio)
     assert set(cq.excluded["reason"]) <= set(EXCLUSION_REASONS)
     assert cq.excluded["reason_label"].notna().all()
-    assert "below_capacity" in set(cq.excluded["reason"])
+    assert set(cq.excluded["reason"]) & {"below_capacity", "not_worth_a_call"}
     summ = cq.summary.set_index("collector")
     assert summ["debtors"].sum() == len(q)
     assert summ["call_eur"].sum() == pytest.approx(q["call_eur"].sum())

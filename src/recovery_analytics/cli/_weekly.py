@@ -98,7 +98,7 @@ def call_queue(
     notices due this week go to their own list.
     """
     from recovery_analytics.amicable import load_model
-    from recovery_analytics.queue import build_call_queue, write_call_queue
+    from recovery_analytics.queue import build_call_queue, call_value_notes, write_call_queue
 
     _check_out(out, (".xlsx", ".csv"))
     portfolio = _load(source, mapping, _out_dir(out), as_of=as_of, fmt=fmt)
@@ -131,6 +131,7 @@ def call_queue(
         f"{len(cq.queue):,d} debtors to call, {len(cq.excluded):,d} excluded "
         f"(with their reason), {len(cq.letters):,d} letters to send -> {out}"
     )
+    click.echo(call_value_notes(cq, "en")["call"])
 
 
 @click.command()

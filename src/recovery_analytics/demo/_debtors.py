@@ -113,6 +113,7 @@ class DebtorDraw:
     slow_bias: np.ndarray  # the debtor's own leaning to pay months late or never
     drift_day: np.ndarray  # day its habit changes (inf: never)
     drift: np.ndarray  # the habit multiplier after drift_day
+    responder: np.ndarray  # index into RESPONDER_TYPES: how the debtor responds to a call
 
 
 def draw_debtors(rng: np.random.Generator, n: int, history_days: int, span_days: int) -> DebtorDraw:
@@ -263,6 +264,7 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int, span_days:
         dispute_mult=np.where(is_b2b, np.array([s[2] for s in _SECTORS])[sec], 0.6),
         amount_mult=np.where(is_b2b, np.array([s[3] for s in _SECTORS])[sec], 1.0),
         **_habits(rng, n, span_days),
+        responder=_responders(rng, quality, chronic),
     )
 
 
@@ -280,6 +282,46 @@ def _habits(rng: np.random.Generator, n: int, span_days: int) -> dict[str, np.nd
     drift_day = np.where(drifts, np.floor(rng.uniform(-span_days, 0, n)), np.inf)
     drift = np.exp(0.7 * rng.standard_normal(n))
     return {"habit": habit, "slow_bias": slow_bias, "drift_day": drift_day, "drift": drift}
+
+
+#: How a debtor responds to a call (latent): ``ordinary``; ``sure_thing`` pays anyway
+#: (quickly, a call changes little); ``persuadable`` is solvent but forgetful (lets
+#: invoices run, pays when someone asks); ``lost_cause`` cannot pay (a call does nothing,
+#: its promises are broken).
+RESPONDER_TYPES: tuple[str, ...] = ("ordinary", "sure_thing", "persuadable", "lost_cause")
+
+#: Shifts of each responder type (ordinary, sure_thing, persuadable, lost_cause): delay
+#: multiplier, and logit shifts of never / slow / responsiveness / promise / keeping it.
+RESPONDER_SHIFTS: dict[str, tuple[float, ...]] = {
+    "typical": (1.0, 0.5, 2.0, 1.5),
+    "never": (0.0, -2.0, 0.5, 2.5),
+    "slow": (0.0, -1.5, 1.5, 1.0),
+    "resp": (0.0, -1.5, 1.8, -3.0),
+    "promise": (0.0, -0.5, 1.0, 0.5),
+    "keep": (0.0, 0.5, 1.5, -3.5),
+}
+
+
+def _responders(rng: np.random.Generator, quality: np.ndarray, chronic: np.ndarray) -> np.ndarray:
+    """Responder type of every debtor, leaning on its quality (drawn after the habits).
+
+    Good payers are more often sure things, weak ones more often lost causes;
+    persuadables are spread over every quality (forgetfulness is not credit risk),
+    a little more among chronic late payers.
+    """
+    n = quality.size
+    logits = np.column_stack(
+        [
+            np.zeros(n),
+            -0.9 + 0.9 * quality,
+            -0.5 + 0.4 * chronic,
+            -1.6 - 1.0 * quality,
+        ]
+    )
+    p = np.exp(logits)
+    p /= p.sum(axis=1, keepdims=True)
+    u = rng.random(n)
+    return (u[:, None] > np.cumsum(p, axis=1)).sum(axis=1).astype(np.int64)
 
 
 #: exported claims per claim invoiced in the history: the book carried over from before

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,13 @@ class DunningPolicy:
         round dials up to 3 times a few days apart until the debtor answers.
     call_share : float
         Capacity: share of the overdue claims a round calls (scaled up for
-        large amounts, down for small ones). The rest are never called.
+        large amounts, down for small ones), drawn at random: the logging
+        policy is randomized, with a known propensity.
+    review_call_share, review_call_from, review_call_to : float, int, int
+        Two more randomized rounds review older claims: in each, this share
+        (scaled by amount like ``call_share``) is called at an age drawn
+        uniformly in ``[from, to]`` days past due, so that old claims are also
+        seen called and not called.
     formal_notice_day, formal_notice_min_eur : int, float
         Mise en demeure sent in ``[day, day + 15]`` (after a pending promise)
         for claims of at least this amount.
@@ -85,6 +92,9 @@ class DunningPolicy:
     second_call_day: int = 40
     call_window: int = 20
     call_share: float = 0.35
+    review_call_share: float = 0.6
+    review_call_from: int = 61
+    review_call_to: int = 420
     formal_notice_day: int = 45
     formal_notice_min_eur: float = 150.0
     judicial_day: int = 90
@@ -156,6 +166,13 @@ def generate_demo(
     >>> bool(p.events["date"].max() <= pd.Timestamp("2026-06-30"))
     True
     """
+    return _build(n_debtors, seed, as_of, history_days, policy)[0]
+
+
+def _build(
+    n_debtors: int, seed: int, as_of: str | date, history_days: int, policy: DunningPolicy | None
+) -> tuple[Portfolio, Any, Any]:
+    """The portfolio, the exported simulation (with its latent arrays) and the debtor draw."""
     if n_debtors < 1:
         raise ValueError(f"n_debtors must be at least 1, got {n_debtors}")
     if history_days < 1:
@@ -210,7 +227,7 @@ def generate_demo(
             "quarantined": [0, 0, 0],
         }
     )
-    return Portfolio(
+    portfolio = Portfolio(
         debtors=debtors,
         claims=claims,
         events=events,
@@ -218,3 +235,4 @@ def generate_demo(
         source=f"demo(seed={seed})",
         extra_features={"numeric": ["bureau_score"], "categorical": ["segment"]},
     )
+    return portfolio, sim, deb

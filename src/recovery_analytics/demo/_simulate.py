@@ -16,12 +16,12 @@ the payment; they become events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from recovery_analytics.demo._debtors import DebtorDraw
+from recovery_analytics.demo._debtors import RESPONDER_SHIFTS, DebtorDraw
 
 __all__: list[str] = []
 
@@ -63,6 +63,11 @@ EFFECTS: dict[str, float] = {
 }
 
 
+def partial_promise(amount):
+    """Probability that a promise covers part of the claim only (rises with the amount)."""
+    return np.clip(0.15 + 0.3 * np.log10(np.maximum(amount, 1.0) / 500.0), 0.1, 0.85)
+
+
 def _sig(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -78,6 +83,8 @@ class Sim:
     disputed_now: np.ndarray
     creditor: np.ndarray
     events: dict[str, np.ndarray]
+    #: per claim, what the 30-day simulator of the demo world needs (days from as_of)
+    latent: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class _Events:
@@ -170,10 +177,17 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     p_never = _sig(-4.6 - 1.1 * q + 0.15 * log_rel + 0.6 * deb.slow_bias[d])
     p_slow = _sig(-2.4 - 0.8 * q + deb.slow_bias[d])
     phone_ok = deb.phone_status[d] == 0
+    # the responder type shifts the natural timing and the response to a call
+    # (ordinary, sure_thing, persuadable, lost_cause: see docs/demo-generator.md)
+    sh = {k: np.asarray(v)[deb.responder[d]] for k, v in RESPONDER_SHIFTS.items()}
+    typical = typical * sh["typical"]
+    p_never = _sig(np.log(p_never / (1 - p_never)) + sh["never"])
+    p_slow = _sig(np.log(p_slow / (1 - p_slow)) + sh["slow"])
     reach = _sig(np.where(b2b, -0.2, -0.6) + 0.3 * q + 0.5 * nz[:, 0]) * phone_ok
-    resp = _sig(-0.9 + 0.5 * q + 0.6 * nz[:, 1])
-    p_promise = _sig(0.3 + 0.3 * q + 0.5 * nz[:, 1])
-    keep = _sig(0.9 + 0.8 * q + 0.7 * nz[:, 2])
+    resp = _sig(-0.9 + 0.5 * q + 0.6 * nz[:, 1] + sh["resp"])
+    p_promise = _sig(0.3 + 0.3 * q + 0.5 * nz[:, 1] + sh["promise"])
+    keep = _sig(0.9 + 0.8 * q + 0.7 * nz[:, 2] + sh["keep"])
+    p_part = partial_promise(amount)
     fn_sens = _sig(-1.0 + 0.4 * q + 0.5 * b2b + 0.7 * nz[:, 3])
 
     # -- natural payment time (days after due; may be before due, never before invoice)
@@ -210,14 +224,23 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     callable_ = deb.phone_status[d] != 1
     rounds = []
     pending_until = np.full(n, -INF)
-    for k, day0 in enumerate((policy.call_day, policy.second_call_day)):
-        start = _uint(rng, day0, day0 + policy.call_window, n)
-        sel = callable_ & (rng.random(n) < np.minimum(p_sel, 0.95)) & gate(start)
+    # two rounds on young claims, then a review round at a random older age: the logging
+    # policy is randomized (a known share of the claims, by amount), so every age is seen
+    # both called and not called
+    review = (policy.review_call_from, policy.review_call_to - policy.review_call_from)
+    share = policy.review_call_share * np.clip(np.exp(0.25 * np.log(amount / 1000.0)), 0.5, 1.8)
+    for k, (day0, width, p_k) in enumerate(
+        ((policy.call_day, policy.call_window, p_sel),
+         (policy.second_call_day, policy.call_window, p_sel), (*review, share), (*review, share))
+    ):  # fmt: skip
+        start = _uint(rng, day0, day0 + width, n)
+        sel = callable_ & (rng.random(n) < np.minimum(p_k, 0.95)) & gate(start)
         sel &= pending_until < start
         days, n_att, reached, r_t = _call_round(rng, start, sel, reach, gate)
         promise = reached & (rng.random(n) < p_promise)
         p_t = r_t + _uint(rng, 3, 21, n)
-        frac = np.where(rng.random(n) < 0.3, np.round(rng.uniform(0.3, 0.6, n), 2), 1.0)
+        # the larger the claim, the likelier a promise of a part only (what one can pay)
+        frac = np.where(rng.random(n) < p_part, np.round(rng.uniform(0.2, 0.6, n), 2), 1.0)
         kept = promise & (rng.random(n) < keep)
         jitter = rng.choice([-1.0, 0.0, 1.0, 2.0], size=n, p=[0.1, 0.6, 0.15, 0.15])
         c_kept = np.where(kept, np.maximum(p_t + jitter, r_t + 1), INF)
@@ -338,14 +361,37 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
     ev.add("credit_note", (cn_frac > 0) & (t_credit < wo), t_credit, credit)
     # payments: cumulative shares of the instalments rounded to the cent
     prev = np.zeros(n)
+    plan30 = np.zeros(n)  # instalments of a plan begun by as_of that fall in days 1-30
     for k in range(4):
         cum_share = np.minimum(first_frac + (1 - first_frac) * k / np.maximum(n_inst - 1, 1), 1)
         cum = np.where(k >= n_inst - 1, net, np.round(net * cum_share, 2))
         ev.add("payment", paid_k[:, k], t_inst[:, k], np.round(cum - prev, 2), sub=k)
+        day_k = due + t_inst[:, k]
+        plan30 += np.where(paid_k[:, k] & (due + t_pay <= 0) & (day_k > 0) & (day_k <= 30),
+                           np.round(cum - prev, 2), 0.0)  # fmt: skip
         prev = cum
     ev.add("write_off", np.isfinite(wo), wo)
 
     open_disp = disputed & (due + t_disp <= 0) & (due + t_res > 0)
+    # what the next 30 days hold without any call from as_of on (calls reached after as_of
+    # removed from the candidates), and the traits a call today acts through
+    base = mat.copy()
+    for k, rnd in enumerate(rounds):
+        for col in (names.index(f"promise{k}"), names.index(f"call{k}")):
+            base[:, col] = np.where(due + rnd[4] > 0, INF, base[:, col])
+    base_t = np.where(disputed, t_pay, base.min(axis=1))
+    latent = {
+        "base_day": due + np.where(base_t > wo, INF, base_t),
+        "writeoff_day": due + wo,
+        "cancel_day": np.where(cancel, due + t_ins, INF),
+        "plan30": plan30,
+        "reach": reach,
+        "p_promise": p_promise,
+        "keep": keep,
+        "talk": EFFECTS["no_promise_call"] * resp,
+        "p_partial": p_part,
+        "dispute_day": np.where(disputed, due + t_disp, INF),
+    }
     return Sim(
         debtor=d,
         invoice_day=inv,
@@ -354,6 +400,7 @@ def simulate(rng: np.random.Generator, deb: DebtorDraw, policy: Any, span_days: 
         disputed_now=open_disp,
         creditor=deb.creditor[d],
         events=ev.arrays(),
+        latent=latent,
     )
 
 
@@ -391,5 +438,6 @@ def export_window(sim: Sim, start_day: int) -> tuple[Sim, np.ndarray]:
         disputed_now=sim.disputed_now[idx],
         creditor=sim.creditor[idx],
         events=events,
+        latent={k: v[idx] for k, v in sim.latent.items()},
     )
     return out, idx

@@ -6,7 +6,9 @@ brings per collector-minute, under capacity), every debtor who is not called
 with the reason, the next best action of every open claim (letters, e-mails,
 formal notices due), the collectors' files (``.xlsx``/``.csv``) and a backtest
 of the policy. Where each rule lives: the value of a call (uplift of a reached
-call, reach rate, net of its cost) in ``_value``; the claim and debtor frames
+call, reach rate, net of its cost) in ``_value``; the incremental euros of a
+call learned from the history in ``_uplift`` (cases in ``_uplift_data``); the
+claim and debtor frames
 and the exclusion rules in ``_debtors``; ranking under capacity in ``_queue``;
 the escalation ladder in ``_escalation``; phones in ``_phones``; the output
 tables and their wording in ``_tables``; the files in ``_exports`` and the team
@@ -32,15 +34,22 @@ from recovery_analytics.queue._escalation import (
 )
 from recovery_analytics.queue._exports import write_call_queue
 from recovery_analytics.queue._phones import check_french_phone, format_french_phone
+from recovery_analytics.queue._policy_eval import (
+    POLICY_NAMES,
+    evaluate_call_policies,
+    qini_curve,
+)
 from recovery_analytics.queue._queue import CallQueue, build_call_queue
 from recovery_analytics.queue._summary import (
     QUEUE_HEADLINE_LABELS_FR,
+    call_value_notes,
     excluded_by_reason,
     letters_by_action,
     queue_headline,
     queue_headline_figures,
 )
 from recovery_analytics.queue._tables import QUEUE_COLUMNS
+from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import call_value, estimate_call_uplift
 
 __all__ = [
@@ -48,8 +57,10 @@ __all__ = [
     "EXCLUSION_REASONS",
     "LETTER_ACTIONS",
     "POLICIES",
+    "POLICY_NAMES",
     "QUEUE_COLUMNS",
     "QUEUE_HEADLINE_LABELS_FR",
+    "CallEffects",
     "CallQueue",
     "EscalationPolicy",
     "backtest_call_queue",
@@ -58,13 +69,17 @@ __all__ = [
     "backtest_totals",
     "build_call_queue",
     "call_value",
+    "call_value_notes",
     "check_french_phone",
+    "estimate_call_effects",
     "estimate_call_uplift",
+    "evaluate_call_policies",
     "excluded_by_reason",
     "format_french_phone",
     "history_before",
     "letters_by_action",
     "next_best_action",
+    "qini_curve",
     "queue_headline",
     "queue_headline_figures",
     "run_backtest",

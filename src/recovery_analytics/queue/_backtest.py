@@ -128,6 +128,10 @@ def backtest_call_queue(
     if dates is None:
         dates = backtest_dates(portfolio, weeks=weeks, follow_up_days=max(horizons))
     dates = sorted(pd.to_datetime(list(dates)))
+    # the replay measures who pays after the queue's calls, not what the calls add: it
+    # replays the age-bucket lift ranking (the learned effects are evaluated off-policy,
+    # evaluate_call_policies)
+    queue_options.setdefault("effects", False)
     if dates and queue_options.get("uplift") is None:
         queue_options["uplift"] = estimate_call_uplift(portfolio, dates[0])
     rows = []

@@ -188,8 +188,9 @@ def _value(
     deb["talk_minutes"] = _minutes(deb, minutes_map) + np.minimum(
         0.5 * (deb["callable_claims"].clip(lower=1) - 1), 10.0
     )
+    cols = ["debtor_id", "outstanding_eur", "expected_recovery_eur", "lift"]
     val = call_value(
-        callable_[["debtor_id", "outstanding_eur", "expected_recovery_eur", "lift"]],
+        callable_[cols + (["effect_eur"] if "effect_eur" in callable_ else [])],
         deb[["debtor_id", "reach_rate", "talk_minutes", "broken_promise"]],
         **costs,
     )
@@ -217,3 +218,44 @@ def _reasons(
     ]
     conds = [c.to_numpy(dtype=bool) for c, _ in rules]
     return np.select(conds, [r for _, r in rules], None).astype(object)
+
+
+def _channels(
+    deb: pd.DataFrame, callable_: pd.DataFrame, channel_fx: Mapping, costs: Mapping[str, float]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``deb`` with ``letter_eur``, ``formal_notice_eur`` and ``best_channel``; what was usable.
+
+    A channel's learned effect is used only where the history allows it: the
+    learner was fitted and at least half of today's claims lie inside its
+    overlap; otherwise its euros are NA and the note says why.
+    """
+    deb = deb.copy()
+    notes: dict[str, str] = {}
+    best = pd.Series("call", index=deb.index, dtype="str")
+    best_net = deb["net_eur"].astype("float64").fillna(-np.inf)
+    for channel in ("letter", "formal_notice"):
+        deb[f"{channel}_eur"] = np.nan
+        fx = channel_fx.get(channel)
+        if fx is None:
+            notes[channel] = "not estimated (call effects not learned)"
+            continue
+        if fx.method == "age_bucket_lift":
+            notes[channel] = f"not estimable: {fx.fallback_reason}"
+            continue
+        outside = float((~fx.claims["overlap"]).mean()) if len(fx.claims) else 1.0
+        if outside > 0.5:
+            notes[channel] = (
+                f"not estimable: {outside:.0%} of today's claims outside the history's overlap"
+            )
+            continue
+        eff = fx.claims.set_index("claim_id")["effect_eur"]
+        per_claim = eff.reindex(callable_["claim_id"]).fillna(0.0).to_numpy()
+        by = pd.Series(per_claim, index=callable_["debtor_id"].to_numpy()).groupby(level=0).sum()
+        deb[f"{channel}_eur"] = by.reindex(deb["debtor_id"]).fillna(0.0).to_numpy()
+        net = deb[f"{channel}_eur"] - float(costs[channel])
+        better = (net > best_net).to_numpy()
+        best = best.where(~better, channel)
+        best_net = best_net.where(~better, net)
+        notes[channel] = "learned"
+    deb["best_channel"] = best
+    return deb, notes

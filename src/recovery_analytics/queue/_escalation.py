@@ -53,6 +53,12 @@ class EscalationPolicy:
         Wait this long after a promised date before acting again.
     recall_days : int
         When court is not worth it, call again this many days after the last action.
+    catch_up_days : int
+        A claim more than this many days past the day of a step it never had
+        (an old claim of a ledger that logs no reminders, a file taken over)
+        moves to the step proper to its age, planned from ``as_of`` (not
+        "late" since the day of the first reminder); never to court without a
+        formal notice.
 
     Examples
     --------
@@ -74,6 +80,7 @@ class EscalationPolicy:
     min_gap_days: int = 7
     promise_grace_days: int = 3
     recall_days: int = 14
+    catch_up_days: int = 30
 
 
 #: Next-best-action codes -> (channel, French label, English label).
@@ -130,7 +137,9 @@ def next_best_action(
     pending -> wait until the promised date + grace; otherwise the step after
     the furthest one done (reminder, call, second letter, visit, mise en
     demeure, court). A step is dated ``due_date + its day``, at least
-    ``min_gap_days`` after the last action (court: after the notice deadline).
+    ``min_gap_days`` after the last action (court: after the notice deadline);
+    a claim more than ``catch_up_days`` past a step's day moves to the step
+    proper to its age, planned from ``as_of``.
     At the court step the judicial module's ``recommended_route`` decides: a
     court route, write-off, an agency, or (continuing amicably) another call
     ``recall_days`` after the last action.
@@ -259,14 +268,23 @@ def _ladder(st: pd.DataFrame, pol: EscalationPolicy, rec: np.ndarray, filed: np.
     exposure = _col(st, "debtor_open_exposure_eur", 0.0).fillna(0).to_numpy(dtype="float64")
     b2b = _col(st, "debtor_type", "B2B").astype("str").to_numpy(dtype=object) == "B2B"
     visit_ok = (pol.visit_min_eur is not None) & b2b & (exposure >= (pol.visit_min_eur or 0))
-    step = np.minimum(reached + 1, len(_LADDER))
-    step = np.where((step == 4) & ~visit_ok, 5, step)
     offsets = np.array([0, pol.reminder_day, pol.call_day, pol.second_letter_day, pol.visit_day,
                         pol.formal_notice_day, pol.court_day])  # fmt: skip
+    # a claim far past a step (more than `catch_up_days` after its day) moves to the step
+    # proper to its age -- never to court without a formal notice -- planned from as_of
+    dpd = st["days_past_due"].to_numpy(dtype="int64")
+    by_age = (offsets[1:][None, :] + pol.catch_up_days <= dpd[:, None]).sum(axis=1)
+    noticed = (num["n_formal_notices"] >= 1) | (num["stage_rank"] >= 4) | filed
+    by_age = np.where(noticed, by_age, np.minimum(by_age, 5))
+    step = np.minimum(reached + 1, len(_LADDER))
+    caught_up = by_age > step
+    step = np.maximum(step, by_age)
+    step = np.where((step == 4) & ~visit_ok, 5, step)
     due = _dates(st, "due_date")
     last_action = _dates(st, "last_action_date")
     gap = np.where(np.isnat(last_action), due, last_action + pol.min_gap_days * _DAY)
     planned = np.maximum(due + offsets[step] * _DAY, gap)
+    planned = np.where(caught_up, np.maximum(_dates(st, "as_of"), gap), planned)
     notice = _dates(st, "formal_notice_date")
     planned = np.where(
         (step == 6) & ~np.isnat(notice),

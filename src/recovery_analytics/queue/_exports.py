@@ -42,15 +42,17 @@ __all__ = [
 HEADERS: dict[str, tuple[str, str, str]] = {
     "rank": ("Rang", "Rank", "int"),
     "collector": ("Chargé", "Collector", "text"),
+    "debtor_id": ("N° client", "Customer no.", "text"),
     "debtor": ("Débiteur", "Debtor", "text"),
     "contact": ("Téléphone", "Phone", "text"),
     "email": ("E-mail", "Email", "text"),
     "open_claims": ("Factures ouvertes", "Open claims", "int"),
+    "invoices": ("Factures de l'appel", "Invoices of the call", "text"),
     "total_outstanding_eur": ("Encours échu", "Total outstanding", "eur"),
     "oldest_days_past_due": ("Retard max (jours)", "Oldest days past due", "int"),
     "p_amicable": ("Probabilité", "Probability", "pct"),
     "expected_recovery_eur": ("Euros attendus", "Expected euros", "eur"),
-    "call_eur": ("Gain attendu de l'appel", "Expected gain of the call", "eur"),
+    "call_eur": ("Euros en plus grâce à l'appel", "Extra euros of the call", "eur"),
     "suggested_action": ("Action suggérée", "Suggested action", "text"),
     "talking_points": ("Points à aborder", "Talking points", "text"),
     "last_contact_date": ("Dernier contact", "Last contact", "date"),
@@ -87,8 +89,8 @@ SHEETS: dict[str, tuple[str, str]] = {
     "disputes": ("Litiges", "Disputes"),
     "contact_to_check": ("Coordonnées à vérifier", "Contact details to check"),
 }
-_QUEUE_KEYS = ("rank", "collector", "debtor", "contact", "email", "open_claims",
-               "total_outstanding_eur", "oldest_days_past_due", "p_amicable",
+_QUEUE_KEYS = ("rank", "collector", "debtor_id", "debtor", "contact", "email", "open_claims",
+               "invoices", "total_outstanding_eur", "oldest_days_past_due", "p_amicable",
                "expected_recovery_eur", "call_eur", "suggested_action", "talking_points",
                "last_contact_date", "promises")  # fmt: skip
 _FORMATS = {
@@ -101,9 +103,16 @@ _YES = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
 
 def _debtor(frame: pd.DataFrame) -> pd.Series:
-    name = frame["name"].astype("str") if "name" in frame else None
+    """The debtor's name (its id when it has none); the id has its own column."""
     ids = frame["debtor_id"].astype("str")
-    return ids if name is None else (name + " (" + ids + ")").fillna(ids)
+    return frame["name"].astype("str").fillna(ids) if "name" in frame else ids
+
+
+def _pct_text(values: pd.Series, lang: str) -> pd.Series:
+    """Probabilities as percentages French Excel reads as numbers (``42 %``; en ``42%``)."""
+    pct = (pd.to_numeric(values, errors="coerce") * 100).round(0)
+    text = pct.astype("Int64").astype("str") + (" %" if lang == "fr" else "%")
+    return text.where(pct.notna(), "")
 
 
 def _rename(frame: pd.DataFrame, keys: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -120,6 +129,8 @@ def _yes(values: pd.Series, lang: str) -> pd.Series:
 
 def _queue_frame(queue: pd.DataFrame, lang: str) -> pd.DataFrame:
     q = queue.assign(debtor=_debtor(queue), contact=queue["phone"])
+    if "invoices" not in q:  # a queue table from before issue 11
+        q["invoices"] = pd.Series("", index=q.index, dtype="str")
     return _rename(q, _QUEUE_KEYS, lang)
 
 
@@ -173,20 +184,21 @@ def export_tables(cq: CallQueue | pd.DataFrame, lang: str = "fr") -> dict[str, p
             channel=cq.letters["channel"].map({k: v[i] for k, v in CHANNEL_LABELS.items()}),
             late=_yes(cq.letters["late"], lang),
         )
-        keys = ("debtor", "email", "action", "channel", "action_date", "late", "claims",
-                "n_claims", "total_outstanding_eur")  # fmt: skip
+        keys = ("debtor_id", "debtor", "email", "action", "channel", "action_date", "late",
+                "claims", "n_claims", "total_outstanding_eur")  # fmt: skip
         tables[SHEETS["letters"][i]] = _rename(let, keys, lang)
         ex = cq.excluded.assign(debtor=_debtor(cq.excluded), phone_raw=cq.excluded["phone"])
-        keys = ("debtor", "phone_raw", "reason_label", "detail", "open_claims",
+        keys = ("debtor_id", "debtor", "phone_raw", "reason_label", "detail", "open_claims",
                 "total_outstanding_eur", "oldest_days_past_due")  # fmt: skip
         tables[SHEETS["excluded"][i]] = _rename(ex, keys, lang)
         dis = cq.disputes.assign(debtor=_debtor(cq.disputes))
-        keys = ("debtor", "claim_id", "amount", "outstanding_eur", "days_past_due",
+        keys = ("debtor_id", "debtor", "claim_id", "amount", "outstanding_eur", "days_past_due",
                 "dispute_opened_date", "dispute_age_days")  # fmt: skip
         tables[SHEETS["disputes"][i]] = _rename(dis, keys, lang)
         con = cq.contact_to_check
         con = con.assign(debtor=_debtor(con), phone_raw=con["phone"])
-        keys = ("debtor", "phone_raw", "phone_status", "email", "debtor_type", "open_claims",
+        keys = ("debtor_id", "debtor", "phone_raw", "phone_status", "email", "debtor_type",
+                "open_claims",
                 "total_outstanding_eur", "oldest_days_past_due")  # fmt: skip
         tables[SHEETS["contact_to_check"][i]] = _rename(con, keys, lang)
     return tables
@@ -237,6 +249,22 @@ def _save_stamped(wb, path: Path, stamp: datetime) -> None:
         ExcelWriter(wb, archive).save()
 
 
+def _print_setup(ws: Any, sheet: str, stamp: datetime, lang: str) -> None:
+    """Landscape, fit to the page width, header row on every page, sheet and date on top."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    day = stamp.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+    title = "File d'appels" if lang == "fr" else "Call queue"
+    ws.oddHeader.left.text = title
+    ws.oddHeader.center.text = sheet.replace("&", "&&")
+    ws.oddHeader.right.text = day
+    ws.oddFooter.right.text = "&P / &N"
+
+
 def _write_xlsx(
     tables: dict[str, pd.DataFrame], path: Path, lang: str, stamp: datetime, guard: ExportGuard
 ) -> None:
@@ -255,10 +283,11 @@ def _write_xlsx(
         cols = []
         for c, kind in zip(frame.columns, kinds, strict=True):
             s = frame[c]
-            if kind == "date":
-                values = [None if pd.isna(v) else v.to_pydatetime() for v in pd.to_datetime(s)]
+            if kind == "date":  # a date, without a time of day
+                values = [None if pd.isna(v) else v.date() for v in pd.to_datetime(s)]
             elif kind in ("eur", "pct", "num", "int"):
                 arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64")
+                arr = np.round(arr, 2) if kind == "eur" else arr  # euros to the cent
                 values = [None if np.isnan(v) else (int(v) if kind == "int" else float(v))
                           for v in arr]  # fmt: skip
             else:
@@ -284,6 +313,7 @@ def _write_xlsx(
                 for r in range(2, len(frame) + 2):
                     ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True)
         ws.freeze_panes = "A2"
+        _print_setup(ws, sheet, stamp, lang)
         if len(frame.columns):
             last = get_column_letter(len(frame.columns))
             ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
@@ -305,13 +335,18 @@ def write_call_queue(
     """Write the call queue for people; ``.xlsx`` or ``.csv`` chosen by the suffix.
 
     ``.xlsx``: a summary sheet, one sheet per collector, then letters,
-    excluded debtors, disputes and contact details to check; header frozen,
-    filters on, euros as ``#,##0.00 €``, dates ``dd/mm/yyyy`` (``lang="en"``:
-    ISO), probabilities as percentages, fitted column widths.
+    excluded debtors, disputes and contact details to check; the debtor id
+    (``N° client``) in its own column beside the name, the invoices of the
+    call in theirs; header frozen, filters on, euros rounded to the cent as
+    ``#,##0.00 €``, dates as dates ``dd/mm/yyyy`` (``lang="en"``: ISO),
+    probabilities as percentages, fitted column widths; printed landscape,
+    fit to the page width, header row on every page, the sheet (collector)
+    and the date in the page header.
     ``.csv``: the queue of every collector, ``;``-separated, decimal comma,
-    dates ``dd/mm/yyyy``, UTF-8 with BOM. Both are byte-identical for the same
-    queue: the workbook's created/modified properties and the dates of its zip
-    members are ``as_of`` (midnight), not the time of writing.
+    dates ``dd/mm/yyyy``, probabilities ``42 %``, UTF-8 with BOM. Both are
+    byte-identical for the same queue: the workbook's created/modified
+    properties and the dates of its zip members are ``as_of`` (midnight), not
+    the time of writing.
 
     Parameters
     ----------
@@ -346,7 +381,7 @@ def write_call_queue(
     ...     "last_contact_date": [pd.Timestamp("2026-06-01")], "promises": ["aucune"]})
     >>> out = write_call_queue(q, pathlib.Path(tempfile.mkdtemp()) / "q.csv")
     >>> out.read_text(encoding="utf-8-sig").splitlines()[1]
-    '1;C01;SARL X (D1);06 12 34 56 78;;1;1234,50;30;0,50;50,00;5,00;Appeler;;01/06/2026;aucune'
+    '1;C01;D1;SARL X;06 12 34 56 78;;1;;1234,50;30;50 %;50,00;5,00;Appeler;;01/06/2026;aucune'
     """
     path = Path(path)
     if lang not in _YES:
@@ -358,6 +393,8 @@ def write_call_queue(
     queue = cq.queue if isinstance(cq, CallQueue) else cq
     if suffix == ".csv":
         frame = _queue_frame(queue, lang)
+        prob = HEADERS["p_amicable"][0 if lang == "fr" else 1]
+        frame[prob] = _pct_text(frame[prob], lang)
         write_csv(
             frame,
             path,

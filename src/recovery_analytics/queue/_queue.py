@@ -32,13 +32,18 @@ from recovery_analytics.queue._escalation import (
     EscalationPolicy,
     next_best_action,
 )
+from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import estimate_call_uplift
 
 __all__ = [
+    "CHANNEL_COSTS",
     "DEFAULT_CALL_MINUTES",
     "CallQueue",
     "build_call_queue",
 ]
+
+#: Cost of a letter and of a formal notice (registered letter), euros: assumptions.
+CHANNEL_COSTS: dict[str, float] = {"letter": 1.50, "formal_notice": 8.00}
 
 #: Talk minutes of a reached call, looked up by ``segment`` then ``debtor_type``.
 DEFAULT_CALL_MINUTES: dict[str, float] = {"grand compte": 12.0, "B2B": 8.0, "B2C": 6.0}
@@ -76,13 +81,21 @@ class CallQueue:
         ``debtor_id, open_claims, total_outstanding_eur,
         oldest_days_past_due, callable_claims, callable_outstanding_eur,
         p_amicable, expected_recovery_eur, reach_rate, call_eur, net_eur,
-        value_per_minute, reason`` (NA when queued) ``, collector`` (NA when
-        excluded); no personal data.
+        value_per_minute, letter_eur, formal_notice_eur`` (NA where the
+        history does not allow them) ``, best_channel, reason`` (NA when
+        queued) ``, collector`` (NA when excluded); no personal data.
     as_of : pandas.Timestamp
     parameters : dict
     timings : dict
         Seconds spent in each stage (``state, score, judicial, actions,
         uplift, queue, reasons``).
+    effects : CallEffects or None
+        The effects of a call learned from the history
+        (:func:`estimate_call_effects`); its ``method`` says whether they or
+        the age-bucket lift (the fallback, with its reason) valued the calls.
+    channel_effects : dict
+        ``letter`` / ``formal_notice`` -> the same learner on those actions;
+        ``parameters["channels"]`` says which the history allows to use.
     """
 
     queue: pd.DataFrame
@@ -98,6 +111,8 @@ class CallQueue:
     as_of: pd.Timestamp
     parameters: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    effects: CallEffects | None = None
+    channel_effects: dict[str, CallEffects] = field(default_factory=dict)
 
 
 def _assign(
@@ -188,6 +203,8 @@ def build_call_queue(
     uplift: pd.DataFrame | None = None,
     broken_promise_boost: float = 1.25,
     reasons: bool = True,
+    effects: CallEffects | bool | None = None,
+    channel_costs: Mapping[str, float] | None = None,
 ) -> CallQueue:
     """Build the prioritised call queue of the day, and the week's other lists.
 
@@ -235,6 +252,21 @@ def build_call_queue(
         multiplied by this (it moves up the queue).
     reasons : bool, default True
         Compute the model's reasons (talking points) for the queued debtors.
+    effects : CallEffects, bool or None
+        The incremental euros of a call learned from the history
+        (:func:`estimate_call_effects`, computed if None); False values calls
+        with the age-bucket lift alone. When the history has too little
+        variation the lift is used and ``parameters["call_value_method"]``
+        says so, with ``parameters["call_value_fallback"]``. When the call
+        effects are learned here, the effects of a letter and of a formal
+        notice are learned the same way; where the history allows (the
+        learner fitted, at least half of today's claims inside its overlap),
+        the debtor's ``best_channel`` compares the call's net euros with
+        theirs net of ``channel_costs``, and the suggested action says when a
+        letter or a formal notice would bring more.
+    channel_costs : mapping, optional
+        Cost of a ``letter`` and of a ``formal_notice`` (default
+        :data:`CHANNEL_COSTS`: 1.50 € and 8.00 €, assumptions).
 
     Returns
     -------
@@ -296,9 +328,22 @@ def build_call_queue(
     actions = next_best_action(open_, jud, policy)
     tick("actions")
     up = uplift if uplift is not None else estimate_call_uplift(portfolio, as_of)
+    fx = effects if isinstance(effects, CallEffects) else None
+    channel_fx: dict[str, CallEffects] = {}
+    if effects is None:
+        fx = estimate_call_effects(portfolio, as_of)
+        if fx.method != "age_bucket_lift":
+            channel_fx = {c: estimate_call_effects(portfolio, as_of, channel=c)
+                          for c in ("letter", "formal_notice")}  # fmt: skip
     tick("uplift")
 
     cl, overdue, callable_ = _qd._claims(open_, actions, up)
+    learned = fx is not None and fx.method != "age_bucket_lift"
+    if learned:
+        eff = fx.claims.set_index("claim_id")["effect_eur"]
+        callable_ = callable_.assign(
+            effect_eur=eff.reindex(callable_["claim_id"]).fillna(0.0).to_numpy()
+        )
     deb = _qd._debtors(portfolio, as_of, state, cl, overdue, callable_)
     minutes_map = dict(DEFAULT_CALL_MINUTES if call_minutes is None else call_minutes)
     deb = _qd._value(
@@ -310,6 +355,8 @@ def build_call_queue(
         call_cost_eur=call_cost_eur,
         broken_promise_boost=broken_promise_boost,
     )
+    costs = {**CHANNEL_COSTS, **dict(channel_costs or {})}
+    deb, channels = _qd._channels(deb, callable_, channel_fx, costs)
     deb["reason"] = _qd._reasons(deb, as_of, cooloff_days, max_attempts_30d)
     cand = deb[pd.isna(deb["reason"]).to_numpy()].sort_values(
         ["value_per_minute", "debtor_id"], ascending=[False, True], kind="stable"
@@ -339,6 +386,14 @@ def build_call_queue(
         "call_cost_eur": call_cost_eur,
         "lang": lang,
         "broken_promise_boost": broken_promise_boost,
+        "call_value_method": fx.method if learned else "age_bucket_lift",
+        "call_value_fallback": (
+            None
+            if learned
+            else (fx.fallback_reason if fx is not None else "call effects not asked for")
+        ),
+        "channels": channels,
+        "channel_costs": costs,
     }
     return CallQueue(
         queue=queue,
@@ -354,4 +409,6 @@ def build_call_queue(
         as_of=as_of,
         parameters=params,
         timings=timings,
+        effects=fx,
+        channel_effects=channel_fx,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,7 @@ from recovery_analytics.queue._queue import CallQueue
 
 __all__ = [
     "QUEUE_HEADLINE_LABELS_FR",
+    "call_value_notes",
     "excluded_by_reason",
     "letters_by_action",
     "queue_headline",
@@ -105,7 +107,15 @@ def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
         "contacts_to_check": len(cq.contact_to_check),
         "disputes_to_resolve": len(cq.disputes),
         "letters_to_send": len(cq.letters),
+        "call_value_method": cq.parameters.get("call_value_method", "age_bucket_lift"),
+        "call_value_fallback": cq.parameters.get("call_value_fallback"),
+        "channels": cq.parameters.get("channels", {}),
     }
+    if cq.effects is not None and cq.effects.diagnostics:
+        out["call_effects"] = {
+            k: (round(v, 4) if isinstance(v, float) else v)
+            for k, v in cq.effects.diagnostics.items()
+        }
     if totals is not None and len(totals):
         t = totals.set_index("policy")
         bt: dict = {"weeks": int(t["weeks"].max())}
@@ -141,3 +151,84 @@ def queue_headline_figures(cq: CallQueue) -> dict[str, Any]:
     """
     headline = queue_headline(cq) | {"late_letters": int(cq.letters["late"].sum())}
     return {label: headline[key] for key, label in QUEUE_HEADLINE_LABELS_FR.items()}
+
+
+_FR_CHANNEL = {"call": "appels", "letter": "lettres", "formal_notice": "mises en demeure"}
+_FR_DONE = {"called": "appelées", "sent a letter": "relancées par lettre",
+            "sent a formal notice": "mises en demeure"}  # fmt: skip
+_FR_NOUN = {"calls": "aucun appel", "letters": "aucune lettre",
+            "formal notices": "aucune mise en demeure"}  # fmt: skip
+
+
+def _reason_fr(reason: str) -> str:
+    """The French wording of a reason written by the learner or the channel check."""
+    m = re.fullmatch(r"no (.+) logged in the history", reason)
+    if m:
+        return f"{_FR_NOUN.get(m[1], m[1])} dans l'historique"
+    m = re.fullmatch(
+        r"only (\d+) claim-weeks (.+) in the history \(at least (\d+) needed\)", reason
+    )
+    if m:
+        return (f"seulement {m[1]} créances-semaines {_FR_DONE.get(m[2], m[2])} dans "
+                f"l'historique (il en faut {m[3]})")  # fmt: skip
+    m = re.fullmatch(r"only (\d+) claim-weeks not (.+) in the history: all were", reason)
+    if m:
+        return (
+            f"seulement {m[1]} créances-semaines non {_FR_DONE.get(m[2], m[2])} : toutes l'ont été"
+        )
+    m = re.fullmatch(
+        r"not estimable: (\d+)% of today's claims outside the history's overlap", reason
+    )
+    if m:
+        return f"non estimable : {m[1]} % des créances du jour hors du recouvrement de l'historique"
+    m = re.fullmatch(r"not estimable: (.+)", reason)
+    if m:
+        return "non estimable : " + _reason_fr(m[1])
+    return {"learned": "apprise de l'historique",
+            "not estimated (call effects not learned)": "non estimée (effets des appels non "
+            "appris)"}.get(reason, reason)  # fmt: skip
+
+
+def call_value_notes(cq: CallQueue, lang: str = "fr") -> dict[str, str]:
+    """How calls, letters and formal notices were valued, in words (for the report and CLI).
+
+    Returns
+    -------
+    dict
+        ``call`` (learned effects, or the age-bucket lift and why), ``letter``
+        and ``formal_notice`` (learned and used, or why not), in French
+        (``lang="fr"``) or English.
+
+    Examples
+    --------
+    >>> from recovery_analytics.demo import generate_demo
+    >>> from recovery_analytics.queue import build_call_queue
+    >>> cq = build_call_queue(generate_demo(100, seed=1), None, "2026-06-30", collectors=1,
+    ...                       calls_per_collector=3)
+    >>> call_value_notes(cq)["call"].startswith("Appels valorisés par le lift")
+    True
+    """
+    p = cq.parameters
+    fr = lang == "fr"
+    if p.get("call_value_method", "age_bucket_lift") == "age_bucket_lift":
+        why = p.get("call_value_fallback") or "call effects not asked for"
+        call = (
+            f"Appels valorisés par le lift par tranche d'âge (repli : {_reason_fr(why)}) ; "
+            "le classement n'est pas appris de l'effet des appels."
+            if fr
+            else f"Calls valued by the age-bucket lift (fallback: {why}); the ranking is not "
+            "learned from who calls move."
+        )
+    else:
+        call = (
+            "Appels valorisés par leurs euros en plus, appris de l'historique des appels "
+            "(X-learner)."
+            if fr
+            else "Calls valued by their incremental euros learned from the call history "
+            "(X-learner)."
+        )
+    out = {"call": call}
+    for channel in ("letter", "formal_notice"):
+        note = p.get("channels", {}).get(channel, "not estimated (call effects not learned)")
+        out[channel] = _reason_fr(note) if fr else note
+    return out

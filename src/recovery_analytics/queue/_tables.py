@@ -21,7 +21,8 @@ __all__ = ["QUEUE_COLUMNS"]
 #: Columns of ``CallQueue.queue``.
 QUEUE_COLUMNS: tuple[str, ...] = (
     "rank", "collector", "collector_rank", "debtor_id", "name", "phone", "email",
-    "debtor_type", "segment", "open_claims", "total_outstanding_eur", "oldest_days_past_due",
+    "debtor_type", "segment", "open_claims", "invoices", "total_outstanding_eur",
+    "oldest_days_past_due",
     "p_amicable", "expected_recovery_eur", "call_eur", "expected_minutes", "net_eur",
     "value_per_minute", "reach_rate", "broken_promise", "suggested_action", "talking_points",
     "last_contact_date", "promises", "previous_collector",
@@ -29,7 +30,8 @@ QUEUE_COLUMNS: tuple[str, ...] = (
 _DEBTOR_COLUMNS = (
     "debtor_id", "open_claims", "total_outstanding_eur", "oldest_days_past_due",
     "callable_claims", "callable_outstanding_eur", "p_amicable", "expected_recovery_eur",
-    "reach_rate", "call_eur", "net_eur", "value_per_minute", "reason", "collector",
+    "reach_rate", "call_eur", "net_eur", "value_per_minute", "letter_eur", "formal_notice_eur",
+    "best_channel", "reason", "collector",
 )  # fmt: skip
 _ORDER = {"reminder_letter": 1, "call": 2, "second_letter": 3, "visit": 4, "formal_notice": 5,
           "agency": 6}  # fmt: skip
@@ -40,6 +42,10 @@ _TEXT = {
         "call": "Appeler",
         "broken": "Appeler : promesse non tenue",
         "then": " ; ensuite : ",
+        "better": {
+            "letter": "une lettre rapporterait plus que l'appel",
+            "formal_notice": "une mise en demeure rapporterait plus que l'appel",
+        },
         "none": "aucune",
         "promises": " promesse(s) : ",
         "kept": " tenue(s), ",
@@ -56,6 +62,10 @@ _TEXT = {
         "call": "Call",
         "broken": "Call: broken promise",
         "then": "; next: ",
+        "better": {
+            "letter": "a letter would bring more than the call",
+            "formal_notice": "a formal notice would bring more than the call",
+        },
         "none": "none",
         "promises": " promise(s): ",
         "kept": " kept, ",
@@ -106,6 +116,8 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
         mine.groupby("debtor_id")["days_past_due"].max().reindex(q["debtor_id"]).to_numpy()
     )
     q["open_claims"] = q["callable_claims"]
+    ids = mine.sort_values(["debtor_id", "claim_id"], kind="stable").groupby("debtor_id")
+    q["invoices"] = ids["claim_id"].agg(", ".join).reindex(q["debtor_id"]).astype("str").to_numpy()
     q["total_outstanding_eur"] = q["callable_outstanding_eur"].round(2)
     q["phone"] = format_french_phone(q["phone_national"])
     rank = mine["action"].map(_ORDER).fillna(0)
@@ -121,6 +133,11 @@ def _queue_table(q, callable_, overdue, model, open_, lang, with_reasons) -> pd.
     nxt = pd.Series(top_action.map(labels).to_numpy(), dtype="str")
     follow = (top_action.to_numpy() != "call") & nxt.notna().to_numpy()
     q["suggested_action"] = base.where(~follow, base + t["then"] + nxt)
+    if "best_channel" in q:  # a letter or a formal notice would bring more than the call
+        other = q["best_channel"].astype("str").map(t["better"])
+        q["suggested_action"] = q["suggested_action"].where(
+            other.isna(), q["suggested_action"] + " ; " + other
+        )
     q["promises"] = _promise_text(q, lang)
     points = (
         q["open_claims"].astype("str") + t["claims"]

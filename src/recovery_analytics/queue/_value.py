@@ -318,7 +318,11 @@ def call_value(
     Parameters
     ----------
     claims : pandas.DataFrame
-        ``debtor_id, outstanding_eur, expected_recovery_eur, lift``.
+        ``debtor_id, outstanding_eur, expected_recovery_eur, lift``; or with
+        ``effect_eur``, the incremental euros of a dial learned from the
+        history (:func:`estimate_call_effects`, the reach rate inside it):
+        then ``call_eur`` is their sum, clipped to ``[0, outstanding]`` claim
+        by claim, and neither the lift, the reach rate nor the boost applies.
     debtors : pandas.DataFrame
         ``debtor_id, reach_rate, talk_minutes, broken_promise`` (one row each).
     minute_cost_eur : float, default 0.60
@@ -345,15 +349,19 @@ def call_value(
     [137.5, 4.5, 2.7, 134.8, 29.956]
     """
     o = claims["outstanding_eur"].to_numpy(dtype="float64")
-    e = np.minimum(claims["expected_recovery_eur"].to_numpy(dtype="float64"), o)
-    lift = claims["lift"].to_numpy(dtype="float64")
-    extra = np.clip(np.minimum((lift - 1.0) * e, o - e), 0.0, None)
+    learned = "effect_eur" in claims
+    if learned:  # incremental euros of a dial learned from the history (reach inside)
+        extra = np.clip(claims["effect_eur"].to_numpy(dtype="float64"), 0.0, o)
+    else:
+        e = np.minimum(claims["expected_recovery_eur"].to_numpy(dtype="float64"), o)
+        lift = claims["lift"].to_numpy(dtype="float64")
+        extra = np.clip(np.minimum((lift - 1.0) * e, o - e), 0.0, None)
     d = debtors.sort_values("debtor_id", kind="stable").reset_index(drop=True)
     summed = pd.Series(extra, index=claims["debtor_id"].to_numpy()).groupby(level=0).sum()
     gain = summed.reindex(d["debtor_id"].to_numpy()).fillna(0.0).to_numpy()
     r = d["reach_rate"].to_numpy(dtype="float64")
     boost = np.where(d["broken_promise"].to_numpy(dtype=bool), broken_promise_boost, 1.0)
-    call_eur = r * gain * boost
+    call_eur = gain if learned else r * gain * boost
     minutes = r * d["talk_minutes"].to_numpy(dtype="float64") + (1 - r) * unanswered_minutes
     cost = call_cost_eur + minute_cost_eur * minutes
     return pd.DataFrame(
