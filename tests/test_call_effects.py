@@ -11,8 +11,10 @@ from recovery_analytics.portfolio import Portfolio
 from recovery_analytics.queue import (
     CallEffects,
     build_call_queue,
+    call_value_notes,
     estimate_call_effects,
     evaluate_call_policies,
+    learned_vs_largest_first,
     qini_curve,
     queue_headline,
 )
@@ -72,7 +74,7 @@ def test_learned_effects_rank_debtors_like_the_truth(world, effects):
 def test_queue_reaches_most_of_the_oracle(world, effects):
     cq = build_call_queue(
         world.portfolio, None, world.as_of, collectors=3, calls_per_collector=20,
-        effects=effects, reasons=False,
+        effects=effects, reasons=False, check_effects=False,
     )  # fmt: skip
     assert cq.parameters["call_value_method"] == "x_learner"
     deb = cq.debtors
@@ -92,6 +94,35 @@ def test_off_policy_estimate_covers_the_simulator_truth(world, effects):
     truth = simulate_calls(world, top)["incremental_eur"]
     assert q["dr_low"] <= truth <= q["dr_high"]
     assert set(weekly["policy"]) == {"queue", "largest_first", "oldest_first", "random"}
+
+
+def test_learned_effects_are_used_only_where_the_history_shows_they_beat_largest_first(
+    world, effects
+):
+    cq = build_call_queue(
+        world.portfolio, None, world.as_of, collectors=3, calls_per_collector=20,
+        effects=effects, reasons=False,
+    )  # fmt: skip
+    check = cq.parameters["call_value_check"]
+    assert check == learned_vs_largest_first(effects, 60) and check["weeks"] >= 40
+    assert check["dr_diff_low"] < check["dr_diff_eur"] < check["dr_diff_high"]
+    # the paired difference is the difference of the two lists' weekly DR estimates
+    weekly, _ = evaluate_call_policies(effects, 60)
+    w = weekly.pivot(index="day", columns="policy", values="dr_eur")
+    assert check["dr_diff_eur"] == pytest.approx((w["queue"] - w["largest_first"]).mean())
+    if check["beats"]:
+        assert cq.parameters["call_value_method"] == "x_learner"
+    else:  # the lift values the calls, and the report says why, in French too
+        assert cq.parameters["call_value_method"] == "age_bucket_lift"
+        why = cq.parameters["call_value_fallback"]
+        assert why.startswith("learned effects do not beat largest first on the history")
+        assert f"over {check['weeks']} weeks at 60 calls" in why
+        assert "plus gros d'abord" in call_value_notes(cq, "fr")["call"]
+        lift = build_call_queue(
+            world.portfolio, None, world.as_of, collectors=3, calls_per_collector=20,
+            effects=False, reasons=False,
+        )  # fmt: skip
+        assert cq.queue["debtor_id"].tolist() == lift.queue["debtor_id"].tolist()
 
 
 def test_payments_only_ledger_falls_back_and_says_so():

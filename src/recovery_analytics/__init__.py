@@ -160,6 +160,7 @@ _EXPORTS: dict[str, str] = {
     "estimate_call_uplift": "queue",
     "estimate_call_effects": "queue",
     "evaluate_call_policies": "queue",
+    "learned_vs_largest_first": "queue",
     "qini_curve": "queue",
     "call_value_notes": "queue",
     "plot_qini": "queue.plots",

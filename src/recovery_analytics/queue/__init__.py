@@ -37,6 +37,7 @@ from recovery_analytics.queue._phones import check_french_phone, format_french_p
 from recovery_analytics.queue._policy_eval import (
     POLICY_NAMES,
     evaluate_call_policies,
+    learned_vs_largest_first,
     qini_curve,
 )
 from recovery_analytics.queue._queue import CallQueue, build_call_queue
@@ -77,6 +78,7 @@ __all__ = [
     "excluded_by_reason",
     "format_french_phone",
     "history_before",
+    "learned_vs_largest_first",
     "letters_by_action",
     "next_best_action",
     "qini_curve",

@@ -32,6 +32,7 @@ from recovery_analytics.queue._escalation import (
     EscalationPolicy,
     next_best_action,
 )
+from recovery_analytics.queue._policy_eval import learned_vs_largest_first
 from recovery_analytics.queue._uplift import CallEffects, estimate_call_effects
 from recovery_analytics.queue._value import estimate_call_uplift
 
@@ -181,6 +182,17 @@ def _assign(
     return collector, reason
 
 
+def _not_kept_reason(check: dict) -> str:
+    """Why learned effects are not used, in words (translated by ``_summary._reason_fr``)."""
+    if not check["weeks"]:
+        return "learned effects not checked: no week of the history to compare"
+    return (
+        "learned effects do not beat largest first on the history: doubly robust difference "
+        f"{check['dr_diff_eur']:+.0f} EUR a week [{check['dr_diff_low']:+.0f}; "
+        f"{check['dr_diff_high']:+.0f}] over {check['weeks']} weeks at {check['capacity']} calls"
+    )
+
+
 def build_call_queue(
     portfolio: Portfolio,
     model: Any,
@@ -205,6 +217,7 @@ def build_call_queue(
     reasons: bool = True,
     effects: CallEffects | bool | None = None,
     channel_costs: Mapping[str, float] | None = None,
+    check_effects: bool = True,
 ) -> CallQueue:
     """Build the prioritised call queue of the day, and the week's other lists.
 
@@ -267,6 +280,12 @@ def build_call_queue(
     channel_costs : mapping, optional
         Cost of a ``letter`` and of a ``formal_notice`` (default
         :data:`CHANNEL_COSTS`: 1.50 € and 8.00 €, assumptions).
+    check_effects : bool, default True
+        Use learned effects only when they beat largest-first on the history
+        (:func:`learned_vs_largest_first` at the team's weekly capacity: the
+        interval of the paired doubly robust difference above zero);
+        otherwise the lift values the calls and the fallback says why
+        (``parameters["call_value_check"]`` holds the comparison).
 
     Returns
     -------
@@ -339,6 +358,13 @@ def build_call_queue(
 
     cl, overdue, callable_ = _qd._claims(open_, actions, up)
     learned = fx is not None and fx.method != "age_bucket_lift"
+    check, not_kept = None, None
+    if learned and check_effects:
+        # the team's calls a week (a minutes budget read as calls of ~8 minutes)
+        per = calls_per_collector or max(1, int((minutes_per_day or 0) // 8))
+        check = learned_vs_largest_first(fx, len(names) * per)
+        if not check["beats"]:
+            learned, not_kept = False, _not_kept_reason(check)
     if learned:
         eff = fx.claims.set_index("claim_id")["effect_eur"]
         callable_ = callable_.assign(
@@ -390,8 +416,10 @@ def build_call_queue(
         "call_value_fallback": (
             None
             if learned
-            else (fx.fallback_reason if fx is not None else "call effects not asked for")
+            else not_kept
+            or (fx.fallback_reason if fx is not None else "call effects not asked for")
         ),
+        "call_value_check": check,
         "channels": channels,
         "channel_costs": costs,
     }

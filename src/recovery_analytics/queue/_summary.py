@@ -109,6 +109,7 @@ def queue_headline(cq: CallQueue, totals: pd.DataFrame | None = None) -> dict:
         "letters_to_send": len(cq.letters),
         "call_value_method": cq.parameters.get("call_value_method", "age_bucket_lift"),
         "call_value_fallback": cq.parameters.get("call_value_fallback"),
+        "call_value_check": cq.parameters.get("call_value_check"),
         "channels": cq.parameters.get("channels", {}),
     }
     if cq.effects is not None and cq.effects.diagnostics:
@@ -160,6 +161,11 @@ _FR_NOUN = {"calls": "aucun appel", "letters": "aucune lettre",
             "formal notices": "aucune mise en demeure"}  # fmt: skip
 
 
+def _fr_int(text: str) -> str:
+    """A signed whole number written the French way (narrow spaces between thousands)."""
+    return f"{int(text):+,}".replace(",", "\u202f")
+
+
 def _reason_fr(reason: str) -> str:
     """The French wording of a reason written by the learner or the channel check."""
     m = re.fullmatch(r"no (.+) logged in the history", reason)
@@ -181,6 +187,18 @@ def _reason_fr(reason: str) -> str:
     )
     if m:
         return f"non estimable : {m[1]} % des créances du jour hors du recouvrement de l'historique"
+    m = re.fullmatch(
+        r"learned effects do not beat largest first on the history: doubly robust difference "
+        r"(\S+) EUR a week \[(\S+); (\S+)\] over (\d+) weeks at (\d+) calls",
+        reason,
+    )
+    if m:
+        return (
+            "les effets appris ne font pas mieux que « plus gros d'abord » sur l'historique : "
+            f"écart doublement robuste {_fr_int(m[1])} € par semaine [{_fr_int(m[2])} ; "
+            f"{_fr_int(m[3])}] sur {m[4]} "
+            f"semaines à {m[5]} appels"
+        )
     m = re.fullmatch(r"not estimable: (.+)", reason)
     if m:
         return "non estimable : " + _reason_fr(m[1])
