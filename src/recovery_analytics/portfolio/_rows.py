@@ -135,7 +135,7 @@ def _coerce(
             value = _parse.clean_text(src)
             if (table, col) in _ALIASES:
                 value = _parse.recode(value, _ALIASES[(table, col)])
-            bad = value.str.contains("\x00", regex=False).fillna(False).astype(bool)
+            bad = _parse.contains_nul(value)
             flags.add(
                 bad, col, "nul_character", f"{col} contains a NUL character (binary data)", src
             )
@@ -234,12 +234,17 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
             raw_of("amount"),
         )
         late = out["due_date"] < out["invoice_date"]
-        inv = _parse.as_read(raw["invoice_date"]) if "invoice_date" in raw else ""
         flags.add(
             late,
             "due_date",
             "date_order",
-            lambda v: "due_date '" + v + "' is before invoice_date '" + inv.iloc[v.index] + "'",
+            lambda v: (
+                "due_date '"
+                + v
+                + "' is before invoice_date '"
+                + _parse.as_read(raw["invoice_date"].iloc[v.index])
+                + "'"
+            ),
             raw_of("due_date"),
         )
         _check_currency(out, raw, flags, rates or {})
