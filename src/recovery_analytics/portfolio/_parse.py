@@ -185,8 +185,14 @@ def clean_text(s: pd.Series) -> pd.Series:
         finite = s.dropna()
         if (finite == np.round(finite)).all():  # integer ids read as floats (NaN present)
             s = s.astype("Int64")
-    s = s.astype("str").str.strip()
+    s = s.astype("str")
+    if has_byte(s, _not_visible_ascii):  # a column of visible ASCII has nothing to strip
+        s = s.str.strip()
     return s.mask(s == "")
+
+
+def _not_visible_ascii(b: np.ndarray) -> np.ndarray:
+    return (b < 0x21) | (b > 0x7E)
 
 
 def as_read(s: pd.Series) -> pd.Series:
@@ -336,8 +342,15 @@ def parse_date(s: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Serie
         years = s.dt.year
         bad = s.notna() & ~years.between(*_YEAR_RANGE)
         return s.where(~bad).dt.normalize().astype("datetime64[ns]"), bad
+    from recovery_analytics.portfolio._fast_dates import fast_dates
+
     text = clean_text(s)
-    dates = _dates_on_uniques(text, dayfirst)
+    values, done = fast_dates(arrow_text(text), dayfirst, _YEAR_RANGE)
+    rest = text.notna().to_numpy() & ~done
+    if rest.any():  # other spellings, impossible days: the careful parser, on distinct values
+        at = np.flatnonzero(rest)
+        values[at] = _dates_on_uniques(text.iloc[at], dayfirst).to_numpy()
+    dates = pd.Series(values, index=text.index, dtype="datetime64[ns]")
     return dates, text.notna() & dates.isna()
 
 
