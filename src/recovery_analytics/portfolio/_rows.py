@@ -42,8 +42,12 @@ _DATE_HINT = "expected dd/mm/yyyy or yyyy-mm-dd"
 
 
 def _keyed(aliases: dict[str, str], canonical: tuple[str, ...]) -> dict[str, str]:
-    table = {_parse.norm_scalar(k): v for k, v in aliases.items()}
-    return table | {_parse.norm_scalar(c): c for c in canonical}
+    # one vectorised pass over all the keys (a pass per key costs 0.1 s at import)
+    keys = [str(k) for k in aliases] + [str(c) for c in canonical]
+    normed = _parse.norm_key(pd.Series(keys, dtype="str")).tolist()
+    values = list(aliases.values()) + list(canonical)
+    table = dict(zip(normed[: len(aliases)], values[: len(aliases)], strict=True))
+    return table | dict(zip(normed[len(aliases) :], values[len(aliases) :], strict=True))
 
 
 _ALIASES = {
