@@ -151,6 +151,8 @@ def _frame(batches: list, start: int) -> pd.DataFrame:
     for col in table.columns:
         ne = pc.not_equal(col, "")
         filled = ne if filled is None else pc.or_(filled, ne)
+        if pc.all(filled).as_py():  # no row can be blank any more
+            break
     df = table.to_pandas()
     df["_line"] = np.arange(start, start + len(df), dtype=np.int64)
     if filled is None:

@@ -213,10 +213,13 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
                 lambda v, c=col, h=hint: f"{c} '" + v + f"' is unknown ({h})",
                 raw_of(col),
             )
-        siren = out["siren"].str.replace(r"[\s.\u00a0]", "", regex=True)
-        out["siren"] = siren
+        siren = out["siren"]
+        if _parse.has_byte(siren, _space_or_dot):  # nothing to remove in plain digits
+            out["siren"] = siren.str.replace(r"[\s.\u00a0]", "", regex=True)
         dep = out["department"]
-        out["department"] = dep.mask(dep.str.fullmatch(r"\d").fillna(False), dep.str.zfill(2))
+        one = dep.str.fullmatch(r"\d").fillna(False)
+        if one.any():
+            out["department"] = dep.mask(one, dep.str.zfill(2))
     elif table == "claims":
         amount = out["amount"]
         flags.add(
@@ -312,6 +315,11 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
             raw_of("promise_date"),
         )
     out.pop("_written_currency", None)
+
+
+def _space_or_dot(b: np.ndarray) -> np.ndarray:
+    """Bytes of the characters a SIREN may be written with besides digits (any non-ASCII)."""
+    return (b < 0x21) | (b == 0x2E) | (b > 0x7E)
 
 
 def _check_currency(out, raw, flags, rates) -> None:

@@ -92,20 +92,31 @@ def _reject_nul(path: Path) -> int:
     Returns the number of ``"`` in the file (odd: a quote is never closed).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    lines = quotes = 0
+    done = quotes = 0
     with opener(path, "rb") as fh:
-        while block := fh.read(1 << 20):
+        while block := fh.read(1 << 22):
             quotes += block.count(b'"')
             at = block.find(b"\x00")
             if at >= 0:
-                line = lines + block.count(b"\n", 0, at) + 1
+                line = _lines_before(path, done + at) + 1
                 raise InputError(
                     f"{path.name} is not a CSV file: line {line} holds a NUL byte (binary data, "
                     "not text); the file is corrupt, or UTF-16 without its BOM (set encoding "
                     "under [read])"
                 )
-            lines += block.count(b"\n")
+            done += len(block)
     return quotes
+
+
+def _lines_before(path: Path, end: int) -> int:
+    """Line feeds in the first ``end`` bytes of the file (decompressed)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lines = 0
+    with opener(path, "rb") as fh:
+        while end > 0 and (block := fh.read(min(1 << 22, end))):
+            lines += block.count(b"\n")
+            end -= len(block)
+    return lines
 
 
 def _check_header(names: list[object], label: str) -> None:
