@@ -12,8 +12,6 @@ format is described in ``docs/input-format.md``.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -86,11 +84,8 @@ def _empty(table: str) -> pd.DataFrame:
     return _coerce(table, empty_table(table).assign(_line=pd.Series(dtype="int64")))
 
 
-def _read_table(
-    table: str, src: _Table, mapping: Mapping, fallback: bool | None = True
-) -> pd.DataFrame:
-    """Read, rename, recode and type one table; ``fallback``: on :class:`_Fallback`, read it
-    again with the careful reader (True), raise it (False), or go straight to it (None)."""
+def _read_table(table: str, src: _Table, mapping: Mapping) -> pd.DataFrame:
+    """Read, rename, recode and type one table (the careful reader if the fast one gives up)."""
     renames = _renames(table, src.columns, mapping, src.label)
     hint = _MAPPING_HINT
     if len(src.columns) == 1:
@@ -116,10 +111,8 @@ def _read_table(
         ]
 
     try:
-        parts = typed(src.chunks if fallback is not None else src.fallback())
+        parts = typed(src.chunks)
     except _Fallback:  # the fast CSV reader met a row it leaves to the careful one
-        if not fallback:
-            raise
         parts = typed(src.fallback())
     df = pd.concat(parts, ignore_index=True) if parts else _empty(table)
     if src.relines is not None:
@@ -128,33 +121,6 @@ def _read_table(
     if bad is not None:
         df = pd.concat([df, bad], ignore_index=True).sort_values("_line", kind="stable")
     return df
-
-
-def _readers(tables: dict, mapping: Mapping, pool: ThreadPoolExecutor | None) -> dict:
-    """Per table, a callable giving its typed rows.
-
-    With a ``pool``, the tables a thread may read (Parquet, the fast CSV reader: pyarrow
-    releases the GIL) are read at once; a file the fast reader gives up on is read again
-    by the careful one in this thread (it records pandas' warnings, which threads share).
-    """
-    out = {}
-    for table in TABLES:
-        src = tables[table]
-        if src is None:
-            continue
-        if pool is None or not src.threads:
-            out[table] = partial(_read_table, table, src, mapping)
-            continue
-        future = pool.submit(_read_table, table, src, mapping, False)
-
-        def result(table=table, src=src, future=future) -> pd.DataFrame:
-            try:
-                return future.result()
-            except _Fallback:
-                return _read_table(table, src, mapping, None)
-
-        out[table] = result
-    return out
 
 
 def _skipped_rows(table: str, src: _Table, renames: dict[str, str]) -> pd.DataFrame | None:
@@ -294,10 +260,8 @@ def read_portfolio(
             )
         else:
             raise InputError(f"portfolio source {path} not found")
-    pool = ThreadPoolExecutor(3) if kind == "folder" else None
     try:
         frames, sources = {}, {}
-        read = _readers(tables, mapping, pool)
         for table in TABLES:
             src = tables[table]
             if src is None:
@@ -309,14 +273,12 @@ def read_portfolio(
                 notes.append("no events table: the portfolio has no events")
                 frames[table], sources[table] = _empty(table), "events"
                 continue
-            frames[table], sources[table] = read[table](), src.label
+            frames[table], sources[table] = _read_table(table, src, mapping), src.label
             if frames[table].empty:
                 if table != "events":
                     raise InputError(f"{src.label} has a header but no rows: no {table} to read")
                 notes.append(f"{src.label} has no rows: the portfolio has no events")
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
         if closer is not None:
             closer[0].close()
             closer[1].dispose()

@@ -48,7 +48,6 @@ class _Table:
     relines: object = None  # callable mapping provisional ``_line`` to real lines
     skipped_fields: dict[int, list[str]] = field(default_factory=dict)  # line -> its fields
     fallback: object = None  # callable giving the chunks again with the careful reader
-    threads: bool = False  # may be read in a thread (Parquet, the fast CSV reader)
 
 
 def _sniff_bytes(path: Path) -> bytes:
@@ -212,7 +211,6 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int | None, fast: bool =
     )
     table.chunks, table.relines = fast or chunks(), relines
     table.fallback = chunks if fast else None
-    table.threads = bool(fast)
     return table
 
 
@@ -283,8 +281,7 @@ def _parquet_table(path: Path, chunksize: int | None) -> _Table:
             start += len(df)
 
     _check_header(list(pfile.schema_arrow.names), path.name)
-    names = list(pfile.schema_arrow.names)
-    return _Table(label=path.name, columns=names, chunks=chunks(), threads=True)
+    return _Table(label=path.name, columns=list(pfile.schema_arrow.names), chunks=chunks())
 
 
 def _find_name(wanted: str, names: list[str]) -> str | None:
