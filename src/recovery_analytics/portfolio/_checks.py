@@ -138,17 +138,19 @@ def payment_warnings(
     money = events["type"].isin(("payment", "credit_note")).to_numpy()
     if not money.any():
         return empty_warnings()
-    ev = events[money]
+    at = np.flatnonzero(money)  # the rows are taken only for the few warnings
     if claim_pos is not None:
-        codes = np.asarray(claim_pos, dtype=np.int64)[money]
+        codes = np.asarray(claim_pos, dtype=np.int64)[at]
     else:
-        codes = pc.index_in(pa.array(ev["claim_id"]), value_set=pa.array(claims["claim_id"]))
+        ids = pa.array(events["claim_id"].iloc[at])
+        codes = pc.index_in(ids, value_set=pa.array(claims["claim_id"]))
         codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     known = codes >= 0
-    ev, codes = ev[known], codes[known]
-    paid = ev["amount"].to_numpy(dtype="float64")
+    at, codes = at[known], codes[known]
+    paid = events["amount"].to_numpy(dtype="float64")[at]
+    day = events["date"].to_numpy()[at]
     due = claims["amount"].to_numpy(dtype="float64")[codes]
-    order = np.lexsort((ev["_line"].to_numpy(), ev["date"].to_numpy(), codes))
+    order = np.lexsort((events["_line"].to_numpy()[at], day, codes))
     c, p = codes[order], paid[order]
     starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     csum = np.cumsum(p)
@@ -156,7 +158,7 @@ def payment_warnings(
     over = np.flatnonzero(total > due[order] + _OVERPAY_TOLERANCE)
     _, first = np.unique(c[over], return_index=True)
     final = np.bincount(codes, weights=paid, minlength=len(claims))
-    rows_over = ev.iloc[order[over[first]]]
+    rows_over = events.iloc[at[order[over[first]]]]
     code_over = c[over[first]]
     rows_over = rows_over.assign(
         _wcol="amount",
@@ -173,8 +175,8 @@ def payment_warnings(
         _wcheck="overpayment",
     )  # fmt: skip
     invoice = claims["invoice_date"].to_numpy()[codes]
-    early = (ev["type"] == "payment").to_numpy() & (ev["date"].to_numpy() < invoice)
-    rows_early = ev[early]
+    early = (events["type"].to_numpy()[at] == "payment") & (day < invoice)
+    rows_early = events.iloc[at[early]]
     rows_early = rows_early.assign(
         _wcol="date",
         _wval=rows_early["date"].dt.strftime("%d/%m/%Y"),
