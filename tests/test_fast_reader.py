@@ -190,30 +190,3 @@ def test_date_fast_path_equals_the_careful_parser(dayfirst):
     pd.testing.assert_series_equal(fast, careful)
     assert bad.tolist() == (_parse.clean_text(s).notna() & careful.isna()).tolist()
     assert fast.notna().sum() > 2000 and bad.sum() > 2000  # both kinds are there
-
-
-def test_plain_numbers_on_bytes_agree_with_the_regular_expressions():
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from recovery_analytics.portfolio._fast_numbers import short_plain
-
-    rng = np.random.default_rng(0)
-    alphabet = np.array(list("0123456789.-,+ e€"))
-    weights = np.r_[np.full(10, 0.08), np.full(7, 0.2 / 7)]
-    cells = ["".join(rng.choice(alphabet, rng.integers(0, 19), p=weights)) for _ in range(20_000)]
-    cells += ["1", "-1", "1.5", "-1.5", "1,5", "-0,5", "9" * 15, "9" * 16, "9" * 14 + ".5", None]
-    arr = pa.array(cells, pa.large_string())
-
-    def regex(pattern):
-        found = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-        return found.to_numpy(zero_copy_only=False)
-
-    for decimal in (None, ".", ","):
-        point, comma, decided = short_plain(arr, decimal)
-        want_point = regex(_parse._PLAIN_INT if decimal == "," else _parse._PLAIN_NUMBER)
-        want_comma = regex(_parse._PLAIN_COMMA) if decimal != "." else np.zeros(len(arr), bool)
-        assert (point[decided] == want_point[decided]).all()
-        assert (comma[decided] == want_comma[decided]).all()
-        assert not (point & ~want_point).any() and not (comma & ~want_comma).any()
-        assert point.sum() > 1000 and (decided & ~point & ~comma).sum() == 1  # the None

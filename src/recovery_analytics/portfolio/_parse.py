@@ -254,32 +254,17 @@ def _plain_numbers(text: pd.Series, decimal: str | None):
         return None
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         return None
-    from recovery_analytics.portfolio._fast_numbers import short_plain
-
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    point, comma, decided = short_plain(arr, decimal)  # most cells, on their bytes
-    if not decided.all():  # the others by the regular expressions
-        at = np.flatnonzero(~decided)
-        some = arr.take(pa.array(at))
-        pattern = _PLAIN_INT if decimal == "," else _PLAIN_NUMBER
-        point[at] = _matches(some, pattern)
-        if decimal != ".":  # a lone decimal comma: 1234,56 (the French way)
-            comma[at] = _matches(some, _PLAIN_COMMA)
-    plain = point | comma
-    if comma.any():
-        arr = pc.if_else(pa.array(comma), pc.replace_substring(arr, ",", "."), arr)
-    values = pc.cast(pc.if_else(pa.array(plain), arr, None), pa.float64())
+    pattern = _PLAIN_INT if decimal == "," else _PLAIN_NUMBER
+    plain = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    if decimal != ".":  # a lone decimal comma: 1234,56 (the French way)
+        comma = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_COMMA), False)
+        if pc.any(comma).as_py():
+            arr = pc.if_else(comma, pc.replace_substring(arr, ",", "."), arr)
+            plain = pc.or_(plain, comma)
+    values = pc.cast(pc.if_else(plain, arr, None), pa.float64())
     out = pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
-    rest = text.notna().to_numpy() & ~plain
+    rest = text.notna().to_numpy() & ~plain.to_numpy(zero_copy_only=False)
     return out, rest
-
-
-def _matches(arr, pattern: str) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    found = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _parse_amount_text(text: pd.Series, decimal: str | None):
