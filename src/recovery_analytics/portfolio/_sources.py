@@ -28,7 +28,7 @@ __all__: list[str] = []
 
 #: Rows per chunk when streaming (the default of ``read_portfolio(chunksize=None)``).
 CHUNK_ROWS = 250_000
-#: With ``chunksize=None``, a CSV up to this size (bytes on disk) is parsed whole, and
+#: With ``chunksize=None``, a CSV up to this size (of text) is parsed whole, and
 #: a Parquet file of up to :data:`_WHOLE_ROWS` rows read whole: the work of one pass,
 #: on every core, for a few hundred MB in memory. Larger files stream by chunks.
 _WHOLE_BYTES, _WHOLE_ROWS = 256 << 20, 2_000_000
@@ -140,7 +140,8 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int | None, fast: bool =
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path.name} is empty (0 bytes)")
-    whole = chunksize is None and size <= _WHOLE_BYTES
+    packed = 8 if path.name.lower().endswith(".gz") else 1  # gzip: ~8x the size in text
+    whole = chunksize is None and size * packed <= _WHOLE_BYTES
     chunksize = chunksize or CHUNK_ROWS
     head = _sniff_bytes(path)
     encoding = mapping.encoding or _detect_encoding(path, head)
