@@ -166,3 +166,27 @@ def test_csv_quirks_give_the_same_cells_both_ways(tmp_path, text):
     (fast, fast_skips), (careful, careful_skips) = cells(True), cells(False)
     pd.testing.assert_frame_equal(fast, careful)
     assert fast_skips == careful_skips
+
+
+DATE_SPELLINGS = [
+    "2026-03-17", "17/03/2026", " 2026-1-5", "2026-01-05T10:00", "05.01.2026", "20260317",
+    "17/03/26", "x", "", None, "0001-01-01", "2026-13-01", "1/2/2026",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dayfirst", [True, False])
+def test_date_fast_path_equals_the_careful_parser(dayfirst):
+    # every day number 0-32 of every month number 0-13, both ways, at the edges of the years
+    days = [
+        text
+        for y in (1899, 1900, 2023, 2024, 2100, 2199, 2200)
+        for m in range(14)
+        for d in range(33)
+        for text in (f"{y}-{m:02d}-{d:02d}", f"{d:02d}/{m:02d}/{y}", f"{m:02d}/{d:02d}/{y}")
+    ]
+    s = pd.Series(days + DATE_SPELLINGS, dtype="str")
+    fast, bad = _parse.parse_date(s, dayfirst)
+    careful = _parse._dates_on_uniques(_parse.clean_text(s), dayfirst)
+    pd.testing.assert_series_equal(fast, careful)
+    assert bad.tolist() == (_parse.clean_text(s).notna() & careful.isna()).tolist()
+    assert fast.notna().sum() > 2000 and bad.sum() > 2000  # both kinds are there

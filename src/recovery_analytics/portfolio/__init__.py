@@ -10,7 +10,7 @@ French parsing (decimal comma, ``dd/mm/yyyy``,
 Windows-1252, ``oui``/``non``, French event names) lives in ``_parse``; the
 contract (tables, columns, codes) in ``_schema``; row checks in ``_rows``;
 table checks (duplicates, references, the cascade) in ``_validate``; sources
-in ``_sources``; the mapping in ``_mapping``; reading and writing in ``_io``
+in ``_sources``; the mapping in ``_mapping``; reading in ``_io``, writing back in ``_write``
 (result tables to SQL in ``_sql_write``); the FEC in ``_fec`` (with
 ``_fec_read``, ``_fec_ledger``, ``_fec_alloc``, ``_fec_config``,
 ``_fec_tables``). Every stage writes its files through this stage:
@@ -25,12 +25,7 @@ from recovery_analytics.portfolio._atomic import atomic_path, write_text_atomic
 from recovery_analytics.portfolio._checks import MAX_AMOUNT_EUR
 from recovery_analytics.portfolio._fec import read_fec
 from recovery_analytics.portfolio._guard import FORMULA_PREFIXES, ExportGuard, write_csv, write_xlsx
-from recovery_analytics.portfolio._io import (
-    read_portfolio,
-    summarize,
-    write_portfolio,
-    write_quarantine,
-)
+from recovery_analytics.portfolio._io import read_portfolio
 from recovery_analytics.portfolio._mapping import Mapping, load_mapping
 from recovery_analytics.portfolio._partition import (
     debtor_partition,
@@ -59,6 +54,7 @@ from recovery_analytics.portfolio._schema import (
 from recovery_analytics.portfolio._sql_write import is_sql_target, write_sql_table
 from recovery_analytics.portfolio._validate import validate_portfolio
 from recovery_analytics.portfolio._validated import read_validated, write_validated
+from recovery_analytics.portfolio._write import summarize, write_portfolio, write_quarantine
 
 __all__ = [
     "CLAIM_COLUMNS",

@@ -22,6 +22,7 @@ from collections.abc import Mapping as MappingABC
 import numpy as np
 import pandas as pd
 
+from recovery_analytics.portfolio import _parse
 from recovery_analytics.portfolio._schema import InputError
 
 __all__ = ["MAX_AMOUNT_EUR"]
@@ -120,8 +121,12 @@ def empty_warnings() -> pd.DataFrame:
     )
 
 
-def payment_warnings(events: pd.DataFrame, claims: pd.DataFrame, source: str) -> pd.DataFrame:
+def payment_warnings(
+    events: pd.DataFrame, claims: pd.DataFrame, source: str, claim_pos: np.ndarray | None = None
+) -> pd.DataFrame:
     """Overpaid claims and payments dated before the invoice (valid events with ``_line``).
+
+    ``claim_pos``: the position of each event's claim in ``claims`` when known (-1: none).
 
     One warning per overpaid claim, on the event that takes the total of
     payments and credit notes past the claim's amount; one per payment dated
@@ -133,14 +138,19 @@ def payment_warnings(events: pd.DataFrame, claims: pd.DataFrame, source: str) ->
     money = events["type"].isin(("payment", "credit_note")).to_numpy()
     if not money.any():
         return empty_warnings()
-    ev = events[money]
-    codes = pc.index_in(pa.array(ev["claim_id"]), value_set=pa.array(claims["claim_id"]))
-    codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    at = np.flatnonzero(money)  # the rows are taken only for the few warnings
+    if claim_pos is not None:
+        codes = np.asarray(claim_pos, dtype=np.int64)[at]
+    else:
+        ids = pa.array(events["claim_id"].iloc[at])
+        codes = pc.index_in(ids, value_set=pa.array(claims["claim_id"]))
+        codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     known = codes >= 0
-    ev, codes = ev[known], codes[known]
-    paid = ev["amount"].to_numpy(dtype="float64")
+    at, codes = at[known], codes[known]
+    paid = events["amount"].to_numpy(dtype="float64")[at]
+    day = events["date"].to_numpy()[at]
     due = claims["amount"].to_numpy(dtype="float64")[codes]
-    order = np.lexsort((ev["_line"].to_numpy(), ev["date"].to_numpy(), codes))
+    order = np.lexsort((events["_line"].to_numpy()[at], day, codes))
     c, p = codes[order], paid[order]
     starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     csum = np.cumsum(p)
@@ -148,7 +158,7 @@ def payment_warnings(events: pd.DataFrame, claims: pd.DataFrame, source: str) ->
     over = np.flatnonzero(total > due[order] + _OVERPAY_TOLERANCE)
     _, first = np.unique(c[over], return_index=True)
     final = np.bincount(codes, weights=paid, minlength=len(claims))
-    rows_over = ev.iloc[order[over[first]]]
+    rows_over = events.iloc[at[order[over[first]]]]
     code_over = c[over[first]]
     rows_over = rows_over.assign(
         _wcol="amount",
@@ -165,8 +175,8 @@ def payment_warnings(events: pd.DataFrame, claims: pd.DataFrame, source: str) ->
         _wcheck="overpayment",
     )  # fmt: skip
     invoice = claims["invoice_date"].to_numpy()[codes]
-    early = (ev["type"] == "payment").to_numpy() & (ev["date"].to_numpy() < invoice)
-    rows_early = ev[early]
+    early = (events["type"].to_numpy()[at] == "payment") & (day < invoice)
+    rows_early = events.iloc[at[early]]
     rows_early = rows_early.assign(
         _wcol="date",
         _wval=rows_early["date"].dt.strftime("%d/%m/%Y"),
@@ -198,6 +208,8 @@ def mojibake_warnings(df: pd.DataFrame, table: str, source: str, key: str) -> pd
         is_text = df[col].dtype.kind in "OTU" or str(df[col].dtype) == "str"
         if str(col).startswith("_") or not is_text or col in _CODES:
             continue
+        if not _parse.has_byte(df[col], _suspect_bytes):  # one pass over the bytes
+            continue
         # a fast first pass (one literal character class) leaves a handful of cells
         maybe = df[col].str.contains(_SUSPECT, regex=True, na=False).to_numpy(dtype=bool)
         if not maybe.any():
@@ -218,6 +230,14 @@ def mojibake_warnings(df: pd.DataFrame, table: str, source: str, key: str) -> pd
     if not parts:
         return empty_warnings()
     return pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
+
+
+def _suspect_bytes(b: np.ndarray) -> np.ndarray:
+    """The bytes of a character of :data:`_SUSPECT`: a control character (tab, line feed and
+    carriage return excepted), or Â Ã â Å in UTF-8 (0xC3 then 0x82, 0x83, 0xA2 or 0x85)."""
+    control = (b < 0x20) & (b != 0x09) & (b != 0x0A) & (b != 0x0D)
+    lead = np.flatnonzero(b[:-1] == 0xC3)
+    return np.r_[control, np.isin(b[lead + 1], (0x82, 0x83, 0xA2, 0x85))]
 
 
 def _mojibake_reason(col: str, value: str) -> str:

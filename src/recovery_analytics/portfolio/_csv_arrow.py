@@ -46,24 +46,27 @@ def arrow_chunks(
     columns: list[str],
     chunksize: int,
     head: bytes,
+    whole: bool = False,
 ) -> Iterator[pd.DataFrame] | None:
     """Chunks of about ``chunksize`` rows with a provisional ``_line`` (row position).
 
-    Returns None when the file is not one for this reader (decided up front);
-    raises :class:`_Fallback` while reading when a row needs the careful reader.
+    ``whole``: the file in one chunk, parsed by pyarrow on every core (for a file
+    that fits comfortably in memory). Returns None when the file is not one for
+    this reader (decided up front); raises :class:`_Fallback` while reading when a
+    row needs the careful reader.
     """
     enc = _arrow_encoding(encoding)
     if enc is None or blank or len(sep) != 1 or not columns or len(set(columns)) < len(columns):
         return None
+    if whole:
+        return _whole(path, enc, sep, columns)
     lines = max(head.count(b"\n"), 1)
     per_row = max(len(head) // lines, 16)
     block = int(min(max(per_row * chunksize, _MIN_BLOCK), _MAX_BLOCK))
     return _chunks(path, enc, sep, columns, chunksize, block)
 
 
-def _chunks(
-    path: Path, encoding: str, sep: str, columns: list[str], chunksize: int, block: int
-) -> Iterator[pd.DataFrame]:
+def _options(encoding: str, sep: str, columns: list[str], block: int):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -81,7 +84,38 @@ def _chunks(
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    errors = (pa.ArrowException, UnicodeError, ValueError, OSError)
+    return read, parse, convert
+
+
+def _errors() -> tuple:
+    import pyarrow as pa
+
+    return (pa.ArrowException, UnicodeError, ValueError, OSError)
+
+
+def _whole(path: Path, encoding: str, sep: str, columns: list[str]) -> Iterator[pd.DataFrame]:
+    """The whole file as one chunk (pyarrow's multi-threaded parser)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    read, parse, convert = _options(encoding, sep, columns, _MIN_BLOCK)
+    try:
+        stream = pa.input_stream(str(path), compression="detect")
+        table = pcsv.read_csv(stream, read, parse, convert)
+    except _errors():
+        raise _Fallback from None
+    if table.num_rows:
+        yield _frame(table.to_batches(), 0)
+
+
+def _chunks(
+    path: Path, encoding: str, sep: str, columns: list[str], chunksize: int, block: int
+) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    read, parse, convert = _options(encoding, sep, columns, block)
+    errors = _errors()
     try:
         stream = pa.input_stream(str(path), compression="detect")
         reader = pcsv.open_csv(stream, read, parse, convert)
@@ -117,6 +151,8 @@ def _frame(batches: list, start: int) -> pd.DataFrame:
     for col in table.columns:
         ne = pc.not_equal(col, "")
         filled = ne if filled is None else pc.or_(filled, ne)
+        if pc.all(filled).as_py():  # no row can be blank any more
+            break
     df = table.to_pandas()
     df["_line"] = np.arange(start, start + len(df), dtype=np.int64)
     if filled is None:

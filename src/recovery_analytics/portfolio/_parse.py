@@ -70,6 +70,49 @@ def arrow_text(s: pd.Series):
     return arr
 
 
+def text_bytes(s: pd.Series) -> list[np.ndarray] | None:
+    """The UTF-8 bytes of a text column, one numpy view per Arrow chunk (no copy).
+
+    None when pandas does not hold the column in Arrow (then callers check cell by
+    cell). The bytes are those of the cells (a few stray bytes of missing cells
+    may be included): a byte absent from them is absent from every cell.
+    """
+    import pyarrow as pa
+
+    data = getattr(s.array, "_pa_array", None)
+    if data is None:
+        return None
+    out = []
+    for chunk in data.chunks if isinstance(data, pa.ChunkedArray) else [data]:
+        kind = chunk.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            return None
+        if len(chunk) == 0:
+            continue
+        _, offsets, values = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(kind) else np.int32
+        bounds = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
+        if values is not None and bounds[1] > bounds[0]:
+            out.append(np.frombuffer(values, dtype=np.uint8)[bounds[0] : bounds[1]])
+    return out
+
+
+def has_byte(s: pd.Series, test) -> bool:
+    """False when no byte of the text column passes ``test`` (vectorised on its bytes).
+
+    True when one does, or when the column is not held by Arrow: check the cells then.
+    """
+    parts = text_bytes(s)
+    return parts is None or any(bool(test(b).any()) for b in parts)
+
+
+def contains_nul(s: pd.Series) -> pd.Series:
+    """Mask of text cells holding a NUL character; one pass over the bytes when there is none."""
+    if not has_byte(s, lambda b: b == 0):
+        return pd.Series(False, index=s.index)
+    return s.str.contains("\x00", regex=False).fillna(False).astype(bool)
+
+
 def factorize(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """``pd.factorize`` (codes in order of first appearance, -1 for missing), by Arrow for text.
 
@@ -121,6 +164,16 @@ def isin(s: pd.Series, values) -> np.ndarray:
     return pc.is_in(left, value_set=right, skip_nulls=True).to_numpy(zero_copy_only=False)
 
 
+def index_in(s: pd.Series, values: pd.Series) -> np.ndarray:
+    """Position of each value of ``s`` in ``values`` (first one), -1 when absent or missing."""
+    import pyarrow.compute as pc
+
+    left = arrow_text(pd.Series(s, dtype="str"))
+    right = arrow_text(pd.Series(values, dtype="str"))
+    pos = pc.index_in(left, value_set=right, skip_nulls=True)
+    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def norm_scalar(value: object) -> str:
     """:func:`norm_key` for one value (used to build alias tables)."""
     return str(norm_key(pd.Series([str(value)])).iloc[0])
@@ -132,8 +185,14 @@ def clean_text(s: pd.Series) -> pd.Series:
         finite = s.dropna()
         if (finite == np.round(finite)).all():  # integer ids read as floats (NaN present)
             s = s.astype("Int64")
-    s = s.astype("str").str.strip()
+    s = s.astype("str")
+    if has_byte(s, _not_visible_ascii):  # a column of visible ASCII has nothing to strip
+        s = s.str.strip()
     return s.mask(s == "")
+
+
+def _not_visible_ascii(b: np.ndarray) -> np.ndarray:
+    return (b < 0x21) | (b > 0x7E)
 
 
 def as_read(s: pd.Series) -> pd.Series:
@@ -283,8 +342,15 @@ def parse_date(s: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Serie
         years = s.dt.year
         bad = s.notna() & ~years.between(*_YEAR_RANGE)
         return s.where(~bad).dt.normalize().astype("datetime64[ns]"), bad
+    from recovery_analytics.portfolio._fast_dates import fast_dates
+
     text = clean_text(s)
-    dates = _dates_on_uniques(text, dayfirst)
+    values, done = fast_dates(arrow_text(text), dayfirst, _YEAR_RANGE)
+    rest = text.notna().to_numpy() & ~done
+    if rest.any():  # other spellings, impossible days: the careful parser, on distinct values
+        at = np.flatnonzero(rest)
+        values[at] = _dates_on_uniques(text.iloc[at], dayfirst).to_numpy()
+    dates = pd.Series(values, index=text.index, dtype="datetime64[ns]")
     return dates, text.notna() & dates.isna()
 
 

@@ -42,8 +42,12 @@ _DATE_HINT = "expected dd/mm/yyyy or yyyy-mm-dd"
 
 
 def _keyed(aliases: dict[str, str], canonical: tuple[str, ...]) -> dict[str, str]:
-    table = {_parse.norm_scalar(k): v for k, v in aliases.items()}
-    return table | {_parse.norm_scalar(c): c for c in canonical}
+    # one vectorised pass over all the keys (a pass per key costs 0.1 s at import)
+    keys = [str(k) for k in aliases] + [str(c) for c in canonical]
+    normed = _parse.norm_key(pd.Series(keys, dtype="str")).tolist()
+    values = list(aliases.values()) + list(canonical)
+    table = dict(zip(normed[: len(aliases)], values[: len(aliases)], strict=True))
+    return table | dict(zip(normed[len(aliases) :], values[len(aliases) :], strict=True))
 
 
 _ALIASES = {
@@ -135,7 +139,7 @@ def _coerce(
             value = _parse.clean_text(src)
             if (table, col) in _ALIASES:
                 value = _parse.recode(value, _ALIASES[(table, col)])
-            bad = value.str.contains("\x00", regex=False).fillna(False).astype(bool)
+            bad = _parse.contains_nul(value)
             flags.add(
                 bad, col, "nul_character", f"{col} contains a NUL character (binary data)", src
             )
@@ -209,10 +213,13 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
                 lambda v, c=col, h=hint: f"{c} '" + v + f"' is unknown ({h})",
                 raw_of(col),
             )
-        siren = out["siren"].str.replace(r"[\s.\u00a0]", "", regex=True)
-        out["siren"] = siren
+        siren = out["siren"]
+        if _parse.has_byte(siren, _space_or_dot):  # nothing to remove in plain digits
+            out["siren"] = siren.str.replace(r"[\s.\u00a0]", "", regex=True)
         dep = out["department"]
-        out["department"] = dep.mask(dep.str.fullmatch(r"\d").fillna(False), dep.str.zfill(2))
+        one = dep.str.fullmatch(r"\d").fillna(False)
+        if one.any():
+            out["department"] = dep.mask(one, dep.str.zfill(2))
     elif table == "claims":
         amount = out["amount"]
         flags.add(
@@ -234,12 +241,17 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
             raw_of("amount"),
         )
         late = out["due_date"] < out["invoice_date"]
-        inv = _parse.as_read(raw["invoice_date"]) if "invoice_date" in raw else ""
         flags.add(
             late,
             "due_date",
             "date_order",
-            lambda v: "due_date '" + v + "' is before invoice_date '" + inv.iloc[v.index] + "'",
+            lambda v: (
+                "due_date '"
+                + v
+                + "' is before invoice_date '"
+                + _parse.as_read(raw["invoice_date"].iloc[v.index])
+                + "'"
+            ),
             raw_of("due_date"),
         )
         _check_currency(out, raw, flags, rates or {})
@@ -303,6 +315,11 @@ def _check_codes(table, out, raw, flags, rates, ceiling=MAX_AMOUNT_EUR) -> None:
             raw_of("promise_date"),
         )
     out.pop("_written_currency", None)
+
+
+def _space_or_dot(b: np.ndarray) -> np.ndarray:
+    """Bytes of the characters a SIREN may be written with besides digits (any non-ASCII)."""
+    return (b < 0x21) | (b == 0x2E) | (b > 0x7E)
 
 
 def _check_currency(out, raw, flags, rates) -> None:

@@ -26,6 +26,13 @@ from recovery_analytics.portfolio._schema import TABLES, InputError
 
 __all__: list[str] = []
 
+#: Rows per chunk when streaming (the default of ``read_portfolio(chunksize=None)``).
+CHUNK_ROWS = 250_000
+#: With ``chunksize=None``, a CSV up to this size (of text) is parsed whole, and
+#: a Parquet file of up to :data:`_WHOLE_ROWS` rows read whole: the work of one pass,
+#: on every core, for a few hundred MB in memory. Larger files stream by chunks.
+_WHOLE_BYTES, _WHOLE_ROWS = 256 << 20, 2_000_000
+
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz", ".tsv")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 
@@ -84,20 +91,31 @@ def _reject_nul(path: Path) -> int:
     Returns the number of ``"`` in the file (odd: a quote is never closed).
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    lines = quotes = 0
+    done = quotes = 0
     with opener(path, "rb") as fh:
-        while block := fh.read(1 << 20):
+        while block := fh.read(1 << 22):
             quotes += block.count(b'"')
             at = block.find(b"\x00")
             if at >= 0:
-                line = lines + block.count(b"\n", 0, at) + 1
+                line = _lines_before(path, done + at) + 1
                 raise InputError(
                     f"{path.name} is not a CSV file: line {line} holds a NUL byte (binary data, "
                     "not text); the file is corrupt, or UTF-16 without its BOM (set encoding "
                     "under [read])"
                 )
-            lines += block.count(b"\n")
+            done += len(block)
     return quotes
+
+
+def _lines_before(path: Path, end: int) -> int:
+    """Line feeds in the first ``end`` bytes of the file (decompressed)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lines = 0
+    with opener(path, "rb") as fh:
+        while end > 0 and (block := fh.read(min(1 << 22, end))):
+            lines += block.count(b"\n")
+            end -= len(block)
+    return lines
 
 
 def _check_header(names: list[object], label: str) -> None:
@@ -113,10 +131,18 @@ def _check_header(names: list[object], label: str) -> None:
         seen.setdefault(key, i)
 
 
-def _csv_table(path: Path, mapping: Mapping, chunksize: int, fast: bool = True) -> _Table:
-    """A CSV file as a :class:`_Table`; ``fast``: the pyarrow reader first (``_csv_arrow``)."""
-    if path.stat().st_size == 0:
+def _csv_table(path: Path, mapping: Mapping, chunksize: int | None, fast: bool = True) -> _Table:
+    """A CSV file as a :class:`_Table`; ``fast``: the pyarrow reader first (``_csv_arrow``).
+
+    ``chunksize=None``: a file of up to ``_WHOLE_BYTES`` is parsed whole by the fast
+    reader, a larger one (and the careful reader) streams by :data:`CHUNK_ROWS`.
+    """
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(f"{path.name} is empty (0 bytes)")
+    packed = 8 if path.name.lower().endswith(".gz") else 1  # gzip: ~8x the size in text
+    whole = chunksize is None and size * packed <= _WHOLE_BYTES
+    chunksize = chunksize or CHUNK_ROWS
     head = _sniff_bytes(path)
     encoding = mapping.encoding or _detect_encoding(path, head)
     quotes = 1
@@ -181,6 +207,7 @@ def _csv_table(path: Path, mapping: Mapping, chunksize: int, fast: bool = True) 
             columns=columns,
             chunksize=chunksize,
             head=head,
+            whole=whole,
         )
     )
     table.chunks, table.relines = fast or chunks(), relines
@@ -233,7 +260,8 @@ def _collect_skips(caught: list, out: list[tuple[int, str]]) -> None:
     caught.clear()
 
 
-def _parquet_table(path: Path, chunksize: int) -> _Table:
+def _parquet_table(path: Path, chunksize: int | None) -> _Table:
+    """A Parquet file as a :class:`_Table`; ``chunksize=None``: whole if it is not too large."""
     import pyarrow.parquet as pq
 
     try:
@@ -242,8 +270,13 @@ def _parquet_table(path: Path, chunksize: int) -> _Table:
         raise InputError(f"{path.name} cannot be read as Parquet: {exc}") from None
 
     def chunks() -> Iterator[pd.DataFrame]:
+        if chunksize is None and pfile.metadata.num_rows <= _WHOLE_ROWS:
+            df = pfile.read(use_threads=True).to_pandas()
+            if len(df):  # like iter_batches: no chunk for no rows
+                yield df.assign(_line=np.arange(1, len(df) + 1))
+            return
         start = 1
-        for batch in pfile.iter_batches(batch_size=chunksize):
+        for batch in pfile.iter_batches(batch_size=chunksize or CHUNK_ROWS):
             df = batch.to_pandas()
             yield df.assign(_line=np.arange(start, start + len(df)))
             start += len(df)
@@ -256,7 +289,9 @@ def _find_name(wanted: str, names: list[str]) -> str | None:
     return next((n for n in names if _parse.norm_name(n) == _parse.norm_name(wanted)), None)
 
 
-def _folder_tables(folder: Path, mapping: Mapping, chunksize: int) -> dict[str, _Table | None]:
+def _folder_tables(
+    folder: Path, mapping: Mapping, chunksize: int | None
+) -> dict[str, _Table | None]:
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
     names = {table + s for table in TABLES for s in _CSV_SUFFIXES + _PARQUET_SUFFIXES}
     for odd in folder.iterdir():

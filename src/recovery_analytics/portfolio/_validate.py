@@ -73,9 +73,13 @@ def _finalize(
         if table in _PARENT:
             parent, pkey, word = _PARENT[table]
             pid = df[pkey]
-            known = pd.Series(_parse.isin(pid, valid[parent][pkey]), index=df.index)
+            pos = _parse.index_in(pid, valid[parent][pkey])
+            known = pd.Series(pos >= 0, index=df.index)
             why = rejected[parent]
-            cascade = pid.notna() & ~known & _parse.isin(pid, why.index)
+            cascade = pd.Series(False, index=df.index)
+            unknown = np.flatnonzero(pid.notna().to_numpy() & ~known.to_numpy())
+            if len(unknown) and len(why):  # only the unknown references can be cascades
+                cascade.iloc[unknown] = _parse.isin(pid.iloc[unknown], why.index)
             flags.add(
                 cascade,
                 pkey,
@@ -119,7 +123,8 @@ def _finalize(
         warnings.append(mojibake_warnings(good, table, label, key))
         if table == "events":
             good = _convert_events(good, valid["claims"], currency_rates)
-            warnings.append(payment_warnings(good, valid["claims"], label))
+            claim_pos = pos[~bad.to_numpy()]  # each valid event's claim, by position
+            warnings.append(payment_warnings(good, valid["claims"], label, claim_pos))
             good = good.iloc[_by_date_and_claim(good)]
         valid[table] = good.drop(columns="_line").reset_index(drop=True)
         counts.append((table, len(df), len(good), int(bad.sum())))

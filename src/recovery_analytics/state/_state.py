@@ -187,7 +187,8 @@ def _state_at(
             "last_acknowledgement_date": _dates(last_ack),
             "insolvency_status": status.where(ins_counts, "none").astype("str"),
             "insolvency_date": _dates(np.where(ins_known, ins_day, _NAT)),
-        }
+        },
+        copy=False,  # every column is a new array: no copy into one block
     )
     state["debtor_open_exposure_eur"] = np.round(exposure, 2)[dcode]
     state["debtor_open_claims"] = n_open[dcode].astype(np.int64)
