@@ -80,6 +80,12 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         (``dropped_features_``): with dozens of levels, LightGBM's categorical
         splits find noise (the demo's département took 7 % of the gain and
         cost 0.02 of AUC).
+    check_features : bool, default True
+        Permutation check of the kept classifier's features on the later
+        slice (``feature_check_``; about one prediction of the slice per
+        feature and shuffle). Off for models that only replay scores (the
+        backtest's) or whose check nobody reads (``train_model``'s
+        evaluation model).
     model_selection : {"auto", "full"}, default "auto"
         ``"auto"`` keeps the full model only where it beats a regularised small
         model and an aging curve on the later slice (see ``_selection``);
@@ -108,7 +114,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         Permutation check of the kept classifier's features on the later
         slice (``_feature_check.permutation_check``): the rise of the log
         loss when each feature is shuffled; ``harmful_features`` lists those
-        whose shuffling lowers it.
+        whose shuffling lowers it (empty with ``check_features=False``).
     history_days_ : int or None
         Look-back of the debtor history features in the training snapshots
         (``snapshots.attrs["history_days"]``, default 365); scoring computes
@@ -135,6 +141,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.2,
         calibration: str = "auto",
         check_categoricals: bool = True,
+        check_features: bool = True,
         model_selection: str = "auto",
         extra_numeric: tuple[str, ...] = (),
         extra_categorical: tuple[str, ...] = (),
@@ -150,6 +157,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.calibration = calibration
         self.check_categoricals = check_categoricals
+        self.check_features = check_features
         self.model_selection = model_selection
         self.extra_numeric = extra_numeric
         self.extra_categorical = extra_categorical
@@ -279,13 +287,17 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
                 "binary", x[tr], y_cls[tr], x[va], y_cls[va], weight, extra=extra
             )
         self.classifier_ = classifier
-        self.feature_check_ = permutation_check(
-            classifier,
-            x[va],
-            y_cls[va],
-            self.feature_names_,
-            self.random_state,
-            groups=snaps["claim_id"].to_numpy()[va],
+        self.feature_check_ = (
+            permutation_check(
+                classifier,
+                x[va],
+                y_cls[va],
+                self.feature_names_,
+                self.random_state,
+                groups=snaps["claim_id"].to_numpy()[va],
+            )
+            if self.check_features
+            else {}
         )
         self.regressor_ = self._train(
             "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra

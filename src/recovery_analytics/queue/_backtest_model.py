@@ -132,6 +132,7 @@ def backtest_model(
     extra = portfolio.extra_features or {}
     params.setdefault("extra_numeric", tuple(extra.get("numeric", ())))
     params.setdefault("extra_categorical", tuple(extra.get("categorical", ())))
+    params.setdefault("check_features", False)  # a replay model: nobody reads its check
     history = history_before(portfolio, start)
     snaps = training_snapshots(history, horizon_days=horizon_days, every_days=every_days)
     model = AmicableModel(n_estimators=n_estimators, num_threads=num_threads, **params)
