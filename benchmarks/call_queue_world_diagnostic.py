@@ -111,6 +111,20 @@ def diagnose(seed: int, calls: int = 20) -> None:
             .round(3)
             .to_string()
         )
+    # ceilings: the oracle / largest-first ratio if only some types responded at all
+    for label, keep in (
+        ("persuadables only", ["persuadable"]),
+        ("persuadables + ordinary", ["persuadable", "ordinary"]),
+    ):
+        inc = f["inc"].where(f["type"].isin(keep), 0.0)
+        ratios = []
+        for kk in (60, 120):
+            top = f["out"].sort_values(ascending=False, kind="stable").index[:kk]
+            ratios.append(inc.sort_values(ascending=False).iloc[:kk].sum() / inc[top].sum())
+        print(
+            f"-- ceiling if {label} responded: oracle / largest-first "
+            f"{ratios[0]:.2f} (60 calls), {ratios[1]:.2f} (120 calls)"
+        )
     print("-- eligible by balance quintile: types")
     q = pd.qcut(f["out"], 5, labels=False, duplicates="drop")
     print(pd.crosstab(q, f["type"]).to_string())
