@@ -264,7 +264,7 @@ def draw_debtors(rng: np.random.Generator, n: int, history_days: int, span_days:
         dispute_mult=np.where(is_b2b, np.array([s[2] for s in _SECTORS])[sec], 0.6),
         amount_mult=np.where(is_b2b, np.array([s[3] for s in _SECTORS])[sec], 1.0),
         **_habits(rng, n, span_days),
-        responder=_responders(rng, quality, chronic, segment, distressed),
+        responder=_responders(rng, quality, chronic),
     )
 
 
@@ -294,51 +294,34 @@ RESPONDER_TYPES: tuple[str, ...] = ("ordinary", "sure_thing", "persuadable", "lo
 #: multiplier, and logit shifts of never / slow / responsiveness / promise / keeping it.
 RESPONDER_SHIFTS: dict[str, tuple[float, ...]] = {
     "typical": (1.0, 0.5, 2.0, 1.5),
-    "never": (0.0, -4.0, 0.5, 2.5),
-    "slow": (0.0, -4.0, 1.5, 1.0),
-    "resp": (0.0, -3.0, 1.8, -3.0),
-    "promise": (0.0, -2.0, 1.0, 0.5),
+    "never": (0.0, -2.0, 0.5, 2.5),
+    "slow": (0.0, -1.5, 1.5, 1.0),
+    "resp": (0.0, -1.5, 1.8, -3.0),
+    "promise": (0.0, -0.5, 1.0, 0.5),
     "keep": (0.0, 0.5, 1.5, -3.5),
 }
 
 
-def _responders(
-    rng: np.random.Generator,
-    quality: np.ndarray,
-    chronic: np.ndarray,
-    segment: np.ndarray,
-    distressed: np.ndarray,
-) -> np.ndarray:
-    """Responder type of every debtor, leaning on its quality, size and distress.
+def _responders(rng: np.random.Generator, quality: np.ndarray, chronic: np.ndarray) -> np.ndarray:
+    """Responder type of every debtor, leaning on its quality (drawn after the habits).
 
     Good payers are more often sure things, weak ones more often lost causes;
-    key accounts (grands comptes) mostly pay on their own payment run (sure
-    things); forgetful but solvent persuadables are mostly small and mid-size
-    firms (PME, TPE), a little more among chronic late payers; a debtor that
-    goes through a distress episode is mostly a lost cause (its unpaid invoices
-    pile up: its balance is large *because* it stopped paying).
+    persuadables are spread over every quality (forgetfulness is not credit risk),
+    a little more among chronic late payers.
     """
     n = quality.size
     logits = np.column_stack(
         [
             np.zeros(n),
-            -0.9 + 0.9 * quality + _SEGMENT_SURE[segment],
-            -0.5 + 0.4 * chronic + _SEGMENT_PERSUADABLE[segment],
-            -1.6 - 1.0 * quality + DISTRESS_LOST_CAUSE * distressed,
+            -0.9 + 0.9 * quality,
+            -0.5 + 0.4 * chronic,
+            -1.6 - 1.0 * quality,
         ]
     )
     p = np.exp(logits)
     p /= p.sum(axis=1, keepdims=True)
     u = rng.random(n)
     return (u[:, None] > np.cumsum(p, axis=1)).sum(axis=1).astype(np.int64)
-
-
-#: logit shifts of the responder types by segment (grand compte, PME, TPE, particulier):
-#: key accounts pay on their payment run, persuadables are small and mid-size firms
-_SEGMENT_SURE = np.array([2.0, 0.3, -0.3, -0.3])
-_SEGMENT_PERSUADABLE = np.array([-1.5, 0.6, 0.8, 0.3])
-#: logit shift towards ``lost_cause`` of a debtor that goes through a distress episode
-DISTRESS_LOST_CAUSE = 3.0
 
 
 #: exported claims per claim invoiced in the history: the book carried over from before
