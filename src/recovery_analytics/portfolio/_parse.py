@@ -342,10 +342,18 @@ def parse_date(s: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Serie
         years = s.dt.year
         bad = s.notna() & ~years.between(*_YEAR_RANGE)
         return s.where(~bad).dt.normalize().astype("datetime64[ns]"), bad
+    import pyarrow.compute as pc
+
     from recovery_analytics.portfolio._fast_dates import fast_dates
 
     text = clean_text(s)
-    values, done = fast_dates(arrow_text(text), dayfirst, _YEAR_RANGE)
+    # a date column holds a few thousand distinct days: parse each once, then take
+    encoded = pc.dictionary_encode(arrow_text(text))
+    code = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    day_values, day_done = fast_dates(encoded.dictionary, dayfirst, _YEAR_RANGE)
+    # a missing cell (code -1) takes the last entry: NaT, not done
+    values = np.append(day_values, np.datetime64("NaT", "ns"))[code]
+    done = np.append(day_done, False)[code]
     rest = text.notna().to_numpy() & ~done
     if rest.any():  # other spellings, impossible days: the careful parser, on distinct values
         at = np.flatnonzero(rest)
