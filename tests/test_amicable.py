@@ -409,6 +409,24 @@ def test_trees_do_not_see_the_labels_of_the_calibration_slice(snaps):
     assert short.window_["train_rows"] == int((few["as_of"] < few["as_of"].max()).sum())
 
 
+def test_the_euros_regressor_is_grown_again_on_the_whole_window(snaps):
+    """refit_regressor: with the trees early stopping chose, the (uncalibrated) regressor
+    learns from the later slice too; the classifier and its probabilities are untouched."""
+    est = AmicableModel(**FAST).fit(snaps)
+    old = AmicableModel(**FAST, refit_regressor=False).fit(snaps)
+    chosen = old.regressor_.best_iteration or old.regressor_.current_iteration()
+    assert est.regressor_.num_trees() == chosen
+    np.testing.assert_array_equal(est.predict_p(snaps), old.predict_p(snaps))
+    later = snaps["as_of"] >= pd.Timestamp(est.window_["calibration_start"])
+    y = snaps.loc[later, "recovered_fraction"].to_numpy()
+
+    def loss(m):
+        f = np.clip(m.predict_fraction(snaps[later]), 1e-6, 1 - 1e-6)
+        return float(-np.mean(y * np.log(f) + (1 - y) * np.log(1 - f)))
+
+    assert loss(est) < loss(old)
+
+
 @pytest.mark.slow
 def test_demo_targets_model_beats_every_baseline():
     """Issue targets on the demo's held-out period (see docs/model.md for the figures)."""

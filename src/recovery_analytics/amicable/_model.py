@@ -92,6 +92,8 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         ``"full"`` always keeps the full model.
     extra_numeric, extra_categorical : tuple of str
         Extra state columns used as features (``portfolio.extra_features``).
+    refit_regressor : bool, default True
+        Regrow the euros regressor (not calibrated) on the whole window, later slice included.
     num_threads : int or None, default None
         LightGBM threads (None: LightGBM's default, all cores).
     random_state : int, default 0
@@ -145,6 +147,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         model_selection: str = "auto",
         extra_numeric: tuple[str, ...] = (),
         extra_categorical: tuple[str, ...] = (),
+        refit_regressor: bool = True,
         recency_halflife_days: float | None = 180.0,
         num_threads: int | None = None,
         random_state: int = 0,
@@ -161,6 +164,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         self.model_selection = model_selection
         self.extra_numeric = extra_numeric
         self.extra_categorical = extra_categorical
+        self.refit_regressor = refit_regressor
         self.recency_halflife_days = recency_halflife_days
         self.num_threads = num_threads
         self.random_state = random_state
@@ -185,7 +189,7 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         return params
 
     def _train(
-        self, objective, x_tr, y_tr, x_va, y_va, weight=None, names=None, extra=None
+        self, objective, x_tr, y_tr, x_va, y_va, weight=None, names=None, extra=None, refit=None
     ) -> lgb.Booster:
         names = self.feature_names_ if names is None else names
         cat_idx = [i for i, n in enumerate(names) if n in self.categorical_features_]
@@ -198,14 +202,15 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             free_raw_data=False,
         )
         valid = lgb.Dataset(x_va, y_va, reference=train)
-        callbacks = [lgb.early_stopping(self.early_stopping_rounds, verbose=False)]
-        return lgb.train(
-            {**self._params(len(y_tr), objective), **(extra or {})},
-            train,
-            num_boost_round=self.n_estimators,
-            valid_sets=[valid],
-            callbacks=callbacks,
-        )
+        stop = [lgb.early_stopping(self.early_stopping_rounds, verbose=False)]
+        params = {**self._params(len(y_tr), objective), **(extra or {})}
+        booster = lgb.train(params, train, self.n_estimators, valid_sets=[valid], callbacks=stop)
+        if refit is None:
+            return booster
+        x, y, w = refit  # the number of trees early stopping chose, on the whole window
+        whole = lgb.Dataset(x, y, weight=w, feature_name=names, categorical_feature=cat_idx)
+        params = {**self._params(len(y), objective), **(extra or {})}
+        return lgb.train(params, whole, booster.best_iteration or booster.current_iteration())
 
     def fit(self, snapshots: pd.DataFrame, y: Any = None) -> AmicableModel:
         """Fit both models on training snapshots.
@@ -267,10 +272,11 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
         }
         x = self._matrix(frame)
         y_frac = snaps["recovered_fraction"].astype("float64").clip(0, 1).to_numpy()
-        weight = None
+        weight = w_all = None
         if self.recency_halflife_days:
-            age = (snaps["as_of"].max() - snaps["as_of"]).dt.days.to_numpy()[tr]
-            weight = np.exp2(-(age - age.min()) / float(self.recency_halflife_days))
+            age = (snaps["as_of"].max() - snaps["as_of"]).dt.days.to_numpy()
+            w_all = np.exp2(-age / float(self.recency_halflife_days))
+            weight = np.exp2(-(age[tr] - age[tr].min()) / float(self.recency_halflife_days))
         va = is_val
         self.dropped_features_ = {}
         if self.check_categoricals:
@@ -299,8 +305,9 @@ class AmicableModel(ClassifierMixin, BaseEstimator):
             if self.check_features
             else {}
         )
+        refit = (x, y_frac, w_all) if self.refit_regressor else None
         self.regressor_ = self._train(
-            "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra
+            "cross_entropy", x[tr], y_frac[tr], x[va], y_frac[va], weight, extra=extra, refit=refit
         )
         raw_val = self.classifier_.predict(x[is_val])
         order = snaps["as_of"].to_numpy()[is_val].astype("int64")
