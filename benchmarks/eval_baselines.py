@@ -1,6 +1,8 @@
 """The amicable model against the strong baselines, on demo portfolios of several seeds.
 
-Run with ``python benchmarks/eval_baselines.py`` (``--runs 2000:0 2000:1 ...``).
+Run with ``python benchmarks/eval_baselines.py`` (``--runs 2000:0 2000:1 ...``;
+``--no-refit`` for the euros regressor of the older slice only, ``--out`` to
+write another results file).
 For each run: ``generate_demo(n, seed=s)``, the training snapshots, the time
 split of ``train_model`` (newest quarter of the dates held out, embargo of one
 horizon), the model fitted with the defaults on one thread, and
@@ -24,7 +26,7 @@ from _harness import machine, run_step, save_results
 RESULTS = "baselines"
 
 
-def _run(n: int, seed: int) -> dict:
+def _run(n: int, seed: int, refit: bool = True) -> dict:
     return run_step(
         f"""
         import time
@@ -34,7 +36,7 @@ def _run(n: int, seed: int) -> dict:
         t0 = time.perf_counter()
         snaps = training_snapshots(generate_demo({n}, seed={seed}))
         train, test = time_split(snaps, 0.25)
-        model = AmicableModel(num_threads=1).fit(train)
+        model = AmicableModel(num_threads=1, refit_regressor={refit}).fit(train)
         ev = evaluate(model, test, 0.10, train=train)
         m = ev["metrics"]
         st = ev["strategies"].set_index("strategy")
@@ -73,9 +75,14 @@ def main() -> None:
     parser.add_argument(
         "--runs", nargs="+", default=["2000:0", "2000:1", "2000:2", "5000:0", "5000:1"]
     )
+    parser.add_argument(
+        "--no-refit", action="store_true", help="the euros regressor on the older slice only"
+    )
+    parser.add_argument("--out", default=RESULTS, help="results/<out>.json")
     args = parser.parse_args()
-    runs = [_run(*map(int, spec.split(":"))) for spec in args.runs]
-    save_results(RESULTS, {"machine": machine(), "runs": runs})
+    runs = [_run(*map(int, spec.split(":")), not args.no_refit) for spec in args.runs]
+    meta = {"machine": machine(), "refit_regressor": not args.no_refit}
+    save_results(args.out, {**meta, "runs": runs})
     print(
         "| demo | model kept (left out) | ROC AUC overdue | best baseline AUC | "
         "AUC margin [95 %] | captured | best baseline (captured) | margin [95 %], points | "
@@ -84,7 +91,7 @@ def main() -> None:
     print("|---" * 9 + "|")
     for r in runs:
         print(_row(r))
-    print(json.dumps({"written": f"benchmarks/results/{RESULTS}.json"}))
+    print(json.dumps({"written": f"benchmarks/results/{args.out}.json"}))
 
 
 if __name__ == "__main__":
